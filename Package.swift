@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layout: `hal/` is the hardware boundary (protocols, Linux backend, mock HAL),
+// `Sources/` is everything that decides, `boards/` is data. See docs/architecture.md.
+let linuxOnly = TargetDependencyCondition.when(platforms: [.linux])
+
+let package = Package(
+  name: "Cloak",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "cloak", targets: ["cloak"]),
+    .library(name: "HAL", targets: ["HAL"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+  ],
+  targets: [
+    // MARK: hal/ — the hardware boundary
+    .target(name: "HAL", path: "hal/HAL"),
+    .systemLibrary(
+      name: "CGPIOD", path: "hal/Linux/CGPIOD", pkgConfig: "libgpiod",
+      providers: [.apt(["libgpiod-dev"])]),
+    .target(
+      name: "CLinuxShims", dependencies: [.target(name: "CGPIOD", condition: linuxOnly)],
+      path: "hal/Linux/CShims"),
+    .target(
+      name: "LinuxHAL",
+      dependencies: ["HAL", .target(name: "CLinuxShims", condition: linuxOnly)],
+      path: "hal/Linux/LinuxHAL"),
+    .target(name: "MockHAL", dependencies: ["HAL"], path: "hal/Mock"),
+
+    // MARK: Sources/ — what decides
+    .target(name: "Drivers", dependencies: ["HAL"]),
+    .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
+    .target(name: "Boards", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
+    .target(
+      name: "Controller",
+      dependencies: [
+        "HAL", "Drivers",
+        .product(name: "Atomics", package: "swift-atomics"),
+        .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ]),
+    .target(name: "Simulation", dependencies: ["HAL", "MockHAL", "Emulators", "Drivers", "Controller"]),
+    .target(
+      name: "Composition",
+      dependencies: [
+        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Simulation",
+        .target(name: "LinuxHAL", condition: linuxOnly),
+      ]),
+    .executableTarget(
+      name: "cloak",
+      dependencies: [
+        "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: Tests/ — one test target per target
+    .testTarget(name: "HALTests", dependencies: ["HAL"]),
+    .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
+    .testTarget(name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
+    .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
+    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards"]),
+    .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "MockHAL", "HAL"]),
+    .testTarget(name: "CompositionTests", dependencies: ["Composition", "Boards", "HAL", "MockHAL"]),
+    .testTarget(name: "LinuxHALTests", dependencies: ["HAL", .target(name: "LinuxHAL", condition: linuxOnly)]),
+  ]
+)

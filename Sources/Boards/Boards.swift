@@ -1,0 +1,1 @@
+// The Boards module. See docs/architecture.md.

@@ -1,0 +1,1 @@
+// The Composition module. See docs/architecture.md.

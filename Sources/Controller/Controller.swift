@@ -1,0 +1,1 @@
+// The Controller module. See docs/architecture.md.

@@ -1,0 +1,1 @@
+// The Drivers module. See docs/architecture.md.

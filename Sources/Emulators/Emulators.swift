@@ -1,0 +1,1 @@
+// The Emulators module. See docs/architecture.md.

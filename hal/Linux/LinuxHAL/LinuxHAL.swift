@@ -1,0 +1,1 @@
+// LinuxHAL: the Linux backend (libgpiod, i2c-dev, sysfs PWM, watchdog).

@@ -1,0 +1,154 @@
+import HAL
+
+/// A simulated I2C bus that routes each transaction by address to a device model.
+///
+/// Deterministic and allocation-free per transaction when ``recordsTransactions`` is
+/// off. Faults can be injected per address (see ``I2CFault``).
+public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
+  public let name: String
+  public var capabilities: I2CCapabilities
+  private var devices: [UInt8: any SimulatedI2CDevice] = [:]
+  private var faults: [UInt8: [ScheduledFault]] = [:]
+  private var lastRead: [UInt8: [UInt8]] = [:]
+
+  /// One completed (or failed) transaction, for assertions.
+  public struct Record: Equatable, Sendable {
+    public var address: UInt8
+    public var written: [UInt8]
+    public var read: [UInt8]
+    public var error: I2CError.Kind?
+  }
+
+  /// Whether to keep a log of transactions (allocates; off for benchmarks).
+  public var recordsTransactions = true
+  public private(set) var log: [Record] = []
+  /// Number of transactions attempted, including failed ones.
+  public private(set) var transactionCount = 0
+
+  public init(name: String = "sim-i2c", capabilities: I2CCapabilities = .full) {
+    self.name = name
+    self.capabilities = capabilities
+  }
+
+  /// Connects `device` at `address` (replacing any device there).
+  public func attach(_ device: any SimulatedI2CDevice, at address: UInt8) {
+    devices[address] = device
+  }
+
+  /// Disconnects the device at `address`: it stops answering (address NACK).
+  public func detach(address: UInt8) {
+    devices[address] = nil
+  }
+
+  public func device(at address: UInt8) -> (any SimulatedI2CDevice)? { devices[address] }
+
+  /// Addresses with a device attached, ascending.
+  public var attachedAddresses: [UInt8] { devices.keys.sorted() }
+
+  /// Injects `fault` for transactions to `address`: the next `count` transactions, or
+  /// every one until ``clearFaults(address:)`` when `count` is nil.
+  public func inject(_ fault: I2CFault, address: UInt8, count: Int? = 1) {
+    faults[address, default: []].append(ScheduledFault(fault: fault, remaining: count))
+  }
+
+  public func clearFaults(address: UInt8? = nil) {
+    if let address { faults[address] = nil } else { faults.removeAll() }
+  }
+
+  public func clearLog() { log.removeAll(keepingCapacity: true) }
+
+  public func writeRead(
+    address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+  ) throws(I2CError) {
+    transactionCount &+= 1
+    do {
+      try checkShape(address: address, write: write, read: read)
+      let fault = takeFault(address: address)
+      try perform(address: address, fault: fault, write: write, read: read)
+      if recordsTransactions {
+        log.append(Record(address: address, written: Array(write), read: Array(read), error: nil))
+      }
+    } catch {
+      if recordsTransactions {
+        log.append(Record(address: address, written: Array(write), read: [], error: error.kind))
+      }
+      throw error
+    }
+  }
+
+  private func checkShape(
+    address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+  ) throws(I2CError) {
+    guard !capabilities.contains(.plainI2C) else { return }
+    // SMBus-only adapters (i2c-stub): a command byte plus data, or one byte either way.
+    let smbusShape =
+      (write.count == 1 && read.count >= 0) || (write.count >= 2 && read.isEmpty && write.count <= 33)
+      || (write.isEmpty && read.count == 1)
+    if !smbusShape {
+      throw I2CError(
+        .unsupported, bus: name, address: address,
+        detail: "no SMBus transfer for \(write.count)-byte write + \(read.count)-byte read")
+    }
+  }
+
+  private func takeFault(address: UInt8) -> I2CFault? {
+    guard var list = faults[address], !list.isEmpty else { return nil }
+    let fault = list[0].fault
+    if let remaining = list[0].remaining {
+      if remaining <= 1 { list.removeFirst() } else { list[0].remaining = remaining - 1 }
+      faults[address] = list
+    }
+    return fault
+  }
+
+  private func perform(
+    address: UInt8, fault: I2CFault?, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+  ) throws(I2CError) {
+    switch fault {
+    case .nack(let phase)?: throw I2CError(.nack(phase), bus: name, address: address)
+    case .timeout?: throw I2CError(.timeout, bus: name, address: address)
+    case .busBusy?: throw I2CError(.busBusy, bus: name, address: address)
+    case .arbitrationLost?: throw I2CError(.arbitrationLost, bus: name, address: address)
+    case .stuck?:
+      // The device returns the bytes of its previous read again, whatever was asked.
+      let previous = lastRead[address] ?? []
+      for index in 0..<read.count { read[index] = index < previous.count ? previous[index] : 0xFF }
+      return
+    default: break
+    }
+    guard let device = devices[address] else {
+      throw I2CError(.nack(.address), bus: name, address: address, detail: "no device at this address")
+    }
+    do {
+      try device.transfer(write: write, read: read)
+    } catch {
+      throw I2CError(error.kind, bus: name, address: address, detail: error.detail)
+    }
+    if case .corrupt(let index, let mask)? = fault, index < read.count {
+      read[index] ^= mask
+    }
+    if recordsTransactions || faults[address] != nil { lastRead[address] = Array(read) }
+  }
+
+  private struct ScheduledFault {
+    var fault: I2CFault
+    var remaining: Int?
+  }
+}
+
+/// A fault the simulated bus can inject into a transaction.
+public enum I2CFault: Hashable, Sendable {
+  /// The transaction is not acknowledged.
+  case nack(I2CError.NackPhase)
+  /// The transaction times out.
+  case timeout
+  /// The bus is busy.
+  case busBusy
+  /// Arbitration is lost.
+  case arbitrationLost
+  /// The device answers, but byte `index` of the read comes back XOR `mask`.
+  case corrupt(index: Int, mask: UInt8)
+  /// The device returns its previous read again (stuck data), without doing the
+  /// transaction.
+  case stuck
+}

@@ -1,0 +1,62 @@
+import HAL
+
+/// A device model that answers on a ``SimulatedI2CBus``.
+///
+/// The bus hands each transaction to the model at its address as one call, the way the
+/// wire carries it: the written bytes, then (after a repeated start) the bytes to
+/// read. Models keep real register state; the chip emulators (in the `Emulators`
+/// target) implement this protocol beside their drivers.
+public protocol SimulatedI2CDevice: AnyObject {
+  /// Handles one transaction. Throw `I2CError` with kind `.nack(.data)` to refuse a
+  /// byte; the bus fills in its name and the address.
+  func transfer(write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer) throws(I2CError)
+}
+
+/// A byte-register device with an auto-incrementing register pointer: the common I2C
+/// sensor shape (first written byte selects the register, later bytes write from
+/// there, reads continue from the pointer). Subclasses hook reads and writes.
+open class RegisterFileDevice: SimulatedI2CDevice {
+  /// The 256 registers.
+  public var registers: [UInt8]
+  /// Register pointer, as the chip keeps it between transactions.
+  public private(set) var pointer: UInt8 = 0
+  /// Registers that ignore writes (chip id, calibration, data).
+  public var readOnly: Set<UInt8> = []
+
+  public init(registers: [UInt8] = [UInt8](repeating: 0, count: 256)) {
+    var regs = registers
+    if regs.count < 256 { regs += [UInt8](repeating: 0, count: 256 - regs.count) }
+    self.registers = Array(regs.prefix(256))
+  }
+
+  open func transfer(write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer) throws(I2CError) {
+    if let first = write.first {
+      pointer = first
+      for byte in write.dropFirst() {
+        try writeRegister(pointer, byte)
+        pointer &+= 1
+      }
+    }
+    for index in 0..<read.count {
+      read[index] = try readRegister(pointer)
+      pointer &+= 1
+    }
+  }
+
+  /// Called for each written register byte. Default: store unless read-only.
+  open func writeRegister(_ register: UInt8, _ value: UInt8) throws(I2CError) {
+    if !readOnly.contains(register) { registers[Int(register)] = value }
+  }
+
+  /// Called for each read register byte. Default: the stored value.
+  open func readRegister(_ register: UInt8) throws(I2CError) -> UInt8 {
+    registers[Int(register)]
+  }
+
+  /// Loads consecutive registers from `start` (test set-up; ignores read-only).
+  public func load(_ bytes: [UInt8], at start: UInt8) {
+    for (offset, byte) in bytes.enumerated() where Int(start) + offset < 256 {
+      registers[Int(start) + offset] = byte
+    }
+  }
+}
