@@ -1,1 +1,0 @@
-// LinuxHAL: the Linux backend (libgpiod, i2c-dev, sysfs PWM, watchdog).
