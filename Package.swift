@@ -69,6 +69,14 @@ let package = Package(
     .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "MockHAL", "HAL"]),
     .testTarget(name: "CompositionTests", dependencies: ["Composition", "Boards", "HAL", "MockHAL"]),
+    // The bench suite: an executable (not XCTest/Swift Testing) because it runs inside
+    // the virtual bench's QEMU guest and on real boards (scripts/virtual-bench, scripts/bench).
+    .executableTarget(
+      name: "cloak-bench-suite",
+      dependencies: [
+        "HAL", .product(name: "Yams", package: "Yams"), .target(name: "LinuxHAL", condition: linuxOnly),
+      ],
+      path: "Tests/BenchSuite"),
     .testTarget(name: "LinuxHALTests", dependencies: ["HAL", .target(name: "LinuxHAL", condition: linuxOnly)]),
   ]
 )
