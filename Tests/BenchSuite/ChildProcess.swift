@@ -11,8 +11,9 @@ final class ChildProcess {
   private var buffer: [UInt8] = []
   private var reaped: Int32?
 
-  /// Starts `/proc/self/exe arguments...` with the parent's environment.
-  init(arguments: [String]) throws {
+  /// Starts `program arguments...` (by default this suite itself) with the parent's
+  /// environment.
+  init(program: String = "/proc/self/exe", arguments: [String]) throws {
     var pipeFDs: [Int32] = [-1, -1]
     guard pipe(&pipeFDs) == 0 else { throw BenchFailure("pipe: \(String(cString: strerror(errno)))") }
     var actions = posix_spawn_file_actions_t()
@@ -21,15 +22,15 @@ final class ChildProcess {
     posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
     posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
     posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
-    let argv = (["/proc/self/exe"] + arguments).map { strdup($0) }
+    let argv = ([program] + arguments).map { strdup($0) }
     defer { for arg in argv { free(arg) } }
     var cArgv: [UnsafeMutablePointer<CChar>?] = argv + [nil]
     var child: pid_t = 0
-    let status = posix_spawn(&child, "/proc/self/exe", &actions, nil, &cArgv, environ)
+    let status = posix_spawn(&child, program, &actions, nil, &cArgv, environ)
     close(pipeFDs[1])
     guard status == 0 else {
       close(pipeFDs[0])
-      throw BenchFailure("posix_spawn of the helper: \(String(cString: strerror(status)))")
+      throw BenchFailure("posix_spawn of \(program): \(String(cString: strerror(status)))")
     }
     pid = child
     output = pipeFDs[0]
