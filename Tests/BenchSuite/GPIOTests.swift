@@ -113,7 +113,8 @@ enum GPIOTests {
         throw BenchFailure("no \(high ? "rising" : "falling") edge within 5 s")
       }
       let after = clock.now()
-      try expect(event.kind == (high ? .rising : .falling), "expected \(high ? "rising" : "falling"), got \(event.kind)")
+      try expect(
+        event.kind == (high ? .rising : .falling), "expected \(high ? "rising" : "falling"), got \(event.kind)")
       try expect(
         event.timestamp >= before && event.timestamp <= after,
         "edge timestamp \(event.timestamp) outside the wait window \(before)...\(after)")

@@ -79,7 +79,9 @@ enum Perf {
     ratios.sort()
     let median = ratios[ratios.count / 2]
     let verdict = median <= 1.1 ? "meets" : "MISSES"
-    say("PERF \(name) median ratio LinuxHAL/C \(format(median)) over \(pairs) interleaved pairs (\(verdict) target <= 1.1)")
+    say(
+      "PERF \(name) median ratio LinuxHAL/C \(format(median)) over \(pairs) interleaved pairs (\(verdict) target <= 1.1)"
+    )
   }
 
   /// Runs a C baseline and parses its `ns_per_op VALUE` line.

@@ -12,7 +12,9 @@ enum VirtualSetup {
       try GPIOSimLayout.create(chips)
       for chip in chips { say("VBENCH gpio-sim chip \(chip.label): \(chip.lines.count) lines") }
       if let i2c = config.fixture.i2c {
-        if let address = i2c.bmp280 { try I2CStubSetup.preload(bus: i2c.bus, address: address, image: RegisterImages.bmp280) }
+        if let address = i2c.bmp280 {
+          try I2CStubSetup.preload(bus: i2c.bus, address: address, image: RegisterImages.bmp280)
+        }
         if let address = i2c.pca9685 {
           try I2CStubSetup.preload(bus: i2c.bus, address: address, image: RegisterImages.pca9685)
         }
