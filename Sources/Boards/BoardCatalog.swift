@@ -34,8 +34,10 @@ public struct BoardCatalog: Sendable {
 
   /// The nearest ancestor of the executable's directory holding `Package.swift` and `boards/`.
   static func packageRoot(above executablePath: String, currentDirectory: String) -> String? {
-    var url = URL(fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true))
-      .standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
+    var url = URL(
+      fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)
+    )
+    .standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
     let manager = FileManager.default
     for _ in 0..<8 {
       if manager.fileExists(atPath: url.appendingPathComponent("Package.swift").path),

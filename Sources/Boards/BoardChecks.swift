@@ -56,7 +56,9 @@ struct BoardChecks {
 
   private func checkDevices() {
     let ordered = board.i2cDevices.values.sorted {
-      (diagnostics.line(of: ["i2c", "devices", $0.role]), $0.role) < (diagnostics.line(of: ["i2c", "devices", $1.role]), $1.role)
+      (diagnostics.line(of: ["i2c", "devices", $0.role]), $0.role) < (
+        diagnostics.line(of: ["i2c", "devices", $1.role]), $1.role
+      )
     }
     var owner: [String: String] = [:]
     for device in ordered {
@@ -77,7 +79,8 @@ struct BoardChecks {
         if board.lines[enable]?.direction != .output {
           report(.unknownReference, path + ["output_enable"], "'\(enable)' is not a GPIO output role")
         } else if !board.killPath.contains(where: { $0.role == enable }) {
-          report(.killPathUnsafe, path + ["output_enable"], "the output-enable line '\(enable)' must be on the kill_path")
+          report(
+            .killPathUnsafe, path + ["output_enable"], "the output-enable line '\(enable)' must be on the kill_path")
         }
       }
     }

@@ -40,9 +40,12 @@ public enum BoardLoader {
       throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
     }
     let board = BoardParser(diagnostics: diagnostics).parse(root, expectedName: expectedName)
-    if let board, diagnostics.errors.isEmpty {
+    if let board {
+      // Conflicts found among the parts that did parse are real; missing roles may be
+      // an echo of a role that failed to parse, so those wait for a clean parse.
+      let cleanParse = diagnostics.errors.isEmpty
       BoardChecks(board: board, diagnostics: diagnostics).run()
-      FeatureRequirements(board: board, diagnostics: diagnostics).run()
+      if cleanParse { FeatureRequirements(board: board, diagnostics: diagnostics).run() }
     }
     guard let board, diagnostics.errors.isEmpty else {
       throw BoardLoadError(errors: diagnostics.sortedErrors)

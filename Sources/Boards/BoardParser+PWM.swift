@@ -36,7 +36,8 @@ extension BoardParser {
         diagnostics.report(.outOfRange, at: neutralPlace, "neutral_us \(neutralUs) is outside min_us...max_us")
       }
     }
-    if case .sysfs(_, _, let period) = source, let maxUs, .microseconds(maxUs) >= period, let maxPlace = reader["max_us"]
+    if case .sysfs(_, _, let period) = source, let maxUs, .microseconds(maxUs) >= period,
+      let maxPlace = reader["max_us"]
     {
       diagnostics.report(.outOfRange, at: maxPlace, "max_us \(maxUs) must be shorter than period_us")
     }
@@ -79,7 +80,8 @@ extension BoardParser {
       guard let node, let channel, let period else { return nil }
       return .sysfs(deviceTreeNode: node, channel: channel, period: .microseconds(period))
     }
-    diagnostics.report(.missingKey, line: place.line, path: place.path + ["pca9685"], "an output needs pca9685 or sysfs_of_node")
+    diagnostics.report(
+      .missingKey, line: place.line, path: place.path + ["pca9685"], "an output needs pca9685 or sysfs_of_node")
     return nil
   }
 
@@ -90,12 +92,14 @@ extension BoardParser {
     case "hold": return .hold
     default:
       guard word.hasSuffix("us"), let micros = Int(word.dropLast(2)) else {
-        diagnostics.report(.badValue, at: place, "'\(word)' is not a PWM safe value (off, hold, or a pulse like 1500us)")
+        diagnostics.report(
+          .badValue, at: place, "'\(word)' is not a PWM safe value (off, hold, or a pulse like 1500us)")
         return nil
       }
       if let range, !range.contains(micros) {
         diagnostics.report(
-          .outOfRange, at: place, "safe pulse \(micros) us is outside min_us...max_us (\(range.lowerBound)...\(range.upperBound))")
+          .outOfRange, at: place,
+          "safe pulse \(micros) us is outside min_us...max_us (\(range.lowerBound)...\(range.upperBound))")
         return nil
       }
       return .pulse(.microseconds(micros))

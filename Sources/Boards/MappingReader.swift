@@ -15,7 +15,8 @@ struct MappingReader {
   /// Reads `place` as a mapping; reports `.wrongType` and returns `nil` otherwise.
   init?(_ place: Located, _ diagnostics: Diagnostics) {
     guard case .mapping(let mapping) = place.node else {
-      diagnostics.report(.wrongType, line: place.valueLine, path: place.path, "expected a mapping, found \(place.shapeName)")
+      diagnostics.report(
+        .wrongType, line: place.valueLine, path: place.path, "expected a mapping, found \(place.shapeName)")
       return nil
     }
     var entries: [Entry] = []
@@ -26,7 +27,8 @@ struct MappingReader {
         continue
       }
       diagnostics.record(path: place.path + [scalar.string], line: keyLine)
-      entries.append(Entry(key: scalar.string, value: Located(node: value, path: place.path + [scalar.string], line: keyLine)))
+      entries.append(
+        Entry(key: scalar.string, value: Located(node: value, path: place.path + [scalar.string], line: keyLine)))
     }
     self.place = place
     self.entries = entries
