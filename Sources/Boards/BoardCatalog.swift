@@ -19,7 +19,7 @@ public struct BoardCatalog: Sendable {
   public static func standard(
     environment: [String: String] = ProcessInfo.processInfo.environment,
     currentDirectory: String = FileManager.default.currentDirectoryPath,
-    executablePath: String? = CommandLine.arguments.first
+    executablePath: String? = Bundle.main.executablePath ?? CommandLine.arguments.first
   ) -> BoardCatalog {
     var directories: [String] = []
     if let explicit = environment["CLOAK_BOARDS_DIR"], !explicit.isEmpty { directories.append(explicit) }

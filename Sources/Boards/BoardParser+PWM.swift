@@ -96,7 +96,8 @@ extension BoardParser {
           .badValue, at: place, "'\(word)' is not a PWM safe value (off, hold, or a pulse like 1500us)")
         return nil
       }
-      if let range, !range.contains(micros) {
+      let range = range ?? Self.pulseRange
+      if !range.contains(micros) {
         diagnostics.report(
           .outOfRange, at: place,
           "safe pulse \(micros) us is outside min_us...max_us (\(range.lowerBound)...\(range.upperBound))")
