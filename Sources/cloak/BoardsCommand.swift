@@ -53,7 +53,15 @@ struct BoardsCommand: ParsableCommand {
 
     func run() throws {
       do {
-        print(try BoardCatalog.standard().load(board).report)
+        let description = try BoardCatalog.standard().load(board)
+        print(description.report)
+        // The same check the controller makes at start: a mismatch is a warning.
+        switch description.checkModel(actual: DeviceTreeModel.read()) {
+        case .match: print("this machine: device-tree model matches")
+        case .mismatch(let expected, let actual):
+          print("this machine: WARNING: device-tree model is '\(actual)', the board expects '\(expected)'")
+        case .notChecked(let reason): print("this machine: model not checked (\(reason))")
+        }
       } catch {
         for problem in error.errors { BoardsCommand.printError(problem.description) }
         throw ExitCode(1)
