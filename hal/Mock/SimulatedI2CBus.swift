@@ -3,7 +3,11 @@ import HAL
 /// A simulated I2C bus that routes each transaction by address to a device model.
 ///
 /// Deterministic and allocation-free per transaction when ``recordsTransactions`` is
-/// off. Faults can be injected per address (see ``I2CFault``).
+/// off (after the first read from each address). Faults can be injected per address
+/// (see ``I2CFault``); ``detach(address:)`` makes a device disappear (address NACK).
+/// Transaction shapes the ``capabilities`` cannot carry throw `.unsupported` before
+/// any fault or device is consulted, as the Linux backend does on an SMBus-only
+/// adapter. Confined to one thread, like the rest of the mock HAL (decision 0100).
 public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   public let name: String
   public var capabilities: I2CCapabilities
@@ -22,6 +26,9 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   /// Whether to keep a log of transactions (allocates; off for benchmarks).
   public var recordsTransactions = true
   public private(set) var log: [Record] = []
+  /// Whether NACKs say which phase failed. Set to `false` to behave like the Raspberry
+  /// Pi's and BeagleBone's adapters, which report every NACK as `.unknown` (EREMOTEIO).
+  public var reportsNackPhase = true
   /// Number of transactions attempted, including failed ones.
   public private(set) var transactionCount = 0
 
@@ -79,15 +86,8 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   private func checkShape(
     address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
   ) throws(I2CError) {
-    guard !capabilities.contains(.plainI2C) else { return }
-    // SMBus-only adapters (i2c-stub): a command byte plus data, or one byte either way.
-    let smbusShape =
-      (write.count == 1 && read.count >= 0) || (write.count >= 2 && read.isEmpty && write.count <= 33)
-      || (write.isEmpty && read.count == 1)
-    if !smbusShape {
-      throw I2CError(
-        .unsupported, bus: name, address: address,
-        detail: "no SMBus transfer for \(write.count)-byte write + \(read.count)-byte read")
+    guard I2CTransferShape.isSupported(write: write.count, read: read.count, by: capabilities) else {
+      throw I2CTransferShape.unsupported(write: write.count, read: read.count, bus: name, address: address)
     }
   }
 
@@ -105,7 +105,7 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     address: UInt8, fault: I2CFault?, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
   ) throws(I2CError) {
     switch fault {
-    case .nack(let phase)?: throw I2CError(.nack(phase), bus: name, address: address)
+    case .nack(let phase)?: throw I2CError(.nack(reported(phase)), bus: name, address: address)
     case .timeout?: throw I2CError(.timeout, bus: name, address: address)
     case .busBusy?: throw I2CError(.busBusy, bus: name, address: address)
     case .arbitrationLost?: throw I2CError(.arbitrationLost, bus: name, address: address)
@@ -117,17 +117,28 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     default: break
     }
     guard let device = devices[address] else {
-      throw I2CError(.nack(.address), bus: name, address: address, detail: "no device at this address")
+      throw I2CError(.nack(reported(.address)), bus: name, address: address, detail: "no device at this address")
     }
     do {
       try device.transfer(write: write, read: read)
     } catch {
-      throw I2CError(error.kind, bus: name, address: address, detail: error.detail)
+      var kind = error.kind
+      if case .nack(let phase) = kind { kind = .nack(reported(phase)) }
+      throw I2CError(kind, bus: name, address: address, detail: error.detail)
     }
     if case .corrupt(let index, let mask)? = fault, index < read.count {
       read[index] ^= mask
     }
-    if recordsTransactions || faults[address] != nil { lastRead[address] = Array(read) }
+    // Kept for `.stuck` (write-only transactions leave it alone), reusing the stored
+    // array so steady-state reads do not allocate.
+    guard !read.isEmpty else { return }
+    lastRead[address, default: []].removeAll(keepingCapacity: true)
+    lastRead[address, default: []].append(contentsOf: read)
+  }
+
+  /// The NACK phase as this adapter reports it.
+  private func reported(_ phase: I2CError.NackPhase) -> I2CError.NackPhase {
+    reportsNackPhase ? phase : .unknown
   }
 
   private struct ScheduledFault {
@@ -148,7 +159,7 @@ public enum I2CFault: Hashable, Sendable {
   case arbitrationLost
   /// The device answers, but byte `index` of the read comes back XOR `mask`.
   case corrupt(index: Int, mask: UInt8)
-  /// The device returns its previous read again (stuck data), without doing the
-  /// transaction.
+  /// The device returns its previous non-empty read again (stuck data), without doing
+  /// the transaction; bytes beyond that read come back as 0xFF (a released bus).
   case stuck
 }

@@ -7,6 +7,9 @@ import HAL
 /// the code, and calls ``verify()``. Any interaction that is not the next expectation
 /// is recorded as a failure (and answered with an error), and expectations left
 /// unconsumed fail `verify()`.
+///
+/// A mismatch does not advance the script: the expectation stays next, so one stray
+/// interaction is reported once and the rest of the sequence can still match.
 public final class TransactionScript: @unchecked Sendable {
   private var expectations: [Expectation]
   private var cursor = 0
@@ -60,6 +63,8 @@ public enum Interaction: Hashable, Sendable, CustomStringConvertible {
   case pwmPulse(channel: String, Duration)
   case pwmEnable(channel: String, Bool)
   case sleep(until: MonotonicInstant)
+  case watchdogStroke(String)
+  case watchdogDisarm(String)
 
   public var description: String {
     switch self {
@@ -71,6 +76,8 @@ public enum Interaction: Hashable, Sendable, CustomStringConvertible {
     case .pwmPulse(let channel, let width): return "pwm \(channel) pulse \(width)"
     case .pwmEnable(let channel, let on): return "pwm \(channel) enable \(on)"
     case .sleep(let deadline): return "sleep until \(deadline)"
+    case .watchdogStroke(let name): return "watchdog \(name) stroke"
+    case .watchdogDisarm(let name): return "watchdog \(name) disarm"
     }
   }
 }
@@ -90,6 +97,10 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
   case pwmEnable(channel: String, Bool)
   /// A sleep to exactly this deadline.
   case sleep(until: MonotonicInstant)
+  /// A stroke of the named watchdog.
+  case watchdogStroke(String)
+  /// A deliberate disarm of the named watchdog.
+  case watchdogDisarm(String)
 
   func matches(_ actual: Interaction) -> Bool {
     switch (self, actual) {
@@ -103,6 +114,8 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
     case (.pwmPulse(let c, let p), .pwmPulse(let c2, let p2)): return c == c2 && p == p2
     case (.pwmEnable(let c, let e), .pwmEnable(let c2, let e2)): return c == c2 && e == e2
     case (.sleep(let d), .sleep(let d2)): return d == d2
+    case (.watchdogStroke(let n), .watchdogStroke(let n2)): return n == n2
+    case (.watchdogDisarm(let n), .watchdogDisarm(let n2)): return n == n2
     default: return false
     }
   }
@@ -119,12 +132,15 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
     case .pwmPulse(let channel, let width): return "pwm \(channel) pulse \(width)"
     case .pwmEnable(let channel, let on): return "pwm \(channel) enable \(on)"
     case .sleep(let deadline): return "sleep until \(deadline)"
+    case .watchdogStroke(let name): return "watchdog \(name) stroke"
+    case .watchdogDisarm(let name): return "watchdog \(name) disarm"
     }
   }
 }
 
 /// `verify()` found unconsumed expectations or unexpected interactions.
-public struct ScriptError: Error, CustomStringConvertible {
+public struct ScriptError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// One line per problem, each naming the double (bus, line, channel, clock) concerned.
   public var problems: [String]
   public var description: String { problems.joined(separator: "\n") }
 }
