@@ -3,7 +3,7 @@ import HAL
 /// A GPIO controller double whose lines answer from a ``TransactionScript``.
 ///
 /// Requests are not scripted (they are set-up); `set` and `get` are: each consumes the
-/// next ``Expectation/gpioSet(_:_:)`` / ``Expectation/gpioGet(_:_:)`` with logical
+/// next ``ExpectedInteraction/gpioSet(_:_:)`` / ``ExpectedInteraction/gpioGet(_:_:)`` with logical
 /// values, and a mismatch is recorded in the script and throws `.io`. Ownership is
 /// enforced as on real hardware: a second request of a held line fails `.lineBusy`
 /// until the holder releases it or is deallocated. Handles keep the controller alive,

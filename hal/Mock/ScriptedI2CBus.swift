@@ -2,8 +2,8 @@ import HAL
 
 /// An I2C bus double that answers from a ``TransactionScript``.
 ///
-/// Each `writeRead` consumes the script's next expectation: an ``Expectation/i2c(bus:address:write:read:)``
-/// fills the read buffer; an ``Expectation/i2cFailure(bus:address:write:readCount:error:)``
+/// Each `writeRead` consumes the script's next expectation: an ``ExpectedInteraction/i2c(bus:address:write:read:)``
+/// fills the read buffer; an ``ExpectedInteraction/i2cFailure(bus:address:write:readCount:error:)``
 /// throws that error kind. A transaction that is not the next expectation is recorded as a
 /// script failure and throws `.protocolError`. Shapes the ``capabilities`` cannot carry
 /// throw `.unsupported` without consuming anything, as the real adapter would.

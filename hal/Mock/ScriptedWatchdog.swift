@@ -2,8 +2,8 @@ import HAL
 
 /// A watchdog double whose strokes and disarm are checked against a ``TransactionScript``.
 ///
-/// Each `stroke()` consumes an ``Expectation/watchdogStroke(_:)`` and each `disarm()` an
-/// ``Expectation/watchdogDisarm(_:)`` with this double's ``name``; a mismatch is
+/// Each `stroke()` consumes an ``ExpectedInteraction/watchdogStroke(_:)`` and each `disarm()` an
+/// ``ExpectedInteraction/watchdogDisarm(_:)`` with this double's ``name``; a mismatch is
 /// recorded in the script and throws `.io`. After a disarm, strokes throw `.closed`
 /// without consulting the script, as `/dev/watchdog` does after its magic close.
 public final class ScriptedWatchdog: Watchdog, @unchecked Sendable {

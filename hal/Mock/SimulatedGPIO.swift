@@ -26,6 +26,11 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     public var physical: Bool
     /// The physical level inverted for an active-low requester (equal when unrequested).
     public var logical: Bool
+
+    public init(physical: Bool, logical: Bool) {
+      self.physical = physical
+      self.logical = logical
+    }
   }
 
   /// One change of a line's physical level.
@@ -34,6 +39,12 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     public var physical: Bool
     /// The logical level for the requester at that time (physical when unrequested).
     public var logical: Bool
+
+    public init(time: MonotonicInstant, physical: Bool, logical: Bool) {
+      self.time = time
+      self.physical = physical
+      self.logical = logical
+    }
   }
 
   /// errno the kernel gives for an operation on a line whose chip went away.

@@ -21,6 +21,13 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     public var written: [UInt8]
     public var read: [UInt8]
     public var error: I2CError.Kind?
+
+    public init(address: UInt8, written: [UInt8], read: [UInt8], error: I2CError.Kind?) {
+      self.address = address
+      self.written = written
+      self.read = read
+      self.error = error
+    }
   }
 
   /// Whether to keep a log of transactions (allocates; off for benchmarks).

@@ -18,6 +18,11 @@ public final class SimulatedPWMChannel: PWMChannel, @unchecked Sendable {
     }
     public var time: MonotonicInstant
     public var setting: Setting
+
+    public init(time: MonotonicInstant, setting: Setting) {
+      self.time = time
+      self.setting = setting
+    }
   }
 
   public let name: String

@@ -11,20 +11,20 @@ import HAL
 /// A mismatch does not advance the script: the expectation stays next, so one stray
 /// interaction is reported once and the rest of the sequence can still match.
 public final class TransactionScript: @unchecked Sendable {
-  private var expectations: [Expectation]
+  private var expectations: [ExpectedInteraction]
   private var cursor = 0
   public private(set) var failures: [String] = []
 
-  public init(_ expectations: [Expectation] = []) {
+  public init(_ expectations: [ExpectedInteraction] = []) {
     self.expectations = expectations
   }
 
   /// Appends expectations to the end of the script.
-  public func expect(_ more: Expectation...) { expectations.append(contentsOf: more) }
-  public func expect(contentsOf more: [Expectation]) { expectations.append(contentsOf: more) }
+  public func expect(_ more: ExpectedInteraction...) { expectations.append(contentsOf: more) }
+  public func expect(contentsOf more: [ExpectedInteraction]) { expectations.append(contentsOf: more) }
 
   /// Expectations not yet consumed.
-  public var remaining: ArraySlice<Expectation> { expectations[cursor...] }
+  public var remaining: ArraySlice<ExpectedInteraction> { expectations[cursor...] }
 
   /// Checks that every expectation was consumed and nothing unexpected happened.
   public func verify() throws(ScriptError) {
@@ -39,7 +39,7 @@ public final class TransactionScript: @unchecked Sendable {
   /// Matches `actual` against the next expectation. Returns it on a match; otherwise
   /// records a failure naming `source` and returns nil.
   @discardableResult
-  public func consume(_ actual: Interaction, from source: String) -> Expectation? {
+  public func consume(_ actual: Interaction, from source: String) -> ExpectedInteraction? {
     guard cursor < expectations.count else {
       failures.append("\(source): unexpected \(actual) (script exhausted)")
       return nil
@@ -82,8 +82,12 @@ public enum Interaction: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
+/// The earlier name of ``ExpectedInteraction``. Test files that import Swift Testing
+/// must use the new name: Testing declares its own `Expectation`.
+public typealias Expectation = ExpectedInteraction
+
 /// One expected interaction and the answer the double gives.
-public enum Expectation: Hashable, Sendable, CustomStringConvertible {
+public enum ExpectedInteraction: Hashable, Sendable, CustomStringConvertible {
   /// An I2C transaction writing `write` and reading `read.count` bytes, answered with
   /// `read`.
   case i2c(bus: String, address: UInt8, write: [UInt8], read: [UInt8] = [])
@@ -142,5 +146,7 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
 public struct ScriptError: Error, Hashable, Sendable, CustomStringConvertible {
   /// One line per problem, each naming the double (bus, line, channel, clock) concerned.
   public var problems: [String]
+
+  public init(problems: [String]) { self.problems = problems }
   public var description: String { problems.joined(separator: "\n") }
 }

@@ -22,7 +22,7 @@ public final class VirtualClock: MonotonicClock, @unchecked Sendable {
   /// or a simulation catch up. Not called when time does not move.
   public var onAdvance: ((MonotonicInstant) -> Void)?
   /// Optional shared transaction script: when set, every sleep is checked against it as
-  /// an ``Expectation/sleep(until:)``. Held strongly (the script holds no clock).
+  /// an ``ExpectedInteraction/sleep(until:)``. Held strongly (the script holds no clock).
   public var script: TransactionScript?
 
   public init(start: MonotonicInstant = .zero) { current = start }
