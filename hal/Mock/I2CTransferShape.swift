@@ -3,7 +3,7 @@ import HAL
 /// Which adapter capabilities can carry one `writeRead` of a given shape.
 ///
 /// Mirrors how the Linux backend maps a transaction onto an SMBus-only adapter (see
-/// ``I2CBus/writeRead(address:write:read:)``): an adapter with plain I2C carries any
+/// `I2CBus.writeRead(address:write:read:)`): an adapter with plain I2C carries any
 /// non-empty shape; otherwise the shape must match one SMBus transfer, at most
 /// ``I2CCapabilities/smbusBlockMax`` data bytes after the command byte.
 enum I2CTransferShape {

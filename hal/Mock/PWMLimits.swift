@@ -1,6 +1,6 @@
 import HAL
 
-/// The ``PWMChannel`` contract's range checks, shared by the PWM doubles.
+/// The `PWMChannel` contract's range checks, shared by the PWM doubles.
 enum PWMLimits {
   /// A period must be positive and not shorter than the current pulse width.
   static func checkPeriod(_ period: Duration, pulseWidth: Duration, channel: String) throws(PWMError) {

@@ -2,7 +2,7 @@ import HAL
 
 /// A PWM channel double that checks every change against a ``TransactionScript``.
 ///
-/// The ``PWMChannel`` contract is enforced before the script is consulted (a width
+/// The `PWMChannel` contract is enforced before the script is consulted (a width
 /// longer than the period, a negative width or a non-positive period throws
 /// `.outOfRange` and consumes nothing), so a scripted test also catches contract
 /// violations.

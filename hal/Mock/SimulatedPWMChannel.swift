@@ -2,7 +2,7 @@ import HAL
 
 /// A simulated PWM output that records every change with its virtual time.
 ///
-/// Enforces the ``PWMChannel`` contract: a pulse width outside `0...period`, or a
+/// Enforces the `PWMChannel` contract: a pulse width outside `0...period`, or a
 /// period that is not positive or is shorter than the current pulse, throws
 /// `.outOfRange` and changes nothing. With `fixedPeriod` it behaves like a PCA9685
 /// channel, whose period is shared by the chip: any other period throws `.unsupported`.
