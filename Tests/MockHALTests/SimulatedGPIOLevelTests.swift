@@ -91,4 +91,16 @@ import Testing
     #expect(gpio.history(of: buttonLine).map(\.time) == [at(20), at(20)])
     #expect(gpio.level(of: buttonLine)?.physical == false)
   }
+
+  @Test func historyKeepsTheMostRecentChangesWithinItsLimit() throws {
+    let clock = VirtualClock()
+    let gpio = makeGPIO(clock: clock)
+    gpio.historyLimit = 3
+    let output = try gpio.requestOutput(valveLine, config: .init(initialValue: false), consumer: "v")
+    for step in 1...20 {
+      clock.advance(to: at(Int64(step)))
+      try output.set(step % 2 == 1)
+    }
+    #expect(gpio.history(of: valveLine).map(\.time) == [at(18), at(19), at(20)])
+  }
 }

@@ -61,9 +61,9 @@ import Testing
     gpio.removeChip(label: chip)
     #expect(gpio.chipLabels.isEmpty)
     let enodev = GPIOError.Kind.io(errno: SimulatedGPIO.noDeviceErrno)
-    #expect(throws: GPIOError(enodev, line: valveLine, detail: "chip is gone")) { try output.set(false) }
-    #expect(throws: GPIOError(enodev, line: buttonLine, detail: "chip is gone")) { try input.value() }
-    #expect(throws: GPIOError(enodev, line: buttonLine, detail: "chip is gone")) {
+    #expect(throws: GPIOError(enodev, line: valveLine, detail: "chip was removed")) { try output.set(false) }
+    #expect(throws: GPIOError(enodev, line: buttonLine, detail: "chip was removed")) { try input.value() }
+    #expect(throws: GPIOError(enodev, line: buttonLine, detail: "chip was removed")) {
       try input.waitForEdge(timeout: .seconds(1))
     }
     #expect(throws: GPIOError(.chipNotFound, line: valveLine)) {
@@ -71,9 +71,19 @@ import Testing
     }
     // Plugged back in: the old handles stay dead, new requests work.
     gpio.addChip(label: chip, lines: ["GPIO17"])
-    #expect(throws: GPIOError.self) { try output.set(false) }
+    #expect(throws: GPIOError(enodev, line: valveLine, detail: "chip was removed")) { try output.set(false) }
     output.release()
     _ = try gpio.requestOutput(valveLine, config: .init(initialValue: false), consumer: "v2")
+  }
+
+  @Test func releaseDuringAWaitEndsTheWaitAsReleased() throws {
+    let clock = VirtualClock()
+    let gpio = makeGPIO(clock: clock)
+    let input = try gpio.requestInput(buttonLine, config: .init(edges: .both), consumer: "b")
+    try gpio.scheduleEdge(buttonLine, .rising, at: at(50))
+    clock.onAdvance = { _ in input.release() }
+    #expect(throws: GPIOError(.released, line: buttonLine)) { try input.waitForEdge(timeout: .seconds(1)) }
+    clock.onAdvance = nil  // break the clock -> hook -> handle cycle
   }
 
   @Test func outputLinesCannotWaitForEdgesAndInputsWithoutEdgesEither() throws {

@@ -55,6 +55,9 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   /// Edge events kept per requested line before the oldest is dropped (the kernel's
   /// default is 16 per line).
   public var eventBufferCapacity = 16
+  /// Level changes kept per line by ``history(of:)`` (the most recent ones), so long
+  /// simulations stay bounded.
+  public var historyLimit = 100_000
 
   private var chips: [String: (generation: UInt64, lines: [String])] = [:]
   private var lines: [GPIOLineID: SimulatedGPIOLine] = [:]
@@ -91,21 +94,21 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   public func requestOutput(_ id: GPIOLineID, config: GPIOOutputConfig, consumer: String)
     throws(GPIOError) -> any GPIOOutputLine
   {
-    let token = try claim(id, consumer: consumer, direction: .output(config, logical: config.initialValue))
-    return SimulatedGPIOOutput(id: id, token: token, initialValue: config.initialValue, controller: self)
+    let claim = try claim(id, consumer: consumer, direction: .output(config, logical: config.initialValue))
+    return SimulatedGPIOOutput(id: id, claim: claim, initialValue: config.initialValue, controller: self)
   }
 
   public func requestInput(_ id: GPIOLineID, config: GPIOInputConfig, consumer: String)
     throws(GPIOError) -> any GPIOInputLine
   {
-    let token = try claim(id, consumer: consumer, direction: .input(config))
-    return SimulatedGPIOInput(id: id, token: token, controller: self)
+    let claim = try claim(id, consumer: consumer, direction: .input(config))
+    return SimulatedGPIOInput(id: id, claim: claim, controller: self)
   }
 
   private func claim(
     _ id: GPIOLineID, consumer: String, direction: SimulatedGPIOLine.Request.Direction
-  ) throws(GPIOError) -> UInt64 {
-    guard chips[id.chip] != nil else { throw GPIOError(.chipNotFound, line: id) }
+  ) throws(GPIOError) -> Claim {
+    guard let chip = chips[id.chip] else { throw GPIOError(.chipNotFound, line: id) }
     guard var line = lines[id] else { throw GPIOError(.lineNotFound, line: id) }
     line.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
     if let holder = line.request {
@@ -113,8 +116,16 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     }
     nextToken &+= 1
     line.adopt(.init(token: nextToken, consumer: consumer, direction: direction), at: clock.now())
+    line.trimHistory(keeping: historyLimit)
     lines[id] = line
-    return nextToken
+    return Claim(token: nextToken, chipGeneration: chip.generation)
+  }
+
+  /// What a handle needs to prove it still owns its line.
+  struct Claim {
+    var token: UInt64
+    /// Which plug-in of the chip the request was made on.
+    var chipGeneration: UInt64
   }
 
   // MARK: Observation
@@ -125,11 +136,11 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     return lines[id].map { Level(physical: $0.physical, logical: $0.logical) }
   }
 
-  /// Every physical level change of the line so far, oldest first (a request that
-  /// leaves the level as it was adds nothing).
+  /// The line's physical level changes, oldest first: all of them, or the most recent
+  /// ``historyLimit`` (a request that leaves the level as it was adds nothing).
   public func history(of id: GPIOLineID) -> [LevelChange] {
     settle(id)
-    return lines[id]?.history ?? []
+    return Array((lines[id]?.history ?? []).suffix(max(0, historyLimit)))
   }
 
   /// The consumer name of the line's holder, or nil when it is free or unknown.
@@ -179,17 +190,17 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
 
   // MARK: Handle operations
 
-  func set(_ id: GPIOLineID, token: UInt64, to value: Bool) throws(GPIOError) {
-    try operate(id, token: token, takesFault: true) { line in
+  func set(_ id: GPIOLineID, claim: Claim, to value: Bool) throws(GPIOError) {
+    try operate(id, claim: claim, takesFault: true) { line in
       guard case .output(let config, _)? = line.request?.direction else { return }
       line.request?.direction = .output(config, logical: value)
       line.recompute(at: clock.now(), eventCapacity: eventBufferCapacity)
     }
   }
 
-  func value(_ id: GPIOLineID, token: UInt64) throws(GPIOError) -> Bool {
+  func value(_ id: GPIOLineID, claim: Claim) throws(GPIOError) -> Bool {
     var result = false
-    try operate(id, token: token, takesFault: true) { line in
+    try operate(id, claim: claim, takesFault: true) { line in
       // With debounce the kernel reports the debounced level.
       guard let held = line.request else { return }
       result = held.debounce == nil ? line.logical : held.stableLogical
@@ -197,12 +208,12 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     return result
   }
 
-  func waitForEdge(_ id: GPIOLineID, token: UInt64, timeout: Duration) throws(GPIOError) -> GPIOEdgeEvent? {
+  func waitForEdge(_ id: GPIOLineID, claim: Claim, timeout: Duration) throws(GPIOError) -> GPIOEdgeEvent? {
     let deadline = clock.now().advanced(by: max(timeout, .zero))
     while true {
       var event: GPIOEdgeEvent?
       var next: MonotonicInstant?
-      try operate(id, token: token, takesFault: false) { (line) throws(GPIOError) in
+      try operate(id, claim: claim, takesFault: false) { (line) throws(GPIOError) in
         guard let held = line.request, let config = held.inputConfig, config.edges != .none else {
           throw GPIOError(.unsupported, line: id, detail: "line was requested without edge detection")
         }
@@ -218,8 +229,8 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     }
   }
 
-  func release(_ id: GPIOLineID, token: UInt64) {
-    guard lines[id]?.request?.token == token else { return }
+  func release(_ id: GPIOLineID, claim: Claim) {
+    guard lines[id]?.request?.token == claim.token else { return }
     lines[id]?.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
     lines[id]?.request = nil
     lines[id]?.recompute(at: clock.now(), eventCapacity: eventBufferCapacity)
@@ -229,27 +240,30 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
 
   private func settle(_ id: GPIOLineID) {
     lines[id]?.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
+    lines[id]?.trimHistory(keeping: historyLimit)
   }
 
   private func modify(_ id: GPIOLineID, _ body: (inout SimulatedGPIOLine) -> Void) throws(GPIOError) {
     guard chips[id.chip] != nil else { throw GPIOError(.chipNotFound, line: id) }
     guard var line = lines[id] else { throw GPIOError(.lineNotFound, line: id) }
     body(&line)
+    line.trimHistory(keeping: historyLimit)
     lines[id] = line
   }
 
   /// Runs `body` on a held line after checking the handle still owns it, settling time
   /// first and consuming an injected fault if `takesFault`.
   private func operate(
-    _ id: GPIOLineID, token: UInt64, takesFault: Bool,
+    _ id: GPIOLineID, claim: Claim, takesFault: Bool,
     _ body: (inout SimulatedGPIOLine) throws(GPIOError) -> Void
   ) throws(GPIOError) {
-    guard var line = lines[id] else {
-      throw GPIOError(.io(errno: Self.noDeviceErrno), line: id, detail: "chip is gone")
+    guard chips[id.chip]?.generation == claim.chipGeneration, var line = lines[id] else {
+      // Gone, or unplugged and plugged in again: the handle's device is gone either way.
+      throw GPIOError(.io(errno: Self.noDeviceErrno), line: id, detail: "chip was removed")
     }
-    guard line.request?.token == token else {
-      // Same name, but a re-added chip: the handle's device is gone.
-      throw GPIOError(.io(errno: Self.noDeviceErrno), line: id, detail: "chip was removed since the request")
+    guard line.request?.token == claim.token else {
+      // Released while this call was in progress (for example from a clock hook).
+      throw GPIOError(.released, line: id)
     }
     line.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
     if takesFault, !line.faults.isEmpty {
@@ -258,6 +272,7 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
       throw GPIOError(kind, line: id, detail: "injected fault")
     }
     try body(&line)
+    line.trimHistory(keeping: historyLimit)
     lines[id] = line
   }
 }

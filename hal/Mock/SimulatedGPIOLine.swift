@@ -68,6 +68,13 @@ struct SimulatedGPIOLine {
 
   init(at time: MonotonicInstant) { settledUntil = time }
 
+  /// Drops the oldest history in bulk once it holds twice `limit` entries (amortised
+  /// O(1) per change).
+  mutating func trimHistory(keeping limit: Int) {
+    let keep = max(0, limit)
+    if history.count - keep >= max(keep, 1) { history.removeFirst(history.count - keep) }
+  }
+
   /// The logical level for the current requester (physical when unrequested).
   var logical: Bool { physical != (request?.activeLow ?? false) }
 
