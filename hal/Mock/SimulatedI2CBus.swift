@@ -39,6 +39,10 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   /// Number of transactions attempted, including failed ones.
   public private(set) var transactionCount = 0
 
+  /// When set, every transaction advances this clock by its time on the wire (see
+  /// ``I2CBusTiming``); nil (the default): transactions take no virtual time.
+  public var timing: I2CBusTiming?
+
   public init(name: String = "sim-i2c", capabilities: I2CCapabilities = .full) {
     self.name = name
     self.capabilities = capabilities
@@ -77,15 +81,25 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     transactionCount &+= 1
     do {
       try checkShape(address: address, write: write, read: read)
-      let fault = takeFault(address: address)
+    } catch {
+      // Refused by the adapter before anything went on the wire: no bus time.
+      if recordsTransactions {
+        log.append(Record(address: address, written: Array(write), read: [], error: error.kind))
+      }
+      throw error
+    }
+    let fault = takeFault(address: address)
+    do {
       try perform(address: address, fault: fault, write: write, read: read)
       if recordsTransactions {
         log.append(Record(address: address, written: Array(write), read: Array(read), error: nil))
       }
+      timing?.spend(.transaction(write: write.count, read: read.count))
     } catch {
       if recordsTransactions {
         log.append(Record(address: address, written: Array(write), read: [], error: error.kind))
       }
+      timing?.spend(error.kind == .timeout ? .timeout : .addressPhase)
       throw error
     }
   }
