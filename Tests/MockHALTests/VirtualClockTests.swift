@@ -13,6 +13,13 @@ import Testing
     #expect(clock.totalSlept == .milliseconds(40))
   }
 
+  @Test func anHourLongSleepReturnsWithTimeMovedAnHour() {
+    let clock = VirtualClock()
+    clock.sleep(for: .seconds(3600))
+    #expect(clock.now() == MonotonicInstant(nanoseconds: 3_600_000_000_000))
+    #expect(clock.totalSlept == .seconds(3600))
+  }
+
   @Test func timeNeverGoesBackwards() {
     let clock = VirtualClock(start: MonotonicInstant(nanoseconds: 5_000))
     clock.sleep(until: MonotonicInstant(nanoseconds: 1_000))
