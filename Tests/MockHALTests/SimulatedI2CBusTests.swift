@@ -61,6 +61,9 @@ private func makeBus(capabilities: I2CCapabilities = .full) -> SimulatedI2CBus {
     }
     bus.clearFaults(address: 0x76)
     #expect(try bus.readRegister(address: 0x76, register: 0xD0) == 0x58)
+    bus.inject(.timeout, address: 0x76, count: 0)
+    bus.inject(.timeout, address: 0x76, count: -3)
+    #expect(try bus.readRegister(address: 0x76, register: 0xD0) == 0x58)
   }
 
   @Test func faultsAreQueuedInOrderPerAddress() throws {

@@ -65,7 +65,10 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
 
   /// Injects `fault` for transactions to `address`: the next `count` transactions, or
   /// every one until ``clearFaults(address:)`` when `count` is nil.
+  /// A count of zero or below injects nothing. Faults for one address apply in the
+  /// order they were injected.
   public func inject(_ fault: I2CFault, address: UInt8, count: Int? = 1) {
+    if let count, count <= 0 { return }
     faults[address, default: []].append(ScheduledFault(fault: fault, remaining: count))
   }
 
