@@ -74,7 +74,8 @@ let package = Package(
     .executableTarget(
       name: "cloak-bench-suite",
       dependencies: [
-        "HAL", .product(name: "Yams", package: "Yams"), .target(name: "LinuxHAL", condition: linuxOnly),
+        "HAL", "Boards", .product(name: "Yams", package: "Yams"),
+        .target(name: "LinuxHAL", condition: linuxOnly),
       ],
       path: "Tests/BenchSuite"),
     .testTarget(name: "LinuxHALTests", dependencies: ["HAL", .target(name: "LinuxHAL", condition: linuxOnly)]),

@@ -1,3 +1,4 @@
+import Boards
 import HAL
 import Yams
 
@@ -65,7 +66,7 @@ struct FixtureFile: Decodable {
 struct ConfigError: Error, CustomStringConvertible {
   var path: String
   var problem: String
-  var description: String { "\(path): \(problem)" }
+  var description: String { problem.hasPrefix(path) ? problem : "\(path): \(problem)" }
 }
 
 /// Everything the suite knows about the bench it runs on.
@@ -73,7 +74,8 @@ struct BenchConfig {
   var boardPath: String
   var fixturePath: String
   var fixture: FixtureFile
-  /// Every (chip, line) the board file names, for laying out gpio-sim chips.
+  /// Every (chip, line) the board file names (BoardLoader validates it), for laying out
+  /// gpio-sim chips.
   var boardLines: [GPIOLineID]
 
   var isVirtual: Bool { fixture.fixture == .gpioSim }
@@ -99,42 +101,21 @@ struct BenchConfig {
     if fixture.fixture == .loopback, fixture.gpio.pairs.contains(where: { $0.partner == nil }) {
       throw ConfigError(path: fixturePath, problem: "a loopback fixture needs partner-chip/partner-line on every pair")
     }
-    var boardLines: [GPIOLineID] = []
-    // The board file only adds line names for the gpio-sim layout; a bench whose board
-    // file is not written yet still runs on the fixture's own lines.
-    guard access(boardPath, R_OK) == 0 else {
-      say("VBENCH note: board file \(boardPath) not found; using the fixture's lines only")
-      return BenchConfig(boardPath: boardPath, fixturePath: fixturePath, fixture: fixture, boardLines: [])
-    }
-    let boardText = try readTextFile(boardPath)
+    let board: BoardDescription
     do {
-      if let tree = try Yams.load(yaml: boardText) { collectLines(tree, into: &boardLines) }
+      board = try BoardLoader.load(path: boardPath)
     } catch {
-      throw ConfigError(path: boardPath, problem: "not YAML: \(oneLine(error))")
+      throw ConfigError(path: boardPath, problem: oneLine(error))
+    }
+    // Chips' line lists first, in order (gpio-sim offsets follow them), then the roles.
+    var boardLines: [GPIOLineID] = []
+    for label in board.gpioChips.keys.sorted() {
+      for name in board.gpioChips[label]?.lineNames ?? [] { boardLines.append(GPIOLineID(chip: label, line: name)) }
+    }
+    for role in board.lines.keys.sorted() {
+      if let id = board.lines[role]?.id { boardLines.append(id) }
     }
     return BenchConfig(boardPath: boardPath, fixturePath: fixturePath, fixture: fixture, boardLines: boardLines)
-  }
-
-  /// Collects the board's GPIO line names: `gpio.chips.LABEL.lines` in order (gpio-sim
-  /// offsets follow it), then any mapping with string `chip` and `line` keys (the line
-  /// roles), whatever the rest of the board schema says.
-  private static func collectLines(_ node: Any, into lines: inout [GPIOLineID]) {
-    if let map = node as? [String: Any] {
-      if let gpio = map["gpio"] as? [String: Any], let chips = gpio["chips"] as? [String: Any] {
-        for label in chips.keys.sorted() {
-          let names = (chips[label] as? [String: Any])?["lines"] as? [Any] ?? []
-          for case let name as String in names { lines.append(GPIOLineID(chip: label, line: name)) }
-        }
-      }
-      if let chip = map["chip"] as? String, let line = map["line"] as? String {
-        lines.append(GPIOLineID(chip: chip, line: line))
-      }
-      for key in map.keys.sorted() {
-        if let value = map[key] { collectLines(value, into: &lines) }
-      }
-    } else if let list = node as? [Any] {
-      for item in list { collectLines(item, into: &lines) }
-    }
   }
 
   /// The gpio-sim layout: each chip label with its line names (board order first, then
