@@ -1,6 +1,7 @@
 import HAL
 
-/// `--perf`: the cost of LinuxHAL against plain C loops (scripts/bench-c), measured in
+/// `--perf`: the cost of LinuxHAL against plain C loops (scripts/bench-c: gpio_set_loop,
+/// i2c_read_loop, compiled by scripts/virtual-bench), measured in
 /// the same guest run and interleaved A B A B, because software emulation is noisy.
 /// Each side times its loop only (no open, request or process start-up). Reports every
 /// pair and the median ratio LinuxHAL / C (target <= 1.1). A benchmark, not a test:
@@ -34,7 +35,7 @@ enum Perf {
     let pair = ctx.outPair
     let gpio = try ctx.gpio()
     try compare(name: "gpio.set", unit: "set") {
-      try runC(dir + "/gpio-set", [pair.chip, pair.line, String(gpioSets)])
+      try runC(dir + "/gpio_set_loop", [pair.chip, pair.line, String(gpioSets)])
     } swift: {
       let line = try gpio.requestOutput(pair.id, config: GPIOOutputConfig(initialValue: false), consumer: "cloak-perf")
       defer { line.release() }
@@ -44,8 +45,8 @@ enum Perf {
     }
   }
 
-  /// With `lockedC` the C loop also takes the bus flock and sets I2C_SLAVE on every
-  /// read, as LinuxHAL does for a bus shared between processes: the ratio against that
+  /// With `lockedC` the C loop also takes the bus flock around every read, as LinuxHAL
+  /// does for a bus shared between processes: the ratio against that
   /// loop isolates the cost of the Swift layer from the cost of the lock.
   static func i2cRead(_ ctx: BenchContext, _ dir: String, lockedC: Bool) throws {
     let i2c = try ctx.i2c()
@@ -54,9 +55,9 @@ enum Perf {
     let bus = try LinuxBackend.i2cBus(i2c.bus)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 6, alignment: 1)
     defer { buffer.deallocate() }
-    let cArguments = [path, String(address), String(0xF7), "6", String(i2cReads)] + (lockedC ? ["lock"] : [])
+    let cArguments = [path, String(address), String(i2cReads), "0xF7", "6"] + (lockedC ? ["--flock"] : [])
     try compare(name: lockedC ? "i2c.read6-vs-locked-C" : "i2c.read6", unit: "read") {
-      try runC(dir + "/i2c-read", cArguments)
+      try runC(dir + "/i2c_read_loop", cArguments)
     } swift: {
       let start = monotonicNanoseconds()
       for _ in 0..<i2cReads {
@@ -84,12 +85,13 @@ enum Perf {
     )
   }
 
-  /// Runs a C baseline and parses its `ns_per_op VALUE` line.
+  /// Runs a C baseline and parses the `ns_per_op=VALUE` field of its one output line.
   static func runC(_ program: String, _ arguments: [String]) throws -> Double {
     let child = try ChildProcess(program: program, arguments: arguments)
     let line = child.readLine(timeout: .seconds(120)) ?? ""
     let status = child.waitExit(timeout: .seconds(10))
-    guard status == 0, line.hasPrefix("ns_per_op "), let value = Double(line.dropFirst(10)) else {
+    let field = line.split(separator: " ").first { $0.hasPrefix("ns_per_op=") }
+    guard status == 0, let field, let value = Double(field.dropFirst(10)) else {
       throw BenchFailure("\(program) exited \(status.map(String.init) ?? "late") saying '\(line)'")
     }
     return value
