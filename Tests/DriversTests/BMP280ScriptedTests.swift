@@ -33,7 +33,7 @@ import Testing
     let sample = try driver.readOnce(clock: clock)
     try script.verify()
     #expect(sample.centiCelsius == 2508)
-    #expect(sample.pressureQ24_8 == 25_767_233)
+    #expect(sample.pressureQ24Dot8 == 25_767_233)
     #expect(sample.raw.t == 519_888)
     #expect(sample.raw.p == 415_148)
     #expect(driver.minimumPeriod == .microseconds(43_225))

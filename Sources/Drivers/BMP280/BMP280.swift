@@ -203,7 +203,7 @@ public final class BMP280 {
     guard (-4500...9000).contains(sample.centiCelsius) else {
       throw SensorError(.invalidRawValue, device: device, detail: "temperature \(sample.temperature) out of range")
     }
-    guard (25_000 * 256...115_000 * 256).contains(sample.pressureQ24_8) else {
+    guard (25_000 * 256...115_000 * 256).contains(sample.pressureQ24Dot8) else {
       throw SensorError(.invalidRawValue, device: device, detail: "pressure \(sample.pressure) out of range")
     }
   }

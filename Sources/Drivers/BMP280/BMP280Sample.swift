@@ -5,9 +5,9 @@ public struct BMP280Sample: Hashable, Sendable {
   /// Temperature in 0.01 C (32-bit formula).
   public var centiCelsius: Int32
   /// Pressure in Pa as Q24.8 (64-bit formula).
-  public var pressureQ24_8: UInt32
+  public var pressureQ24Dot8: UInt32
   /// Relative humidity in %RH as Q22.10 (BME280 only).
-  public var humidityQ22_10: UInt32?
+  public var humidityQ22Dot10: UInt32?
   /// When the driver collected it.
   public var timestamp: MonotonicInstant
   /// The raw ADC values (adc_T, adc_P, adc_H) the sample was computed from.
@@ -24,12 +24,12 @@ public struct BMP280Sample: Hashable, Sendable {
   private var rawH: Int32?
 
   public init(
-    centiCelsius: Int32, pressureQ24_8: UInt32, humidityQ22_10: UInt32?, timestamp: MonotonicInstant,
+    centiCelsius: Int32, pressureQ24Dot8: UInt32, humidityQ22Dot10: UInt32?, timestamp: MonotonicInstant,
     raw: (t: Int32, p: Int32, h: Int32?)
   ) {
     self.centiCelsius = centiCelsius
-    self.pressureQ24_8 = pressureQ24_8
-    self.humidityQ22_10 = humidityQ22_10
+    self.pressureQ24Dot8 = pressureQ24Dot8
+    self.humidityQ22Dot10 = humidityQ22Dot10
     self.timestamp = timestamp
     self.rawT = raw.t
     self.rawP = raw.p
@@ -38,9 +38,9 @@ public struct BMP280Sample: Hashable, Sendable {
 
   public var temperature: Temperature { Temperature(celsius: Double(centiCelsius) / 100) }
   /// Q24.8 / 256, unrounded.
-  public var pressure: Pressure { Pressure(pascals: Double(pressureQ24_8) / 256) }
+  public var pressure: Pressure { Pressure(pascals: Double(pressureQ24Dot8) / 256) }
   public var humidity: RelativeHumidity? {
-    humidityQ22_10.map { RelativeHumidity(percent: Double($0) / 1024) }
+    humidityQ22Dot10.map { RelativeHumidity(percent: Double($0) / 1024) }
   }
 
   /// Compensates raw values with `calibration` (the shared path of the driver and the
@@ -56,6 +56,6 @@ public struct BMP280Sample: Hashable, Sendable {
       h = try BMP280Compensation.humidity(adcH: adcH, tFine: tFine, hc)
     }
     return BMP280Sample(
-      centiCelsius: t, pressureQ24_8: p, humidityQ22_10: h, timestamp: timestamp, raw: (adcT, adcP, adcH))
+      centiCelsius: t, pressureQ24Dot8: p, humidityQ22Dot10: h, timestamp: timestamp, raw: (adcT, adcP, adcH))
   }
 }
