@@ -134,3 +134,46 @@ import Testing
     #expect(try rig.driver.readOnce(clock: rig.clock).centiCelsius == 2200)
   }
 }
+
+@Suite struct PressureSensorTests {
+  @Test(arguments: PressureSensorKind.allCases)
+  func probeAndReadEveryKind(kind: PressureSensorKind) throws {
+    let clock = VirtualClock()
+    let bus = SimulatedI2CBus()
+    switch kind {
+    case .bmp280, .bme280:
+      let chip = BMP280Emulator(kind: kind == .bme280 ? .bme280 : .bmp280, clock: clock)
+      chip.pressure = .hectopascals(1012.5)
+      chip.temperature = Temperature(celsius: -12.3)
+      bus.attach(chip, at: 0x76)
+    case .ms5611:
+      let chip = MS5611Emulator(clock: clock)
+      chip.pressure = .hectopascals(1012.5)
+      chip.temperature = Temperature(celsius: -12.3)
+      bus.attach(chip, at: 0x76)
+    }
+    let r = try probeAndRead(kind: kind, bus: bus, address: 0x76, clock: clock)
+    #expect(r.kind == kind)
+    #expect(abs(r.pressure.pascals - 101_250) <= 1)
+    #expect(abs(r.temperature.celsius + 12.3) <= 0.01)
+    #expect((r.humidity != nil) == (kind == .bme280))
+  }
+
+  @Test func wrongKindAtTheAddressIsRefused() {
+    let clock = VirtualClock()
+    let bus = SimulatedI2CBus()
+    bus.attach(BMP280Emulator(kind: .bme280, clock: clock), at: 0x76)
+    #expect {
+      _ = try probeAndRead(kind: .bmp280, bus: bus, address: 0x76, clock: clock)
+    } throws: { error in
+      guard let e = error as? SensorError, case .wrongChip(0x60) = e.kind else { return false }
+      return true
+    }
+    #expect {
+      _ = try probeAndRead(kind: .bmp280, bus: bus, address: 0x77, clock: clock)
+    } throws: { error in
+      guard let e = error as? SensorError, case .bus(let b) = e.kind else { return false }
+      return b.kind == .nack(.address)
+    }
+  }
+}

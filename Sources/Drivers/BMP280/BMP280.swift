@@ -14,7 +14,8 @@ import HAL
 public final class BMP280 {
   public let bus: any I2CBus
   public let address: UInt8
-  public let kind: BMP280Kind
+  /// BMP280 or BME280 (``kind`` is the ``PressureSensorKind``).
+  public let model: BMP280Kind
   public let settings: BMP280Settings
   /// `bmp280@bus:0x76`, used in every error.
   public let device: String
@@ -29,15 +30,18 @@ public final class BMP280 {
   public init(bus: any I2CBus, address: UInt8 = 0x76, kind: BMP280Kind, settings: BMP280Settings = .init()) {
     self.bus = bus
     self.address = address
-    self.kind = kind
+    self.model = kind
     self.settings = settings
     self.device = deviceLabel(kind.rawValue, bus: bus.name, address: address)
     self.buffer = [UInt8](repeating: 0, count: kind == .bme280 ? 12 : 10)
     self.measurementTime = settings.measurementTime(humidityEnabled: kind == .bme280)
   }
 
+  /// When ``collect(now:)`` will have a new sample (nil: nothing started).
+  public var nextStepAt: MonotonicInstant? { readyAt }
+
   /// The shortest period at which this driver delivers new samples.
-  public var minimumPeriod: Duration { settings.minimumPeriod(for: kind) }
+  public var minimumPeriod: Duration { settings.minimumPeriod(for: model) }
 
   /// Reads the chip id (one register read of 0xD0) and names the chip, or throws
   /// `.wrongChip` for anything that is neither a BMP280 nor a BME280.
@@ -58,8 +62,8 @@ public final class BMP280 {
   /// nothing converts until asked).
   public func initialise(clock: any MonotonicClock) throws(SensorError) {
     let id = try readByte(BMP280Register.chipID)
-    guard kind.chipIDs.contains(id) else {
-      throw SensorError(.wrongChip(found: id), device: device, detail: "expected a \(kind.rawValue)")
+    guard model.chipIDs.contains(id) else {
+      throw SensorError(.wrongChip(found: id), device: device, detail: "expected a \(model.rawValue)")
     }
     try writeByte(BMP280Register.reset, BMP280Register.resetCommand)
     var deadline = clock.now().advanced(by: .milliseconds(2))
@@ -82,7 +86,7 @@ public final class BMP280 {
     var cal = [UInt8](repeating: 0, count: BMP280Register.calibrationCount)
     try read(BMP280Register.calibration, into: &cal)
     var humidity: BMP280Calibration.Humidity?
-    if kind == .bme280 {
+    if model == .bme280 {
       let a1 = try readByte(BMP280Register.humidityH1)
       var e1 = [UInt8](repeating: 0, count: BMP280Register.humidityCalibrationCount)
       try read(BMP280Register.humidityCalibration, into: &e1)
@@ -93,7 +97,7 @@ public final class BMP280 {
     }
     do { try parsed.validate() } catch { throw SensorError(.calibration, device: device, detail: error.description) }
     calibration = parsed
-    if kind == .bme280 { try writeByte(BMP280Register.ctrlHum, settings.ctrlHum) }
+    if model == .bme280 { try writeByte(BMP280Register.ctrlHum, settings.ctrlHum) }
     try writeByte(BMP280Register.config, settings.config)
     let meas = settings.mode == .normal ? settings.ctrlMeas : settings.ctrlMeas & 0xFC
     try writeByte(BMP280Register.ctrlMeas, meas)
@@ -142,7 +146,7 @@ public final class BMP280 {
     try checkConfiguration(buffer[0], buffer[1], buffer[2])
     let adcP = Int32(buffer[4]) << 12 | Int32(buffer[5]) << 4 | Int32(buffer[6]) >> 4
     let adcT = Int32(buffer[7]) << 12 | Int32(buffer[8]) << 4 | Int32(buffer[9]) >> 4
-    let adcH: Int32? = kind == .bme280 ? Int32(buffer[10]) << 8 | Int32(buffer[11]) : nil
+    let adcH: Int32? = model == .bme280 ? Int32(buffer[10]) << 8 | Int32(buffer[11]) : nil
     let sample: BMP280Sample
     do {
       sample = try BMP280Sample.compensate(adcT: adcT, adcP: adcP, adcH: adcH, calibration: cal, timestamp: now)
@@ -172,7 +176,7 @@ public final class BMP280 {
   public func verify() throws(SensorError) {
     guard let calibration else { throw SensorError(.invalidState, device: device, detail: "not initialised") }
     let id = try readByte(BMP280Register.chipID)
-    guard kind.chipIDs.contains(id) else { throw SensorError(.wrongChip(found: id), device: device) }
+    guard model.chipIDs.contains(id) else { throw SensorError(.wrongChip(found: id), device: device) }
     var cal = [UInt8](repeating: 0, count: BMP280Register.calibrationCount)
     try read(BMP280Register.calibration, into: &cal)
     if cal != calibration.registerBytes {
