@@ -195,3 +195,24 @@ import Testing
     #expect(rig.power.history == [false])
   }
 }
+
+/// The servo actuator against a scripted PWM channel: exact calls, in order.
+@Suite struct ServoActuatorScriptedTests {
+  @Test func commandsAndSafeAreExactlyTheseCalls() throws {
+    let script = TransactionScript()
+    let pwm = ScriptedPWMChannel(name: "ch0", script: script)
+    script.expect(
+      .pwmPulse(channel: "ch0", .microseconds(1000)),
+      .pwmEnable(channel: "ch0", true),
+      .pwmPulse(channel: "ch0", .microseconds(1100)),
+      .pwmEnable(channel: "ch0", false)
+    )
+    let motor = try ServoActuator(name: "m", channel: pwm, limits: .esc)
+    try motor.arm()
+    try motor.command(.microseconds(1500))
+    try motor.update(now: .zero)
+    try motor.update(now: .zero + .milliseconds(50))
+    try motor.safe()
+    try script.verify()
+  }
+}

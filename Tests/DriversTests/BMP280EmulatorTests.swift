@@ -160,3 +160,51 @@ import Testing
     } throws: { ($0 as? SensorError)?.kind == .invalidRawValue }
   }
 }
+
+@Suite struct BMP280BusFaultTests {
+  @Test func replayedReadsShowAsAnIdenticalRawStreak() throws {
+    let clock = VirtualClock()
+    let bus = SimulatedI2CBus()
+    let chip = BMP280Emulator(kind: .bmp280, clock: clock)
+    bus.attach(chip, at: 0x76)
+    let driver = BMP280(bus: bus, kind: .bmp280)
+    try driver.initialise(clock: clock)
+    chip.pressure = .hectopascals(1000)
+    _ = try driver.readOnce(clock: clock)
+    #expect(driver.identicalRawStreak == 0)
+    bus.inject(.stuck, address: 0x76, count: nil)
+    chip.pressure = .hectopascals(900)
+    for _ in 0..<3 { _ = try driver.readOnce(clock: clock) }
+    #expect(driver.identicalRawStreak == 3)
+    bus.clearFaults()
+    let fresh = try driver.readOnce(clock: clock)
+    #expect(abs(fresh.pressure.hectopascals - 900) < 0.01)
+    #expect(driver.identicalRawStreak == 0)
+  }
+
+  @Test(arguments: PressureSensorKind.allCases)
+  func driversWorkOnAnSMBusOnlyAdapter(kind: PressureSensorKind) throws {
+    let clock = VirtualClock()
+    let bus = SimulatedI2CBus(capabilities: .smbusOnly)
+    if kind == .ms5611 {
+      bus.attach(MS5611Emulator(clock: clock), at: 0x76)
+    } else {
+      bus.attach(BMP280Emulator(kind: kind == .bme280 ? .bme280 : .bmp280, clock: clock), at: 0x76)
+    }
+    let r = try probeAndRead(kind: kind, bus: bus, address: 0x76, clock: clock)
+    #expect(abs(r.pressure.pascals - 101_325) <= 1)
+  }
+
+  @Test func pca9685WorksOnAnSMBusOnlyAdapter() throws {
+    let clock = VirtualClock()
+    let bus = SimulatedI2CBus(capabilities: .smbusOnly)
+    let chip = PCA9685Emulator(clock: clock)
+    bus.attach(chip, at: 0x40)
+    let driver = PCA9685(bus: bus)
+    try driver.initialise(frequency: .init(hertz: 50), clock: clock)
+    let ch = try driver.channel(1)
+    try ch.setPulseWidth(.microseconds(1500))
+    try ch.setEnabled(true)
+    #expect(abs(chip.pulseWidth(channel: 1).microsecondsDouble - 1500) < 2.5)
+  }
+}

@@ -23,6 +23,12 @@ public final class BMP280 {
   public private(set) var calibration: BMP280Calibration?
 
   private var buffer: [UInt8]
+  private var previousRaw: (Int32, Int32, Int32?)?
+  /// How many consecutive samples had bit-identical raw data to the one before. A real
+  /// sensor's noise makes long streaks unlikely; a bus replaying an old read (or a
+  /// frozen chip in normal mode) shows as a growing streak. The health layer decides
+  /// the threshold: a constant-input emulator legitimately repeats.
+  public private(set) var identicalRawStreak = 0
   private var readyAt: MonotonicInstant?
   private var needsReconfigure = false
   private let measurementTime: Duration
@@ -147,6 +153,12 @@ public final class BMP280 {
     let adcP = Int32(buffer[4]) << 12 | Int32(buffer[5]) << 4 | Int32(buffer[6]) >> 4
     let adcT = Int32(buffer[7]) << 12 | Int32(buffer[8]) << 4 | Int32(buffer[9]) >> 4
     let adcH: Int32? = model == .bme280 ? Int32(buffer[10]) << 8 | Int32(buffer[11]) : nil
+    if let (t, p, h) = previousRaw, t == adcT, p == adcP, h == adcH {
+      identicalRawStreak &+= 1
+    } else {
+      identicalRawStreak = 0
+    }
+    previousRaw = (adcT, adcP, adcH)
     let sample: BMP280Sample
     do {
       sample = try BMP280Sample.compensate(adcT: adcT, adcP: adcP, adcH: adcH, calibration: cal, timestamp: now)
