@@ -48,7 +48,7 @@ struct BenchSensor: ParsableCommand {
         clock.advance(to: ready)
         if let s = try driver.collect(now: ready) { checksum &+= UInt64(s.pressureQ24Dot8) }
       }
-      perSample.append(Double(cpuNanoseconds() - start) / Double(samples))
+      perSample.append(Double(cpuNanoseconds() &- start) / Double(samples))
     }
     // Separately: an input change, which re-runs the emulator's inverse compensation.
     var perUpdate: [Double] = []
@@ -56,7 +56,7 @@ struct BenchSensor: ParsableCommand {
     for _ in 0..<runs {
       let start = cpuNanoseconds()
       for i in 0..<updates { chip.pressure = Pressure(pascals: 100_000 + Double(i % 1000)) }
-      perUpdate.append(Double(cpuNanoseconds() - start) / Double(updates))
+      perUpdate.append(Double(cpuNanoseconds() &- start) / Double(updates))
     }
     guard checksum > 0 else { throw ValidationError("benchmark produced no samples") }
     let read = median(perSample)
