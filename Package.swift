@@ -56,7 +56,7 @@ let package = Package(
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation",
+        "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation", "Emulators", "MockHAL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
