@@ -74,7 +74,7 @@ let package = Package(
     .executableTarget(
       name: "cloak-bench-suite",
       dependencies: [
-        "HAL", "Boards", .product(name: "Yams", package: "Yams"),
+        "HAL", "Boards", "Drivers", "Emulators", "MockHAL", .product(name: "Yams", package: "Yams"),
         .target(name: "LinuxHAL", condition: linuxOnly),
       ],
       path: "Tests/BenchSuite"),
