@@ -6,7 +6,7 @@ import Yams
   import Glibc
 #endif
 
-/// The bench fixture file (`boards/<board>.bench.yaml`): how the bench's "hardware side"
+/// The bench fixture file (`boards/bench/<board>.yaml`): how the bench's "hardware side"
 /// is wired for one board. See docs/bench.md.
 ///
 /// ```yaml
@@ -80,10 +80,11 @@ struct BenchConfig {
 
   var isVirtual: Bool { fixture.fixture == .gpioSim }
 
-  /// The fixture file beside a board file: `x.yaml` -> `x.bench.yaml`.
+  /// The fixture file of a board file: `DIR/x.yaml` -> `DIR/bench/x.yaml` (a folder of
+  /// its own, so the board catalogue does not take fixtures for boards).
   static func defaultFixturePath(forBoard board: String) -> String {
-    let base = board.hasSuffix(".yaml") ? String(board.dropLast(5)) : board
-    return base + ".bench.yaml"
+    guard let slash = board.lastIndex(of: "/") else { return "bench/" + board }
+    return String(board[...slash]) + "bench/" + String(board[board.index(after: slash)...])
   }
 
   static func load(boardPath: String, fixturePath: String?) throws(ConfigError) -> BenchConfig {
