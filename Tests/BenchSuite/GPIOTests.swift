@@ -19,6 +19,7 @@ enum GPIOTests {
       BenchTest(name: "gpio.bias-pull-down", body: { try bias($0, pullUp: false) }),
       BenchTest(name: "gpio.edges-rising-falling-timestamps", body: edges),
       BenchTest(name: "gpio.edge-wait-timeout-returns-nil", body: edgeTimeout),
+      BenchTest(name: "gpio.debounce-filters-glitch", body: debounce),
       BenchTest(name: "gpio.edge-wait-without-edges-unsupported", body: edgeWithoutEdges),
       BenchTest(name: "gpio.missing-line-typed-error", body: missingLine),
       BenchTest(name: "gpio.missing-chip-typed-error", body: missingChip),
@@ -138,6 +139,27 @@ enum GPIOTests {
       try ctx.gpio().requestInput(pair.id, config: GPIOInputConfig(edges: .both), consumer: consumer))
     let event = try line.waitForEdge(timeout: .milliseconds(100))
     try expect(event == nil, "wait on a quiet line returned \(String(describing: event))")
+  }
+
+  /// A glitch far shorter than the debounce period gives no edge; a level held longer
+  /// gives exactly one (kernel debounce on libgpiod 2.x, the backend's on 1.6).
+  static func debounce(_ ctx: BenchContext) throws {
+    let pair = ctx.inPair
+    try ctx.fixture.drive(pair, high: false)
+    let config = GPIOInputConfig(debounce: .milliseconds(100), edges: .both)
+    let line = ctx.own(try ctx.gpio().requestInput(pair.id, config: config, consumer: consumer))
+    try ctx.fixture.drive(pair, high: true)
+    try ctx.fixture.drive(pair, high: false)
+    let glitch = try line.waitForEdge(timeout: .milliseconds(400))
+    try expect(glitch == nil, "a glitch shorter than the debounce period gave \(String(describing: glitch))")
+    try ctx.fixture.drive(pair, high: true)
+    guard let event = try line.waitForEdge(timeout: .seconds(5)) else {
+      throw BenchFailure("no edge after the level was held past the debounce period")
+    }
+    try expect(event.kind == .rising, "expected rising, got \(event.kind)")
+    let extra = try line.waitForEdge(timeout: .milliseconds(300))
+    try expect(extra == nil, "a second edge was reported: \(String(describing: extra))")
+    try expect(try line.value(), "the debounced value is not high")
   }
 
   static func edgeWithoutEdges(_ ctx: BenchContext) throws {
