@@ -1,35 +1,40 @@
-import HAL
+// Linux only: the bench drives Linux kernel interfaces (gpio-sim, i2c-dev, softdog).
+#if os(Linux)
+  import Glibc
 
-/// /dev/watchdog against the kernel's softdog (loaded with soft_noboot=1 in the guest).
-enum WatchdogTests {
-  static var all: [BenchTest] {
-    [BenchTest(name: "watchdog.keepalive-and-magic-close", body: keepaliveAndClose)]
-  }
+  import HAL
 
-  static func keepaliveAndClose(_ ctx: BenchContext) throws {
-    guard let path = ctx.config.fixture.watchdog else { throw BenchSkip("the fixture has no watchdog") }
-    guard SysFS.exists(path) else { throw BenchSkip("\(path) does not exist (softdog not loaded?)") }
-    let state = "/sys/class/watchdog/watchdog0/state"
-    let watchdog = try LinuxBackend.watchdog(path: path)
-    var disarmed = false
-    defer { if !disarmed { try? watchdog.disarm() } }
-    try watchdog.stroke()
-    try watchdog.stroke()
-    if SysFS.exists(state) {
-      let seen = try SysFS.read(state)
-      try expect(seen == "active", "after keepalive the kernel says the watchdog is '\(seen)'")
+  /// /dev/watchdog against the kernel's softdog (loaded with soft_noboot=1 in the guest).
+  enum WatchdogTests {
+    static var all: [BenchTest] {
+      [BenchTest(name: "watchdog.keepalive-and-magic-close", body: keepaliveAndClose)]
     }
-    try watchdog.disarm()
-    disarmed = true
-    if SysFS.exists(state) {
-      let seen = try SysFS.read(state)
-      try expect(seen == "inactive", "after the magic close the kernel says the watchdog is '\(seen)'")
-    }
-    do {
+
+    static func keepaliveAndClose(_ ctx: BenchContext) throws {
+      guard let path = ctx.config.fixture.watchdog else { throw BenchSkip("the fixture has no watchdog") }
+      guard SysFS.exists(path) else { throw BenchSkip("\(path) does not exist (softdog not loaded?)") }
+      let state = "/sys/class/watchdog/watchdog0/state"
+      let watchdog = try LinuxBackend.watchdog(path: path)
+      var disarmed = false
+      defer { if !disarmed { try? watchdog.disarm() } }
       try watchdog.stroke()
-      throw BenchFailure("stroke after disarm succeeded; expected .closed")
-    } catch let error as WatchdogError {
-      try expect(error.kind == .closed, "stroke after disarm threw \(error.kind), expected .closed")
+      try watchdog.stroke()
+      if SysFS.exists(state) {
+        let seen = try SysFS.read(state)
+        try expect(seen == "active", "after keepalive the kernel says the watchdog is '\(seen)'")
+      }
+      try watchdog.disarm()
+      disarmed = true
+      if SysFS.exists(state) {
+        let seen = try SysFS.read(state)
+        try expect(seen == "inactive", "after the magic close the kernel says the watchdog is '\(seen)'")
+      }
+      do {
+        try watchdog.stroke()
+        throw BenchFailure("stroke after disarm succeeded; expected .closed")
+      } catch let error as WatchdogError {
+        try expect(error.kind == .closed, "stroke after disarm threw \(error.kind), expected .closed")
+      }
     }
   }
-}
+#endif
