@@ -150,11 +150,11 @@
     static func debounce(_ ctx: BenchContext) throws {
       let pair = ctx.inPair
       try ctx.fixture.drive(pair, high: false)
-      let config = GPIOInputConfig(debounce: .milliseconds(100), edges: .both)
+      let config = GPIOInputConfig(debounce: .milliseconds(200), edges: .both)
       let line = ctx.own(try ctx.gpio().requestInput(pair.id, config: config, consumer: consumer))
       try ctx.fixture.drive(pair, high: true)
       try ctx.fixture.drive(pair, high: false)
-      let glitch = try line.waitForEdge(timeout: .milliseconds(400))
+      let glitch = try line.waitForEdge(timeout: .milliseconds(500))
       try expect(glitch == nil, "a glitch shorter than the debounce period gave \(String(describing: glitch))")
       try ctx.fixture.drive(pair, high: true)
       guard let event = try line.waitForEdge(timeout: .seconds(5)) else {
