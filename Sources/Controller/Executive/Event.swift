@@ -65,6 +65,8 @@ public enum EventCode: UInt16, Sendable, Hashable, CustomStringConvertible {
   case shutdownRequested
   /// A crew command was accepted; `value`: command raw value.
   case commandAccepted
+  /// An actuator could not be driven to its commanded value.
+  case actuatorFailed
 
   public var description: String {
     switch self {
@@ -89,6 +91,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CustomStringConvertible {
     case .eventsLost: return "events-lost"
     case .shutdownRequested: return "shutdown-requested"
     case .commandAccepted: return "command-accepted"
+    case .actuatorFailed: return "actuator-failed"
     }
   }
 }

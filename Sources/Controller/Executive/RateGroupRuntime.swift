@@ -109,12 +109,14 @@ final class RateGroupRuntime: @unchecked Sendable {
     let before = allocationProbe?() ?? 0
     let start = clock.now()
     wake.record(start - deadline)
-    let latched = latch.isLatched
-    let generation = latch.generation
-    let tick = TickContext(
-      baseTick: baseTick, cycle: cycles, deadline: deadline, period: period, safeMode: latched)
+    var tick = TickContext(
+      baseTick: baseTick, cycle: cycles, deadline: deadline, period: period, safeMode: false)
     for index in members.indices {
       let member = members[index]
+      // Read per member: a monitor earlier in this cycle may just have latched it.
+      let latched = latch.isLatched
+      let generation = latch.generation
+      tick.safeMode = latched
       if latched, let actuator = actuators[index] {
         if appliedGeneration[index] != generation {
           driveSafe(actuator, index: index, generation: generation)

@@ -1,0 +1,64 @@
+import HAL
+
+/// A device-level failure seen by a rate-group member, naming the device.
+public struct DeviceFault: Error, Hashable, Sendable, CustomStringConvertible {
+  public enum Kind: Hashable, Sendable {
+    /// The bus transfer failed.
+    case bus(I2CError)
+    /// The device has no result yet (conversion still running).
+    case notReady
+    /// The device answered with data that cannot be right (stuck, out of range).
+    case implausible
+    /// The device is not initialised (or lost its configuration).
+    case notInitialised
+  }
+
+  public var kind: Kind
+  public var device: String
+
+  public init(_ kind: Kind, device: String) {
+    self.kind = kind
+    self.device = device
+  }
+
+  /// Whether an immediate retry of the same transfer may succeed.
+  public var isTransient: Bool {
+    switch kind {
+    case .bus(let error): return error.isTransient
+    case .notReady: return true
+    case .implausible, .notInitialised: return false
+    }
+  }
+
+  public var description: String {
+    switch kind {
+    case .bus(let error): return "\(device): \(error)"
+    case .notReady: return "\(device): no result ready"
+    case .implausible: return "\(device): implausible data"
+    case .notInitialised: return "\(device): not initialised"
+    }
+  }
+}
+
+/// What to do when a device keeps failing (per device, from configuration).
+///
+/// Steps, in order: retry a transient failure at once (up to `retries` times in the
+/// same cycle); after `staleAfterPeriods` failed periods in a row its data is stale;
+/// after `excludeAfterPeriods` the device is excluded (no more transfers in the
+/// loop); while excluded, re-initialisation is tried every `reinitEveryPeriods`; a
+/// success puts it back in use. Whether what remains is enough to act safely is the
+/// ``StaleDataMonitor``'s call.
+public struct DeviceFaultPolicy: Sendable, Hashable, Codable {
+  public var retries: Int
+  public var staleAfterPeriods: Int
+  public var excludeAfterPeriods: Int
+  public var reinitEveryPeriods: Int
+
+  public init(retries: Int = 1, staleAfterPeriods: Int = 3, excludeAfterPeriods: Int = 10, reinitEveryPeriods: Int = 50)
+  {
+    self.retries = max(retries, 0)
+    self.staleAfterPeriods = max(staleAfterPeriods, 1)
+    self.excludeAfterPeriods = max(excludeAfterPeriods, self.staleAfterPeriods)
+    self.reinitEveryPeriods = max(reinitEveryPeriods, 1)
+  }
+}
