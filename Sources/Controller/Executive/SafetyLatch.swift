@@ -52,7 +52,13 @@ public final class SafetyLatch: @unchecked Sendable {
     let (won, _) = state.compareExchange(expected: 0, desired: reason.rawValue, ordering: .acquiringAndReleasing)
     guard won else { return false }
     trips.wrappingIncrement(ordering: .releasing)
-    let severity: EventSeverity = reason == .healthFatal ? .fatal : .error
+    let severity: EventSeverity
+    switch reason {
+    case .healthFatal: severity = .fatal
+    case .staleData: severity = .error
+    case .crewCommand: severity = .warning
+    case .shutdown: severity = .info
+    }
     sink?.emit(severity, .safeModeEntered, source: source, value: Int64(reason.rawValue))
     return true
   }

@@ -1,0 +1,65 @@
+import Controller
+import HAL
+import MockHAL
+
+/// The controller's rate groups on the `sim` board, for `cloak bench loop` and the
+/// simulation: two pressure sensors on a simulated I2C bus (sensors group), the
+/// stale-data monitor and two PWM outputs (actuators group), the leak-rate estimator
+/// (leak group) and a planner stand-in (planner group), plus a base-tick member.
+public final class SimLoopBoard: @unchecked Sendable {
+  public let executive: Executive
+  public let bus: SimulatedI2CBus
+  public let chips: [BenchPressureChip]
+  public let ventValve: BenchPWMChannel
+  public let droneLine: BenchPWMChannel
+  public let samplers: [SensorSampler]
+
+  /// Builds the board and registers every member with a new executive.
+  public init(
+    configuration: ExecutiveConfiguration, clock: any MonotonicClock, wallClock: (any WallClock)? = nil,
+    consumer: any EventConsumer, watchdog: (any Watchdog)? = nil
+  ) throws(ExecutiveConfigurationError) {
+    let executive = try Executive(
+      configuration: configuration, clock: clock, wallClock: wallClock, consumer: consumer, watchdog: watchdog)
+    self.executive = executive
+    let bus = SimulatedI2CBus(name: "sim-i2c")
+    bus.recordsTransactions = false
+    self.bus = bus
+    chips = [BenchPressureChip(), BenchPressureChip()]
+    bus.attach(chips[0], at: 0x76)
+    bus.attach(chips[1], at: 0x77)
+    let policy = DeviceFaultPolicy(retries: 1, staleAfterPeriods: 3, excludeAfterPeriods: 10, reinitEveryPeriods: 50)
+    samplers = [0x76, 0x77].map { (address: UInt8) in
+      SensorSampler(
+        sensor: BenchPressureSensor(bus: bus, address: address), policy: policy, events: executive.events)
+    }
+    let sensorPeriod = Self.period(of: "sensors", in: configuration)
+    let monitor = StaleDataMonitor(
+      readings: samplers.map { $0.subscribe() }, minimumFresh: 1, staleAfter: sensorPeriod * 3,
+      latch: executive.safety, events: executive.events)
+    ventValve = BenchPWMChannel(name: "sim-pwm/vent-valve")
+    droneLine = BenchPWMChannel(name: "sim-pwm/drone-line")
+    let ventCommand = Snapshot<Duration?>(nil)
+    let lineCommand = Snapshot<Duration?>(nil)
+    let estimator = LeakRateEstimator(readings: samplers.map { $0.subscribe() }, valveCommand: ventCommand)
+
+    try executive.add(TickCounter(), to: "base")
+    for sampler in samplers { try executive.add(sampler, to: "sensors") }
+    try executive.add(monitor, to: "actuators")
+    try executive.add(
+      PWMActuator(
+        channel: ventValve, safeValue: .pulse(.microseconds(1_500)), command: ventCommand, events: executive.events),
+      to: "actuators")
+    try executive.add(
+      PWMActuator(channel: droneLine, safeValue: .off, command: lineCommand, events: executive.events),
+      to: "actuators")
+    try executive.add(estimator, to: "leak")
+    try executive.add(PlannerStandIn(lineCommand: lineCommand), to: "planner")
+  }
+
+  private static func period(of group: String, in configuration: ExecutiveConfiguration) -> Duration {
+    let base = configuration.basePeriod ?? .milliseconds(1)
+    let divisor = configuration.groups.first { $0.name == group }?.divisor ?? 10
+    return base * divisor
+  }
+}
