@@ -55,6 +55,12 @@ struct BenchLoop: ParsableCommand {
           throw ValidationError(
             "--count-allocations: the allocation counter is not preloaded; run scripts/count-allocations")
         }
+        // Self-check: the counter must see an allocation we know happens.
+        let before = probe()
+        let witness = [Int](repeating: rateHz, count: 16 + rateHz % 7)
+        guard probe() > before, witness.count > 0 else {
+          throw ValidationError("--count-allocations: the preloaded counter did not see a test allocation")
+        }
         executive.countAllocations(probe: probe, warmup: .seconds(1))
       }
       let signals = ShutdownSignals { signal in executive.requestShutdown(signal: signal) }

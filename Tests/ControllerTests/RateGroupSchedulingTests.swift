@@ -79,7 +79,9 @@ struct RateGroupSchedulingTests {
       #expect(error.field == "groups[sensors].offset")
     }
     let executive = try Executive(configuration: testConfiguration(), clock: VirtualClock(), consumer: EventRecorder())
-    #expect(throws: ExecutiveConfigurationError.self) { try executive.add(LoggingMember("x", log: RunLog()), to: "nope") }
+    #expect(throws: ExecutiveConfigurationError.self) {
+      try executive.add(LoggingMember("x", log: RunLog()), to: "nope")
+    }
     let inline = testConfiguration(groups: [RateGroupConfiguration(name: "base", divisor: 1, inline: true)])
     let withInline = try Executive(configuration: inline, clock: VirtualClock(), consumer: EventRecorder())
     #expect(throws: ExecutiveConfigurationError.self) {

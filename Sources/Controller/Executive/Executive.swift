@@ -86,7 +86,8 @@ public final class Executive: @unchecked Sendable {
   /// Appends `member` to the ordered member list of group `group` (set-up only).
   public func add(_ member: any RateGroupMember, to group: String) throws(ExecutiveConfigurationError) {
     guard let runtime = groups.first(where: { $0.configuration.name == group }) else {
-      throw ExecutiveConfigurationError(field: "groups", problem: "no group named '\(group)' for member '\(member.name)'")
+      throw ExecutiveConfigurationError(
+        field: "groups", problem: "no group named '\(group)' for member '\(member.name)'")
     }
     if runtime.configuration.inline, member is any SafeStateActuator {
       throw ExecutiveConfigurationError(
