@@ -9,7 +9,8 @@ struct Cloak: ParsableCommand {
     abstract: "Controller for station inspection drones: leak watch, seal and weld scans, crew-first authority.",
     version: "0.1.0",
     subcommands: [
-      Bench.self
+      BoardsCommand.self,
+      Bench.self,
     ]
   )
 }
