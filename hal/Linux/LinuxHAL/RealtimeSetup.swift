@@ -46,7 +46,7 @@
         let result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
         if result != 0 {
           problems.append(
-            "SCHED_FIFO priority \(clamped): \(Self.describe(result)) (needs root, CAP_SYS_NICE or an rtprio limit)")
+            "SCHED_FIFO: \(Self.describe(result)) (needs root, CAP_SYS_NICE or an rtprio limit)")
         }
       }
       if let cpu {
