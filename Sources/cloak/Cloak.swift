@@ -10,6 +10,7 @@ struct Cloak: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       BoardsCommand.self,
+      Sensor.self,
       Bench.self,
     ]
   )
