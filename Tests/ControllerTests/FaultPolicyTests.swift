@@ -35,6 +35,47 @@ struct FaultPolicyTests {
     #expect(reader.read().sample?.pressure.pascals == 101_325)
   }
 
+  @Test("a conversion not ready yet is collected on a later cycle, not restarted")
+  func notReadyWaits() {
+    let sensor = FakeSensor("p")
+    let sampler = SensorSampler(sensor: sensor, policy: DeviceFaultPolicy(staleAfterPeriods: 3), events: sink())
+    sampler.run(tick(0))
+    sensor.notReadyLeft = 2
+    sampler.run(tick(1))
+    sampler.run(tick(2))
+    #expect(sensor.starts == 1)
+    #expect(sampler.failedPeriods == 0)
+    sampler.run(tick(3))
+    #expect(sampler.latest.status == .fresh)
+    #expect(sampler.latest.timestamp == .ms(30))
+    #expect(sensor.starts == 2)
+  }
+
+  @Test("a conversion that never completes counts as failed periods")
+  func neverReady() {
+    let sensor = FakeSensor("p")
+    let sampler = SensorSampler(sensor: sensor, policy: DeviceFaultPolicy(staleAfterPeriods: 2), events: sink())
+    sampler.run(tick(0))
+    sensor.notReadyLeft = 100
+    for index in 1...3 { sampler.run(tick(UInt64(index))) }
+    #expect(sampler.failedPeriods == 1)
+    #expect(sensor.starts == 2)  // restarted after giving up
+  }
+
+  @Test("a device that fails its set-up starts excluded and is re-initialised later")
+  func setupFailure() {
+    let events = sink()
+    let sensor = FakeSensor("p")
+    let sampler = SensorSampler(sensor: sensor, policy: DeviceFaultPolicy(reinitEveryPeriods: 2), events: events)
+    sampler.initialise()
+    #expect(sampler.isExcluded)
+    sensor.reinitWorks = true
+    sampler.run(tick(0))
+    sampler.run(tick(1))
+    #expect(!sampler.isExcluded)
+    #expect(sensor.reinits == 2)
+  }
+
   @Test("a transient failure is retried at once and the cycle still delivers")
   func transientRetry() {
     let events = sink()
@@ -101,15 +142,15 @@ struct FaultPolicyTests {
   func staleMonitorQuorum() {
     let events = sink()
     let latch = SafetyLatch(sink: events)
-    let fresh = Snapshot(SensorReading(status: .fresh, timestamp: .ms(95)))
-    let old = Snapshot(SensorReading(status: .failing, timestamp: .ms(10)))
-    let excluded = Snapshot(SensorReading(status: .excluded, timestamp: .ms(99)))
+    let fresh = Snapshot(SamplerReading(status: .fresh, timestamp: .ms(95)))
+    let old = Snapshot(SamplerReading(status: .failing, timestamp: .ms(10)))
+    let excluded = Snapshot(SamplerReading(status: .excluded, timestamp: .ms(99)))
     let monitor = StaleDataMonitor(
       readings: [fresh, old, excluded], minimumFresh: 1, staleAfter: .milliseconds(30), latch: latch, events: events)
     monitor.run(tick(10))
     #expect(monitor.freshCount == 1)
     #expect(!latch.isLatched)
-    fresh.publish(SensorReading(status: .failing, timestamp: .ms(95)))
+    fresh.publish(SamplerReading(status: .failing, timestamp: .ms(95)))
     monitor.run(tick(13))
     #expect(monitor.freshCount == 0)
     #expect(latch.reason == .staleData)

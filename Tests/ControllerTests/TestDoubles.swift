@@ -96,9 +96,16 @@ final class FakeSensor: SplitPhaseSensor {
     try maybeFail()
   }
 
-  func collectConversion() throws(DeviceFault) -> PressureSample {
+  /// Number of next collects that report "not ready yet".
+  var notReadyLeft = 0
+
+  func collectConversion() throws(DeviceFault) -> PressureSample? {
     collects += 1
     try maybeFail()
+    if notReadyLeft > 0 {
+      notReadyLeft -= 1
+      return nil
+    }
     return PressureSample(pressure: Pressure(pascals: pascals), temperature: Temperature(celsius: 21))
   }
 

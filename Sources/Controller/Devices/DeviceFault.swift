@@ -1,3 +1,4 @@
+import Drivers
 import HAL
 
 /// A device-level failure seen by a rate-group member, naming the device.
@@ -11,6 +12,8 @@ public struct DeviceFault: Error, Hashable, Sendable, CustomStringConvertible {
     case implausible
     /// The device is not initialised (or lost its configuration).
     case notInitialised
+    /// The driver reported a failure (wrong chip, bad calibration, reset, invalid data).
+    case driver(SensorError)
   }
 
   public var kind: Kind
@@ -27,6 +30,9 @@ public struct DeviceFault: Error, Hashable, Sendable, CustomStringConvertible {
     case .bus(let error): return error.isTransient
     case .notReady: return true
     case .implausible, .notInitialised: return false
+    case .driver(let error):
+      if case .bus(let bus) = error.kind { return bus.isTransient }
+      return false
     }
   }
 
@@ -36,6 +42,7 @@ public struct DeviceFault: Error, Hashable, Sendable, CustomStringConvertible {
     case .notReady: return "\(device): no result ready"
     case .implausible: return "\(device): implausible data"
     case .notInitialised: return "\(device): not initialised"
+    case .driver(let error): return error.description
     }
   }
 }

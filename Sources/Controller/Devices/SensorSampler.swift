@@ -12,11 +12,12 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
   private let policy: DeviceFaultPolicy
   private let events: EventSink
   private let source: EventSource
-  private var subscribers: [Snapshot<SensorReading>] = []
+  private var subscribers: [Snapshot<SamplerReading>] = []
   private var retryThrottle = Throttle(interval: .seconds(1))
 
   private var converting = false
-  private var reading = SensorReading()
+  private var pendingPeriods = 0
+  private var reading = SamplerReading()
   /// Consecutive cycles without a good sample.
   public private(set) var failedPeriods = 0
   /// Whether the device is excluded from use.
@@ -34,14 +35,14 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
   }
 
   /// A new snapshot of this sampler's readings for one reader thread (set-up only).
-  public func subscribe() -> Snapshot<SensorReading> {
+  public func subscribe() -> Snapshot<SamplerReading> {
     let snapshot = Snapshot(reading)
     subscribers.append(snapshot)
     return snapshot
   }
 
   /// The last published reading (sampler's own thread, or tests).
-  public var latest: SensorReading { reading }
+  public var latest: SamplerReading { reading }
 
   public func run(_ tick: TickContext) {
     if isExcluded {
@@ -56,26 +57,49 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
     var collected = false
     var failed = false
     if converting {
-      converting = false
-      if let value = attempt(at: tick.deadline, { () throws(DeviceFault) in try sensor.collectConversion() }) {
+      switch attempt(at: tick.deadline, { () throws(DeviceFault) in try sensor.collectConversion() }) {
+      case .some(.some(let value)):
+        converting = false
         reading.sample = value
         reading.timestamp = tick.deadline
         collected = true
-      } else {
+      case .some(.none):
+        // Not ready yet: wait, but a conversion that never ends is a failed period.
+        pendingPeriods += 1
+        guard pendingPeriods > policy.staleAfterPeriods else { return }
+        converting = false
+        failed = true
+      case .none:
+        converting = false
         failed = true
       }
     }
-    // Start the next conversion even after a failed collect: the device may be back.
-    if attempt(at: tick.deadline, { () throws(DeviceFault) in try sensor.startConversion() }) != nil {
-      converting = true
-    } else {
-      failed = true
+    if !converting {
+      // Start the next one even after a failed collect: the device may be back.
+      if attempt(at: tick.deadline, { () throws(DeviceFault) in try sensor.startConversion() }) != nil {
+        converting = true
+        pendingPeriods = 0
+      } else {
+        failed = true
+      }
     }
     if failed {
       registerFailedPeriod()
     } else if collected {
       failedPeriods = 0
       reading.status = .fresh
+    }
+  }
+
+  /// Initialises the device at set-up (may wait for its reset); on failure the device
+  /// starts excluded, and the fault policy's re-initialisation takes over.
+  public func initialise() {
+    do throws(DeviceFault) {
+      try sensor.reinitialise()
+    } catch {
+      isExcluded = true
+      reading.status = .excluded
+      events.emit(.error, .deviceExcluded, source: source, value: 0)
     }
   }
 
@@ -103,6 +127,7 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
       try sensor.reinitialise()
       isExcluded = false
       failedPeriods = 0
+      converting = false
       reading.status = .failing
       events.emit(.info, .deviceRestored, source: source, value: Int64(reinitAttempts))
     } catch {

@@ -11,24 +11,26 @@ public struct PressureSample: Sendable, Hashable {
 }
 
 /// A sensor driven split-phase: a conversion is started on one cycle and collected on
-/// the next, so no cycle waits for the chip.
+/// a later one, so no cycle waits for the chip.
 ///
 /// Bus contract: each call is a few short register transfers (BMP280: start = one
-/// register write of `ctrl_meas` with forced mode; collect = one 6-byte burst read from
-/// `0xF7`), never a sleep. Conversions must finish within one sampler period.
+/// register write of `ctrl_meas` with forced mode; collect = one burst read from the
+/// status register through the data), never a sleep; only ``reinitialise()`` may wait
+/// (a soft reset's NVM copy, about 2 ms).
 public protocol SplitPhaseSensor: AnyObject {
-  /// The device's name for events (`bmp280@i2c-1/0x76`).
+  /// The device's name for events (`bmp280@i2c-1:0x76`).
   var name: String { get }
   /// Starts one conversion.
   func startConversion() throws(DeviceFault)
-  /// Reads the conversion started on the previous cycle.
-  func collectConversion() throws(DeviceFault) -> PressureSample
-  /// Resets and reconfigures the device (after it was excluded).
+  /// Reads the conversion started earlier: the sample, or nil when it is not ready yet
+  /// (the sampler tries again next cycle).
+  func collectConversion() throws(DeviceFault) -> PressureSample?
+  /// Resets and reconfigures the device (at set-up and after it was excluded).
   func reinitialise() throws(DeviceFault)
 }
 
 /// What a sampler publishes each cycle.
-public struct SensorReading: Sendable, Hashable {
+public struct SamplerReading: Sendable, Hashable {
   public enum Status: UInt8, Sendable, Hashable {
     /// No good sample yet.
     case starting

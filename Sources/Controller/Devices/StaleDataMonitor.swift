@@ -10,7 +10,7 @@ import HAL
 /// first sample, the monitor's first cycle stands in for it (a start-up grace).
 public final class StaleDataMonitor: RateGroupMember, @unchecked Sendable {
   public let name: String
-  private let readings: [Snapshot<SensorReading>]
+  private let readings: [Snapshot<SamplerReading>]
   private let minimumFresh: Int
   private let staleAfterNanoseconds: Int64
   private let latch: SafetyLatch
@@ -22,7 +22,7 @@ public final class StaleDataMonitor: RateGroupMember, @unchecked Sendable {
   public private(set) var freshCount = 0
 
   public init(
-    name: String = "stale-data-monitor", readings: [Snapshot<SensorReading>], minimumFresh: Int,
+    name: String = "stale-data-monitor", readings: [Snapshot<SamplerReading>], minimumFresh: Int,
     staleAfter: Duration, latch: SafetyLatch, events: EventSink
   ) {
     self.name = name

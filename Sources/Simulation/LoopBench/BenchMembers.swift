@@ -13,7 +13,7 @@ final class TickCounter: RateGroupMember, @unchecked Sendable {
 /// pressure over a fixed window (preallocated ring), and a vent-valve command from it.
 final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
   let name = "leak-estimator"
-  private let readings: [Snapshot<SensorReading>]
+  private let readings: [Snapshot<SamplerReading>]
   private let valveCommand: Snapshot<Duration?>
   private var times: [Double]
   private var values: [Double]
@@ -22,7 +22,7 @@ final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
   /// Latest estimate in pascals per second (negative: losing air).
   private(set) var rate = 0.0
 
-  init(readings: [Snapshot<SensorReading>], valveCommand: Snapshot<Duration?>, window: Int = 20) {
+  init(readings: [Snapshot<SamplerReading>], valveCommand: Snapshot<Duration?>, window: Int = 20) {
     self.readings = readings
     self.valveCommand = valveCommand
     times = [Double](repeating: 0, count: max(window, 2))

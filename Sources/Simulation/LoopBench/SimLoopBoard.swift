@@ -1,15 +1,23 @@
 import Controller
+import Drivers
+import Emulators
 import HAL
 import MockHAL
 
 /// The controller's rate groups on the `sim` board, for `cloak bench loop` and the
-/// simulation: two pressure sensors on a simulated I2C bus (sensors group), the
-/// stale-data monitor and two PWM outputs (actuators group), the leak-rate estimator
-/// (leak group) and a planner stand-in (planner group), plus a base-tick member.
+/// simulation: two BMP280s (the drivers' BMP280 driver against the BMP280 emulator on a
+/// simulated I2C bus) in the sensors group, the stale-data monitor and two PWM outputs
+/// (actuators group), the leak-rate estimator (leak group) and a planner stand-in
+/// (planner group), plus a base-tick member.
+///
+/// The sensors use x1 temperature / x2 pressure oversampling (8.7 ms conversion) so a
+/// conversion started on one 100 Hz cycle is ready on the next.
 public final class SimLoopBoard: @unchecked Sendable {
   public let executive: Executive
   public let bus: SimulatedI2CBus
-  public let chips: [BenchPressureChip]
+  public let chips: [BMP280Emulator]
+  /// The sensors' settings (conversion time fits one 100 Hz period).
+  public static let sensorSettings = BMP280Settings(temperature: .x1, pressure: .x2, filter: .off)
   public let ventValve: BenchPWMChannel
   public let droneLine: BenchPWMChannel
   public let samplers: [SensorSampler]
@@ -25,14 +33,16 @@ public final class SimLoopBoard: @unchecked Sendable {
     let bus = SimulatedI2CBus(name: "sim-i2c")
     bus.recordsTransactions = false
     self.bus = bus
-    chips = [BenchPressureChip(), BenchPressureChip()]
+    chips = [BMP280Emulator(kind: .bmp280, clock: clock), BMP280Emulator(kind: .bmp280, clock: clock)]
     bus.attach(chips[0], at: 0x76)
     bus.attach(chips[1], at: 0x77)
     let policy = DeviceFaultPolicy(retries: 1, staleAfterPeriods: 3, excludeAfterPeriods: 10, reinitEveryPeriods: 50)
     samplers = [0x76, 0x77].map { (address: UInt8) in
-      SensorSampler(
-        sensor: BenchPressureSensor(bus: bus, address: address), policy: policy, events: executive.events)
+      let driver = BMP280(bus: bus, address: address, kind: .bmp280, settings: Self.sensorSettings)
+      return SensorSampler(
+        sensor: PressureSensorAdapter(sensor: driver, clock: clock), policy: policy, events: executive.events)
     }
+    for sampler in samplers { sampler.initialise() }
     let sensorPeriod = Self.period(of: "sensors", in: configuration)
     let monitor = StaleDataMonitor(
       readings: samplers.map { $0.subscribe() }, minimumFresh: 1, staleAfter: sensorPeriod * 3,
