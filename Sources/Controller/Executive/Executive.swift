@@ -96,6 +96,32 @@ public final class Executive: @unchecked Sendable {
     runtime.add(member, start: clock.now())
   }
 
+  /// Places `members` by the configured member lists (``RateGroupConfiguration/members``):
+  /// each group gets the members it names, in its order (set-up only). Throws naming the
+  /// group for a configured name with no member, and the member for one no group lists.
+  public func assign(_ members: [any RateGroupMember]) throws(ExecutiveConfigurationError) {
+    var byName: [String: any RateGroupMember] = [:]
+    for member in members {
+      guard byName.updateValue(member, forKey: member.name) == nil else {
+        throw ExecutiveConfigurationError(field: "members", problem: "two members named '\(member.name)'")
+      }
+    }
+    var placed: Set<String> = []
+    for group in configuration.groups {
+      for name in group.members {
+        guard let member = byName[name] else {
+          throw ExecutiveConfigurationError(
+            field: "groups[\(group.name)].members", problem: "no component named '\(name)'")
+        }
+        try add(member, to: group.name)
+        placed.insert(name)
+      }
+    }
+    if let stray = members.first(where: { !placed.contains($0.name) }) {
+      throw ExecutiveConfigurationError(field: "groups", problem: "no group lists member '\(stray.name)'")
+    }
+  }
+
   /// Names of the members of `group`, in run order.
   public func memberNames(of group: String) -> [String] {
     groups.first { $0.configuration.name == group }?.members.map(\.name) ?? []

@@ -15,10 +15,13 @@ public struct RateGroupConfiguration: Sendable, Hashable, Codable {
   /// How long a member may go without answering its health ping, in periods of this
   /// group (>= 1).
   public var pingDeadlinePeriods: Int
+  /// Member names in run order, for ``Executive/assign(_:)`` (empty: members are added
+  /// in code with ``Executive/add(_:to:)``).
+  public var members: [String]
 
   public init(
     name: String, divisor: Int, offset: Int = 0, priority: Int? = nil, inline: Bool = false,
-    pingDeadlinePeriods: Int = 3
+    pingDeadlinePeriods: Int = 3, members: [String] = []
   ) {
     self.name = name
     self.divisor = divisor
@@ -26,6 +29,7 @@ public struct RateGroupConfiguration: Sendable, Hashable, Codable {
     self.priority = priority
     self.inline = inline
     self.pingDeadlinePeriods = pingDeadlinePeriods
+    self.members = members
   }
 }
 
@@ -87,7 +91,12 @@ public struct ExecutiveConfiguration: Sendable, Hashable, Codable {
     }
     guard !groups.isEmpty else { throw ExecutiveConfigurationError(field: "groups", problem: "no rate group") }
     var seen: Set<String> = []
+    var memberNames: Set<String> = []
     for group in groups {
+      for member in group.members where !memberNames.insert(member).inserted {
+        throw ExecutiveConfigurationError(
+          field: "groups[\(group.name)].members", problem: "member '\(member)' is listed twice")
+      }
       let field = "groups[\(group.name)]"
       guard seen.insert(group.name).inserted else {
         throw ExecutiveConfigurationError(field: field, problem: "duplicate group name")
