@@ -21,8 +21,10 @@ struct SimLoopBoardTests {
     #expect(!board.executive.safety.isLatched)
     #expect(board.samplers.allSatisfy { $0.latest.status == .fresh })
     #expect(board.chips.allSatisfy { $0.conversions >= 299 })
-    #expect(board.ventValve.pulseWidth == .microseconds(1_500))
+    // PCA9685 resolution: 1/4096 of the 20 ms period (4.9 us).
+    #expect(abs((board.ventValve.pulseWidth - .microseconds(1_500)).microsecondsDouble) < 5)
     #expect(board.droneLine.isEnabled)
+    #expect(board.pwmChip.pulseWidth(channel: 1) > .zero)
   }
 
   @Test("both sensors gone: safe state within one actuator period; one sensor gone: runs on")
@@ -38,8 +40,9 @@ struct SimLoopBoardTests {
     board.bus.detach(address: 0x76)
     board.executive.run(until: MonotonicInstant(nanoseconds: 3_000_000_000))
     #expect(board.executive.safety.reason == .staleData)
-    #expect(board.ventValve.pulseWidth == .microseconds(1_500))
+    #expect(abs((board.ventValve.pulseWidth - .microseconds(1_500)).microsecondsDouble) < 5)
     #expect(!board.droneLine.isEnabled)
+    #expect(board.pwmChip.pulseWidth(channel: 1) == .zero)
     board.executive.events.flush()
     #expect(recorder.events(.deviceExcluded).count == 2)
     let lastGood = try #require(board.samplers[0].latest.timestamp)

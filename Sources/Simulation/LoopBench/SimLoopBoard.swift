@@ -18,8 +18,12 @@ public final class SimLoopBoard: @unchecked Sendable {
   public let chips: [BMP280Emulator]
   /// The sensors' settings (conversion time fits one 100 Hz period).
   public static let sensorSettings = BMP280Settings(temperature: .x1, pressure: .x2, filter: .off)
-  public let ventValve: BenchPWMChannel
-  public let droneLine: BenchPWMChannel
+  /// The PWM outputs: channels of the drivers' PCA9685 driver against the PCA9685
+  /// emulator on their own simulated bus (used only by the actuators thread).
+  public let ventValve: any PWMChannel
+  public let droneLine: any PWMChannel
+  public let pwmBus: SimulatedI2CBus
+  public let pwmChip: PCA9685Emulator
   public let samplers: [SensorSampler]
 
   /// Builds the board and registers every member with a new executive.
@@ -47,8 +51,21 @@ public final class SimLoopBoard: @unchecked Sendable {
     let monitor = StaleDataMonitor(
       readings: samplers.map { $0.subscribe() }, minimumFresh: 1, staleAfter: sensorPeriod * 3,
       latch: executive.safety, events: executive.events)
-    ventValve = BenchPWMChannel(name: "sim-pwm/vent-valve")
-    droneLine = BenchPWMChannel(name: "sim-pwm/drone-line")
+    let pwmBus = SimulatedI2CBus(name: "sim-i2c-pwm")
+    pwmBus.recordsTransactions = false
+    self.pwmBus = pwmBus
+    pwmChip = PCA9685Emulator(clock: clock)
+    pwmBus.attach(pwmChip, at: 0x40)
+    let pca9685 = PCA9685(bus: pwmBus, address: 0x40)
+    let channels: (any PWMChannel, any PWMChannel)
+    do {
+      try pca9685.initialise(frequency: Frequency(hertz: 50), clock: clock)
+      channels = (try pca9685.channel(0), try pca9685.channel(1))
+    } catch {
+      throw ExecutiveConfigurationError(field: "sim board pca9685", problem: "\(error)")
+    }
+    ventValve = channels.0
+    droneLine = channels.1
     let ventCommand = Snapshot<Duration?>(nil)
     let lineCommand = Snapshot<Duration?>(nil)
     let estimator = LeakRateEstimator(readings: samplers.map { $0.subscribe() }, valveCommand: ventCommand)
