@@ -168,7 +168,7 @@ private enum BenchLoopText {
 
 /// Wall clock from Foundation (CLOCK_REALTIME); used for event timestamps only.
 private final class FoundationWallClock: WallClock, @unchecked Sendable {
-  func nanosecondsSince1970() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+  func nanosecondsSince1970() -> Int64 { Int64(exactly: (Date().timeIntervalSince1970 * 1e9).rounded()) ?? 0 }
 }
 
 /// Prints warnings and worse to stderr as they are drained (off the loop).

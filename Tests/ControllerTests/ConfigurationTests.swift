@@ -65,3 +65,25 @@ struct ConfigurationTests {
     #expect(throws: ExecutiveConfigurationError.self) { try twice.validate() }
   }
 }
+
+@Suite("Configuration values that could trap are refused")
+struct ConfigurationBoundsTests {
+  @Test("huge divisors, deadlines and bad priorities are errors, not traps")
+  func bounds() {
+    for group in [
+      RateGroupConfiguration(name: "g", divisor: Int.max),
+      RateGroupConfiguration(name: "g", divisor: 10, pingDeadlinePeriods: Int.max),
+      RateGroupConfiguration(name: "g", divisor: 10, priority: 0),
+    ] {
+      #expect(throws: ExecutiveConfigurationError.self) { try testConfiguration(groups: [group]).validate() }
+    }
+  }
+
+  @Test("a fault policy from a file cannot set zero or negative steps")
+  func faultPolicyClamped() throws {
+    let json = #"{"retries": -4, "staleAfterPeriods": 0, "reinitEveryPeriods": 0}"#
+    let policy = try JSONDecoder().decode(DeviceFaultPolicy.self, from: Data(json.utf8))
+    #expect(
+      policy == DeviceFaultPolicy(retries: 0, staleAfterPeriods: 1, excludeAfterPeriods: 10, reinitEveryPeriods: 1))
+  }
+}

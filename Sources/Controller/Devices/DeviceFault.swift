@@ -56,6 +56,8 @@ public struct DeviceFault: Error, Hashable, Sendable, CustomStringConvertible {
 /// success puts it back in use. Whether what remains is enough to act safely is the
 /// ``StaleDataMonitor``'s call.
 public struct DeviceFaultPolicy: Sendable, Hashable, Codable {
+  private enum Keys: String, CodingKey { case retries, staleAfterPeriods, excludeAfterPeriods, reinitEveryPeriods }
+
   public var retries: Int
   public var staleAfterPeriods: Int
   public var excludeAfterPeriods: Int
@@ -67,5 +69,24 @@ public struct DeviceFaultPolicy: Sendable, Hashable, Codable {
     self.staleAfterPeriods = max(staleAfterPeriods, 1)
     self.excludeAfterPeriods = max(excludeAfterPeriods, self.staleAfterPeriods)
     self.reinitEveryPeriods = max(reinitEveryPeriods, 1)
+  }
+
+  /// Decodes through ``init(retries:staleAfterPeriods:excludeAfterPeriods:reinitEveryPeriods:)``,
+  /// so a file cannot set a zero or negative step (missing fields take the defaults).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: Keys.self)
+    self.init(
+      retries: try container.decodeIfPresent(Int.self, forKey: .retries) ?? 1,
+      staleAfterPeriods: try container.decodeIfPresent(Int.self, forKey: .staleAfterPeriods) ?? 3,
+      excludeAfterPeriods: try container.decodeIfPresent(Int.self, forKey: .excludeAfterPeriods) ?? 10,
+      reinitEveryPeriods: try container.decodeIfPresent(Int.self, forKey: .reinitEveryPeriods) ?? 50)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: Keys.self)
+    try container.encode(retries, forKey: .retries)
+    try container.encode(staleAfterPeriods, forKey: .staleAfterPeriods)
+    try container.encode(excludeAfterPeriods, forKey: .excludeAfterPeriods)
+    try container.encode(reinitEveryPeriods, forKey: .reinitEveryPeriods)
   }
 }

@@ -101,22 +101,29 @@ public struct ExecutiveConfiguration: Sendable, Hashable, Codable {
       guard seen.insert(group.name).inserted else {
         throw ExecutiveConfigurationError(field: field, problem: "duplicate group name")
       }
-      guard group.divisor >= 1 else {
-        throw ExecutiveConfigurationError(field: field + ".divisor", problem: "must be >= 1, got \(group.divisor)")
+      guard group.divisor >= 1, group.divisor <= 10_000_000 else {
+        throw ExecutiveConfigurationError(
+          field: field + ".divisor", problem: "must be 1...10000000, got \(group.divisor)")
+      }
+      if let priority = group.priority, !(1...99).contains(priority) {
+        throw ExecutiveConfigurationError(field: field + ".priority", problem: "must be 1...99, got \(priority)")
       }
       guard group.offset >= 0, group.offset < group.divisor else {
         throw ExecutiveConfigurationError(
           field: field + ".offset", problem: "must be 0..<\(group.divisor), got \(group.offset)")
       }
-      guard group.pingDeadlinePeriods >= 1 else {
-        throw ExecutiveConfigurationError(field: field + ".pingDeadlinePeriods", problem: "must be >= 1")
+      guard group.pingDeadlinePeriods >= 1, group.pingDeadlinePeriods <= 10_000 else {
+        throw ExecutiveConfigurationError(field: field + ".pingDeadlinePeriods", problem: "must be 1...10000")
       }
     }
-    guard healthEveryTicks >= 1 else {
-      throw ExecutiveConfigurationError(field: "healthEveryTicks", problem: "must be >= 1")
+    guard healthEveryTicks >= 1, healthEveryTicks <= 10_000_000 else {
+      throw ExecutiveConfigurationError(field: "healthEveryTicks", problem: "must be 1...10000000")
     }
-    guard fatalAfterMissedPings >= 1 else {
-      throw ExecutiveConfigurationError(field: "fatalAfterMissedPings", problem: "must be >= 1")
+    guard fatalAfterMissedPings >= 1, fatalAfterMissedPings <= 10_000 else {
+      throw ExecutiveConfigurationError(field: "fatalAfterMissedPings", problem: "must be 1...10000")
+    }
+    guard warningThrottle >= .zero else {
+      throw ExecutiveConfigurationError(field: "warningThrottle", problem: "must not be negative")
     }
     guard eventCapacity >= 2, eventCapacity <= 1 << 20 else {
       throw ExecutiveConfigurationError(field: "eventCapacity", problem: "must be 2...1048576")
