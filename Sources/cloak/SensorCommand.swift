@@ -2,13 +2,13 @@ import ArgumentParser
 import Drivers
 import Foundation
 
-/// `cloak sensor ...`: sensor tools. `decode` needs no hardware; `read` (live readings
-/// from a board) is added with the board composition layer.
+/// `cloak sensor ...`: sensor tools. `read` takes live readings from a board; `decode`
+/// needs no hardware.
 struct Sensor: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sensor",
     abstract: "Sensor tools.",
-    subcommands: [SensorDecode.self]
+    subcommands: [SensorRead.self, SensorDecode.self]
   )
 }
 
