@@ -21,7 +21,8 @@
         return GPIOError(.permissionDenied, line: line, detail: permissionHint)
       case -EOPNOTSUPP, -ENOTSUP, -EINVAL:
         return GPIOError(
-          .unsupported, line: line, detail: "\(operation): the kernel or chip refused the configuration (errno \(-code))")
+          .unsupported, line: line,
+          detail: "\(operation): the kernel or chip refused the configuration (errno \(-code))")
       default:
         return GPIOError(.io(errno: -code), line: line, detail: operation)
       }

@@ -31,7 +31,8 @@
       let byNode = adapters(in: "\(sysfsRoot)/bus/i2c/devices").filter { matchesNode($0, spec) }
       if byNode.count == 1 { return "\(devRoot)/\(byNode[0])" }
       if byNode.count > 1 {
-        throw I2CError(.notFound, bus: spec, detail: "device-tree node matches several buses: \(byNode.joined(separator: ", "))")
+        throw I2CError(
+          .notFound, bus: spec, detail: "device-tree node matches several buses: \(byNode.joined(separator: ", "))")
       }
       let classDir = "\(sysfsRoot)/class/i2c-dev"
       let byName = adapters(in: classDir).filter { readTrimmed("\(classDir)/\($0)/name") == spec }
@@ -42,7 +43,8 @@
           detail: "adapter name is shared by \(byName.joined(separator: ", ")): name the bus by device-tree node")
       }
       throw I2CError(
-        .notFound, bus: spec, detail: "no bus with this path, number, device-tree node or adapter name under \(sysfsRoot)")
+        .notFound, bus: spec,
+        detail: "no bus with this path, number, device-tree node or adapter name under \(sysfsRoot)")
     }
 
     /// Every bus as (path, adapter name), sorted by number.

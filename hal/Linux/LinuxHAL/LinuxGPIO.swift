@@ -32,7 +32,9 @@
       }
       let rc = cloak_gpio_request_output(
         id.chip, id.line, consumer, config.activeLow ? 1 : 0, drive, config.initialValue ? 1 : 0, &handle)
-      guard rc == 0, let handle else { throw GPIOErrno.error(rc == 0 ? -EIO : rc, line: id, operation: "request output") }
+      guard rc == 0, let handle else {
+        throw GPIOErrno.error(rc == 0 ? -EIO : rc, line: id, operation: "request output")
+      }
       return LinuxGPIOOutputLine(id: id, handle: handle, initialValue: config.initialValue)
     }
 
@@ -67,7 +69,9 @@
       var handle: OpaquePointer?
       let rc = cloak_gpio_request_input(
         id.chip, id.line, consumer, config.activeLow ? 1 : 0, bias, edges, UInt32(debounceMicros), &handle)
-      guard rc == 0, let handle else { throw GPIOErrno.error(rc == 0 ? -EIO : rc, line: id, operation: "request input") }
+      guard rc == 0, let handle else {
+        throw GPIOErrno.error(rc == 0 ? -EIO : rc, line: id, operation: "request input")
+      }
       var filter: GPIODebounceFilter?
       if emulate {
         let level = cloak_gpio_get(handle)

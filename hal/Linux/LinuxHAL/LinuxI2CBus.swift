@@ -52,7 +52,9 @@
 
     /// Opens the bus `spec` names: a path, a bus number, a device-tree node or an
     /// adapter name (see ``I2CBusResolver``).
-    public convenience init(resolving spec: String, sysfsRoot: String = "/sys", retry: I2CRetryPolicy = I2CRetryPolicy())
+    public convenience init(
+      resolving spec: String, sysfsRoot: String = "/sys", retry: I2CRetryPolicy = I2CRetryPolicy()
+    )
       throws(I2CError)
     {
       let path = try I2CBusResolver(sysfsRoot: sysfsRoot).resolve(spec)
@@ -143,7 +145,8 @@
     ) -> Outcome {
       if capabilities.contains(.plainI2C) {
         guard write.count <= 8192, read.count <= 8192 else {
-          return Outcome(errno: 0, error: I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes"))
+          return Outcome(
+            errno: 0, error: I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes"))
         }
         let rc = cloak_i2c_rdwr(
           fd, UInt16(address), write.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt16(write.count),

@@ -72,7 +72,8 @@ public struct SMBusPlan: Hashable, Sendable {
   /// bytes are split with the command advanced by the offset, which is correct for
   /// auto-incrementing register maps (every chip Cloak drives) and is why a read may
   /// not run past register 0xFF.
-  public static func plan(writeCount: Int, firstByte: UInt8, secondByte: UInt8, readCount: Int,
+  public static func plan(
+    writeCount: Int, firstByte: UInt8, secondByte: UInt8, readCount: Int,
     capabilities caps: I2CCapabilities
   ) throws(SMBusUnsupported) -> SMBusPlan {
     let blockMax = I2CCapabilities.smbusBlockMax
@@ -105,18 +106,24 @@ public struct SMBusPlan: Hashable, Sendable {
         throw SMBusUnsupported("a \(r)-byte read from register \(hex(firstByte)) runs past register 0xff")
       }
       if r == 1 {
-        if caps.contains(.smbusByteData) { return SMBusPlan(shape: .single(.readByteData(command: firstByte, readOffset: 0))) }
+        if caps.contains(.smbusByteData) {
+          return SMBusPlan(shape: .single(.readByteData(command: firstByte, readOffset: 0)))
+        }
         guard caps.contains(.smbusI2CBlock) else { throw SMBusUnsupported("register read needs SMBus byte data") }
         return SMBusPlan(shape: .single(.readI2CBlock(command: firstByte, readOffset: 0, count: 1)))
       }
       if caps.contains(.smbusI2CBlock) {
-        if r <= blockMax { return SMBusPlan(shape: .single(.readI2CBlock(command: firstByte, readOffset: 0, count: r))) }
+        if r <= blockMax {
+          return SMBusPlan(shape: .single(.readI2CBlock(command: firstByte, readOffset: 0, count: r)))
+        }
         return SMBusPlan(shape: .blockReads(start: firstByte, total: r))
       }
       if r == 2 && caps.contains(.smbusWordData) {
         return SMBusPlan(shape: .single(.readWordData(command: firstByte, readOffset: 0)))
       }
-      guard caps.contains(.smbusByteData) else { throw SMBusUnsupported("burst read needs SMBus I2C block or byte data") }
+      guard caps.contains(.smbusByteData) else {
+        throw SMBusUnsupported("burst read needs SMBus I2C block or byte data")
+      }
       return SMBusPlan(shape: .byteReads(start: firstByte, total: r))
     default:
       throw SMBusUnsupported(
