@@ -57,6 +57,7 @@ let package = Package(
       name: "cloak",
       dependencies: [
         "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation",
+        .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

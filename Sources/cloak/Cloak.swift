@@ -8,6 +8,10 @@ struct Cloak: ParsableCommand {
     commandName: "cloak",
     abstract: "Controller for station inspection drones: leak watch, seal and weld scans, crew-first authority.",
     version: "0.1.0",
-    subcommands: []
+    subcommands: [
+      GPIOCommand.self,
+      I2CCommand.self,
+      ProbeCommand.self,
+    ]
   )
 }

@@ -1,0 +1,192 @@
+import ArgumentParser
+import HAL
+
+#if canImport(LinuxHAL)
+  import Glibc
+  import LinuxHAL
+#endif
+
+/// `cloak gpio get|set|monitor`: bench tools for one GPIO line, named by chip label and
+/// line name (board-file role names are wired in later).
+struct GPIOCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gpio", abstract: "Read, drive or watch one GPIO line (Linux, libgpiod).",
+    subcommands: [Get.self, Set.self, Monitor.self])
+
+  struct LineOptions: ParsableArguments {
+    @Option(help: "The chip's label (see gpiodetect), e.g. pinctrl-bcm2711.") var chip: String
+    @Option(help: "The line's name (see gpioinfo), e.g. GPIO17.") var line: String
+    @Flag(help: "Treat the line as active-low (values are logical).") var activeLow = false
+    @Option(help: "Consumer name shown by gpioinfo.") var consumer = "cloak-bench"
+
+    var id: GPIOLineID { GPIOLineID(chip: chip, line: line) }
+  }
+
+  struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the line's logical value (0 or 1).")
+    @OptionGroup var target: LineOptions
+    @Option(help: "Bias: as-is, disabled, pull-up or pull-down.") var bias = "as-is"
+
+    func run() throws {
+      #if canImport(LinuxHAL)
+        guard let bias = GPIOBias(rawValue: bias) else { throw ValidationError("unknown bias '\(bias)'") }
+        let config = GPIOInputConfig(activeLow: target.activeLow, bias: bias)
+        let value = try benchRun { () throws(GPIOError) -> Bool in
+          let line = try LinuxGPIO().requestInput(target.id, config: config, consumer: target.consumer)
+          defer { line.release() }
+          return try line.value()
+        }
+        print(value ? 1 : 0)
+      #else
+        throw ValidationError("cloak gpio needs Linux")
+      #endif
+    }
+  }
+
+  struct Set: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Drive the line and hold it until Ctrl-C (or --for SECONDS), then release it.")
+    @OptionGroup var target: LineOptions
+    @Argument(help: "Logical value: 1/0, on/off, true/false.") var value: String
+    @Option(help: "Drive: push-pull, open-drain or open-source.") var drive = "push-pull"
+    @Option(name: .customLong("for"), help: "Hold for this many seconds, then release.") var seconds: Double?
+
+    func run() throws {
+      #if canImport(LinuxHAL)
+        guard let level = parseLevel(value) else { throw ValidationError("value must be 1/0, on/off or true/false") }
+        guard let drive = GPIODrive(rawValue: drive) else { throw ValidationError("unknown drive '\(drive)'") }
+        if let seconds, !(seconds >= 0 && seconds < 1e9) { throw ValidationError("--for must be 0 or more seconds") }
+        var signals = StopSignals()
+        let config = GPIOOutputConfig(activeLow: target.activeLow, drive: drive, initialValue: level)
+        let line = try benchRun { () throws(GPIOError) in
+          try LinuxGPIO().requestOutput(target.id, config: config, consumer: target.consumer)
+        }
+        print("\(target.id) = \(level ? 1 : 0), holding \(seconds.map { "for \($0) s" } ?? "until Ctrl-C")")
+        flushOutput()
+        _ = signals.wait(seconds.map { .nanoseconds(Int64($0 * 1e9)) })
+        line.release()
+        print("\(target.id) released")
+      #else
+        throw ValidationError("cloak gpio needs Linux")
+      #endif
+    }
+  }
+
+  struct Monitor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print timestamped edges (kernel CLOCK_MONOTONIC) until Ctrl-C, --count or --for.")
+    @OptionGroup var target: LineOptions
+    @Option(help: "Edges: rising, falling or both.") var edges = "both"
+    @Option(help: "Bias: as-is, disabled, pull-up or pull-down.") var bias = "as-is"
+    @Option(help: "Debounce period in milliseconds (0: none).") var debounceMs: Double = 0
+    @Option(help: "Stop after this many edges.") var count: Int?
+    @Option(name: .customLong("for"), help: "Stop after this many seconds.") var seconds: Double?
+
+    func run() throws {
+      #if canImport(LinuxHAL)
+        guard let edges = GPIOEdgeDetection(rawValue: edges), edges != .none else {
+          throw ValidationError("edges must be rising, falling or both")
+        }
+        guard let bias = GPIOBias(rawValue: bias) else { throw ValidationError("unknown bias '\(bias)'") }
+        guard debounceMs >= 0 && debounceMs < 1e6 else { throw ValidationError("--debounce-ms out of range") }
+        if let seconds, !(seconds >= 0 && seconds < 1e9) { throw ValidationError("--for must be 0 or more seconds") }
+        var signals = StopSignals()
+        let config = GPIOInputConfig(
+          activeLow: target.activeLow, bias: bias, debounce: .nanoseconds(Int64(debounceMs * 1e6)), edges: edges)
+        let line = try benchRun { () throws(GPIOError) in
+          try LinuxGPIO().requestInput(target.id, config: config, consumer: target.consumer)
+        }
+        defer { line.release() }
+        let clock = SystemClock()
+        let end = seconds.map { clock.now().advanced(by: .nanoseconds(Int64($0 * 1e9))) }
+        var seen = 0
+        print("monitoring \(target.id) (\(edges.rawValue) edges, libgpiod \(LinuxGPIO.libraryVersion))")
+        flushOutput()
+        while count.map({ seen < $0 }) ?? true, end.map({ clock.now() < $0 }) ?? true, !signals.wait(.zero) {
+          let event = try benchRun { () throws(GPIOError) in try line.waitForEdge(timeout: .milliseconds(100)) }
+          guard let event else { continue }
+          seen += 1
+          print("\(formatSeconds(event.timestamp.nanoseconds)) \(event.kind.rawValue) seq=\(event.sequence)")
+          flushOutput()
+        }
+      #else
+        throw ValidationError("cloak gpio needs Linux")
+      #endif
+    }
+  }
+}
+
+/// Parses a logical level as people type it at a bench.
+func parseLevel(_ text: String) -> Bool? {
+  switch text.lowercased() {
+  case "1", "on", "true", "high", "active": return true
+  case "0", "off", "false", "low", "inactive": return false
+  default: return nil
+  }
+}
+
+/// `12.000123456`: nanoseconds as seconds with all nine decimals.
+func formatSeconds(_ nanoseconds: Int64) -> String {
+  let sign = nanoseconds < 0 ? "-" : ""
+  let magnitude = nanoseconds.magnitude
+  let fraction = String(magnitude % 1_000_000_000)
+  return "\(sign)\(magnitude / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
+}
+
+/// Runs a HAL call; a HAL error is printed (it names the chip/line/bus/address) and
+/// turned into exit status 1 instead of a stack of ArgumentParser text.
+func benchRun<R, E: Error>(_ body: () throws(E) -> R) throws -> R {
+  do {
+    return try body()
+  } catch {
+    printError("cloak: \(error)")
+    throw ExitCode(1)
+  }
+}
+
+func printError(_ text: String) {
+  #if canImport(Glibc)
+    fflush(nil)
+    var line = text + "\n"
+    _ = line.withUTF8 { write(2, $0.baseAddress, $0.count) }
+  #else
+    print(text)
+  #endif
+}
+
+func flushOutput() {
+  #if canImport(Glibc)
+    fflush(nil)
+  #endif
+}
+
+#if canImport(LinuxHAL)
+  /// SIGINT/SIGTERM as something to wait for: blocked at creation, then taken with
+  /// sigtimedwait, so Ctrl-C ends a hold cleanly (the line is released) instead of
+  /// killing the process mid-call.
+  struct StopSignals {
+    private var set = sigset_t()
+
+    init() {
+      sigemptyset(&set)
+      sigaddset(&set, SIGINT)
+      sigaddset(&set, SIGTERM)
+      pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Waits at most `timeout` (nil: forever) for a stop signal; true when one came.
+    mutating func wait(_ timeout: Duration?) -> Bool {
+      guard let timeout else {
+        var signal: Int32 = 0
+        return sigwait(&set, &signal) == 0
+      }
+      let nanos = max(timeout.nanosecondsSaturated, 0)
+      var spec = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
+      while true {
+        let rc = sigtimedwait(&set, nil, &spec)
+        if rc > 0 { return true }
+        if errno != EINTR { return false }
+      }
+    }
+  }
+#endif
