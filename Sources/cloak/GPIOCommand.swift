@@ -11,7 +11,7 @@ import HAL
 struct GPIOCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gpio", abstract: "Read, drive or watch one GPIO line (Linux, libgpiod).",
-    subcommands: [Get.self, Set.self, Monitor.self])
+    subcommands: [Get.self, Set.self, Monitor.self, BenchSet.self])
 
   struct LineOptions: ParsableArguments {
     @Option(help: "The chip's label (see gpiodetect), e.g. pinctrl-bcm2711.") var chip: String
@@ -109,6 +109,39 @@ struct GPIOCommand: ParsableCommand {
           print("\(formatSeconds(event.timestamp.nanoseconds)) \(event.kind.rawValue) seq=\(event.sequence)")
           flushOutput()
         }
+      #else
+        throw ValidationError("cloak gpio needs Linux")
+      #endif
+    }
+  }
+}
+
+extension GPIOCommand {
+  /// The LinuxHAL side of the GPIO benchmark (scripts/bench-c/gpio_set_loop.c is the
+  /// C side): toggles the line through `any GPIOOutputLine`, as the controller does.
+  struct BenchSet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "bench-set", abstract: "Time ITERATIONS set() calls through LinuxHAL; print ns per set.")
+    @OptionGroup var target: LineOptions
+    @Option(help: "Number of set() calls.") var iterations = 100_000
+
+    func run() throws {
+      #if canImport(LinuxHAL)
+        guard iterations > 0 else { throw ValidationError("--iterations must be positive") }
+        let line = try benchRun { () throws(GPIOError) in
+          try LinuxGPIO().requestOutput(
+            target.id, config: GPIOOutputConfig(activeLow: target.activeLow, initialValue: false),
+            consumer: target.consumer)
+        }
+        defer { line.release() }
+        let clock = SystemClock()
+        let start = clock.now()
+        try benchRun { () throws(GPIOError) in
+          for index in 0..<iterations { try line.set(index & 1 == 1) }
+        }
+        let elapsed = start.duration(to: clock.now()).nanosecondsSaturated
+        let perOp = Double(elapsed) / Double(iterations)
+        print("cloak_gpio_set ns_per_op=\(perOp) iterations=\(iterations) libgpiod=\(LinuxGPIO.libraryVersion)")
       #else
         throw ValidationError("cloak gpio needs Linux")
       #endif

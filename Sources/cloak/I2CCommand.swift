@@ -8,7 +8,7 @@ import HAL
 /// `cloak i2c scan`: i2cdetect-style safe probing of one bus or of every bus.
 struct I2CCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "i2c", abstract: "I2C bench tools (Linux, i2c-dev).", subcommands: [Scan.self])
+    commandName: "i2c", abstract: "I2C bench tools (Linux, i2c-dev).", subcommands: [Scan.self, BenchRead.self])
 
   struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,4 +43,51 @@ struct I2CCommand: ParsableCommand {
       #endif
     }
   }
+}
+
+extension I2CCommand {
+  /// The LinuxHAL side of the I2C benchmark (scripts/bench-c/i2c_read_loop.c is the C
+  /// side): burst-reads a register block into a preallocated buffer, as drivers do.
+  struct BenchRead: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "bench-read", abstract: "Time ITERATIONS register reads through LinuxHAL; print ns per read.")
+    @Option(help: "Bus: /dev/i2c-N, N, a device-tree node or an adapter name.") var bus: String
+    @Option(help: "7-bit device address (0x76 or 118).") var address: String
+    @Option(help: "First register (default 0xf7, the BMP280 data burst).") var register = "0xf7"
+    @Option(help: "Bytes per read (1...32).") var count = 6
+    @Option(help: "Number of reads.") var iterations = 100_000
+    @Flag(help: "Skip the inter-process flock (to measure its cost).") var noFlock = false
+    @Option(help: "sysfs root (for resolving buses).") var sysfs = "/sys"
+
+    func run() throws {
+      #if canImport(LinuxHAL)
+        guard let device = parseByte(address), device <= 0x77 else { throw ValidationError("bad --address") }
+        guard let start = parseByte(register) else { throw ValidationError("bad --register") }
+        guard (1...32).contains(count), iterations > 0 else { throw ValidationError("bad --count or --iterations") }
+        let path = try benchRun { () throws(I2CError) in try I2CBusResolver(sysfsRoot: sysfs).resolve(bus) }
+        let i2c = try benchRun { () throws(I2CError) in
+          try LinuxI2CBus(path: path, retry: I2CRetryPolicy(), interProcessLock: !noFlock)
+        }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let clock = SystemClock()
+        let begin = clock.now()
+        try benchRun { () throws(I2CError) in
+          for _ in 0..<iterations { try i2c.readRegisters(address: device, start: start, into: &buffer) }
+        }
+        let elapsed = begin.duration(to: clock.now()).nanosecondsSaturated
+        let kind = i2c.capabilities.contains(.plainI2C) ? "rdwr" : "smbus"
+        print(
+          "cloak_i2c_read ns_per_op=\(Double(elapsed) / Double(iterations)) iterations=\(iterations) path=\(kind) "
+            + "flock=\(noFlock ? 0 : 1)")
+      #else
+        throw ValidationError("cloak i2c needs Linux")
+      #endif
+    }
+  }
+}
+
+/// `0x76` or `118` as a byte.
+func parseByte(_ text: String) -> UInt8? {
+  let lower = text.lowercased()
+  return lower.hasPrefix("0x") ? UInt8(lower.dropFirst(2), radix: 16) : UInt8(lower)
 }
