@@ -57,6 +57,8 @@ extension I2CCommand {
     @Option(help: "Bytes per read (1...32).") var count = 6
     @Option(help: "Number of reads.") var iterations = 100_000
     @Flag(help: "Skip the inter-process flock (to measure its cost).") var noFlock = false
+    @Flag(help: "Read into a raw buffer instead of an [UInt8] (to measure the array helper's cost).")
+    var rawBuffer = false
     @Option(help: "sysfs root (for resolving buses).") var sysfs = "/sys"
 
     func run() throws {
@@ -69,16 +71,22 @@ extension I2CCommand {
           try LinuxI2CBus(path: path, retry: I2CRetryPolicy(), interProcessLock: !noFlock)
         }
         var buffer = [UInt8](repeating: 0, count: count)
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 8)
+        defer { raw.deallocate() }
         let clock = SystemClock()
         let begin = clock.now()
         try benchRun { () throws(I2CError) in
-          for _ in 0..<iterations { try i2c.readRegisters(address: device, start: start, into: &buffer) }
+          if rawBuffer {
+            for _ in 0..<iterations { try i2c.readRegisters(address: device, start: start, into: raw) }
+          } else {
+            for _ in 0..<iterations { try i2c.readRegisters(address: device, start: start, into: &buffer) }
+          }
         }
         let elapsed = begin.duration(to: clock.now()).nanosecondsSaturated
         let kind = i2c.capabilities.contains(.plainI2C) ? "rdwr" : "smbus"
         print(
           "cloak_i2c_read ns_per_op=\(Double(elapsed) / Double(iterations)) iterations=\(iterations) path=\(kind) "
-            + "flock=\(noFlock ? 0 : 1)")
+            + "flock=\(noFlock ? 0 : 1) buffer=\(rawBuffer ? "raw" : "array")")
       #else
         throw ValidationError("cloak i2c needs Linux")
       #endif

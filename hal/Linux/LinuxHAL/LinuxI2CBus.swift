@@ -153,6 +153,15 @@
           read.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt16(read.count))
         return rc == 0 ? .ok : Outcome(errno: -rc, error: nil)
       }
+      // Fast path for the steady-state shape (a register burst of 2...32 bytes): the
+      // same transfer the plan would choose, without building it.
+      if write.count == 1, read.count >= 2, read.count <= I2CCapabilities.smbusBlockMax,
+        state.slaveAddress == Int32(address), capabilities.contains(.smbusI2CBlock),
+        Int(write[0]) + read.count <= 0x100
+      {
+        let rc = execute(.readI2CBlock(command: write[0], readOffset: 0, count: read.count), write: write, read: read)
+        return rc < 0 ? Outcome(errno: -rc, error: nil) : .ok
+      }
       let plan: SMBusPlan
       do {
         plan = try SMBusPlan.plan(
