@@ -5,9 +5,9 @@ final class FakeTree {
   let root: String
 
   init() {
-    var template = Array("/tmp/cloak-linuxhal-XXXXXX".utf8CString)
+    var template = Array("\(temporaryDirectory())/cloak-linuxhal-XXXXXX".utf8CString)
     root = template.withUnsafeMutableBufferPointer { buffer -> String in
-      guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp/cloak-linuxhal-fallback" }
+      guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/nonexistent/mkdtemp-failed" }
       return String(cString: made)
     }
   }
@@ -67,4 +67,10 @@ final class FakeTree {
       unlink(path)
     }
   }
+}
+
+/// `$TMPDIR`, else /tmp (the virtual bench guest's /tmp is read-only; it sets TMPDIR).
+func temporaryDirectory() -> String {
+  guard let raw = getenv("TMPDIR"), raw.pointee != 0 else { return "/tmp" }
+  return String(cString: raw)
 }

@@ -12,7 +12,7 @@ final class NotifySocket {
   init(abstract: Bool, tag: String) {
     fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     let name = "cloak-notify-\(getpid())-\(tag)"
-    spec = abstract ? "@\(name)" : "/tmp/\(name).sock"
+    spec = abstract ? "@\(name)" : "\(temporaryDirectory())/\(name).sock"
     if !abstract { unlink(spec) }
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
@@ -91,5 +91,33 @@ struct DevWatchdogTests {
     } throws: { error in
       (error as? WatchdogError) == WatchdogError(.notFound, device: "/dev/cloak-no-watchdog")
     }
+  }
+}
+
+/// Runs only where a disposable watchdog is named explicitly (the virtual bench guest's
+/// `softdog soft_noboot=1`): opening a real /dev/watchdog arms it.
+@Suite(
+  "/dev/watchdog against a disposable device",
+  .enabled(if: Environment.watchdogDevice != nil, "set CLOAK_WATCHDOG_TEST_DEVICE to a disposable watchdog"))
+struct DevWatchdogDeviceTests {
+  @Test func timeoutStrokeAndMagicClose() throws {
+    let path = Environment.watchdogDevice ?? "/dev/watchdog"
+    let watchdog = try DevWatchdog(path: path, timeout: .seconds(30))
+    #expect(watchdog.timeout == .seconds(30))
+    try watchdog.stroke()
+    try watchdog.stroke()
+    try watchdog.disarm()
+    #expect { try watchdog.stroke() } throws: { ($0 as? WatchdogError)?.kind == .closed }
+    // After the magic close the device can be opened again (it is not held).
+    let again = try DevWatchdog(path: path)
+    try again.disarm()
+  }
+}
+
+enum Environment {
+  static var watchdogDevice: String? {
+    guard let raw = getenv("CLOAK_WATCHDOG_TEST_DEVICE") else { return nil }
+    let value = String(cString: raw)
+    return value.isEmpty ? nil : value
   }
 }

@@ -48,6 +48,9 @@ i2cset -y $N 0x76 0xd0 0x58 b; i2cset -y $N 0x40 0x00 0x11 b
 for r in 0xf7 0xf8 0xf9 0xfa 0xfb 0xfc; do i2cset -y $N 0x76 $r 0x5a b; done
 $C i2c scan --bus "$(cat /sys/class/i2c-dev/$BUS/name)"
 $C probe --device "/dev/$BUS:0x76:bmp280" --device "$N:0x40:pca9685" --device "$N:0x77:bmp280" --device "$N:0x76:bme280" --line cloak-sim:L6 --line cloak-sim:nope; echo "probe rc=$?"
+echo "== T9 LinuxHAL unit tests in the guest (softdog as the disposable watchdog)"
+CLOAK_WATCHDOG_TEST_DEVICE=/dev/watchdog "$TESTS" --testing-library swift-testing --filter LinuxHALTests 2>&1 \
+  | sed 's/\x1b\[[0-9;]*m//g' | grep -E "✘|Test run|skipped|watchdog"
 if [ "$PERF" = 1 ]; then
 echo "== perf: C baseline and LinuxHAL interleaved (A B A B)"
 for r in 0xf7 0xf8 0xf9 0xfa 0xfb 0xfc; do i2cset -y $N 0x76 $r 0x5a b; done
@@ -57,6 +60,14 @@ for k in 1 2 3 4 5; do
   $CDIR/i2c_read_loop /dev/$BUS 0x76 50000; $C i2c bench-read --bus $N --address 0x76 --iterations 50000 --no-flock
   $C i2c bench-read --bus $N --address 0x76 --iterations 50000 --no-flock --raw-buffer
   $CDIR/i2c_read_loop /dev/$BUS 0x76 50000 --flock; $C i2c bench-read --bus $N --address 0x76 --iterations 50000
+done
+echo "== allocations: equal counts for N and 2N iterations mean none per call"
+for n in 1000 2000; do
+  echo "gpio set x$n: $(LD_PRELOAD=$CDIR/malloc_count.so $C gpio bench-set --chip cloak-sim --line L4 --iterations $n 2>&1 >/dev/null)"
+done
+for n in 1000 2000; do
+  echo "i2c read x$n (array): $(LD_PRELOAD=$CDIR/malloc_count.so $C i2c bench-read --bus $N --address 0x76 --iterations $n 2>&1 >/dev/null)"
+  echo "i2c read x$n (raw): $(LD_PRELOAD=$CDIR/malloc_count.so $C i2c bench-read --bus $N --address 0x76 --iterations $n --raw-buffer 2>&1 >/dev/null)"
 done
 fi
 echo "GUEST DONE"
