@@ -10,7 +10,7 @@
   /// until `release()` or deinit. The kernel releases every line of a process that
   /// exits, even by SIGKILL. On libgpiod 1.6 debounce is emulated in the backend
   /// (``GPIODebounceFilter``) with the kernel's semantics; on 2.x the kernel does it.
-  public final class LinuxGPIO: GPIOController, @unchecked Sendable {
+  public final class LinuxGPIO: GPIOController, Sendable {
     public init() {}
 
     /// The libgpiod major this build uses (1 or 2).

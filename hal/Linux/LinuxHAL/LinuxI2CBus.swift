@@ -16,7 +16,7 @@
   /// - Bus-level transient errors are retried per ``I2CRetryPolicy``.
   /// - Steady state allocates nothing: buffers are the caller's, messages live on the
   ///   C shim's stack.
-  public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
+  public final class LinuxI2CBus: I2CBus, Sendable {
     public let name: String
     public let capabilities: I2CCapabilities
     public let retryPolicy: I2CRetryPolicy

@@ -22,7 +22,7 @@
   }
 
   /// Plain open/read/write/close on the real file system.
-  public final class RealSysfs: SysfsFileSystem, @unchecked Sendable {
+  public final class RealSysfs: SysfsFileSystem, Sendable {
     public init() {}
 
     public func read(_ path: String) -> Result<String, SysfsErrno> {

@@ -11,7 +11,8 @@
     case deviceTreeNode(String)
   }
 
-  /// A hardware PWM output through `/sys/class/pwm/pwmchipN/pwmM`.
+  /// A hardware PWM output through `/sys/class/pwm/pwmchipN/pwmM`. Not thread-safe:
+  /// one owner (the actuator that drives it).
   ///
   /// At init the channel is exported (if it is not already) and its period, duty cycle
   /// and enable state are read back. Times are written in whole nanoseconds (rounded to
@@ -19,7 +20,7 @@
   /// ``configure(period:pulseWidth:)`` writes the duty cycle first when the period
   /// shrinks below the current duty cycle and the period first otherwise. The sysfs
   /// root is a parameter so tests run against a fake tree.
-  public final class SysfsPWMChannel: PWMChannel, @unchecked Sendable {
+  public final class SysfsPWMChannel: PWMChannel {
     public let name: String
     public private(set) var period: Duration
     public private(set) var pulseWidth: Duration

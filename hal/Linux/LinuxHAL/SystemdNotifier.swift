@@ -14,7 +14,7 @@
   public final class SystemdNotifier: Watchdog, @unchecked Sendable {
     public let name: String
     private let socketFD: Int32
-    private var address: sockaddr_un
+    private let address: sockaddr_un
     private let addressLength: socklen_t
     private let closed = Mutex(false)
 
@@ -64,6 +64,7 @@
     /// Sends one notification (newline-separated `KEY=VALUE` lines).
     public func notify(_ message: String) throws(WatchdogError) {
       var text = message
+      var address = self.address  // a local copy: concurrent notifies never share an inout access
       let sent = text.withUTF8 { bytes in
         withUnsafePointer(to: &address) { pointer in
           pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
