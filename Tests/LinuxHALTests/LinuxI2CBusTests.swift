@@ -1,7 +1,8 @@
 import Glibc
 import HAL
-import LinuxHAL
 import Testing
+
+@testable import LinuxHAL
 
 @Suite("LinuxI2CBus errors reachable without hardware")
 struct LinuxI2CBusTests {
@@ -29,5 +30,42 @@ struct LinuxI2CBusTests {
     } throws: { error in
       (error as? I2CError)?.kind == .notFound && (error as? I2CError)?.bus == "no-such-adapter"
     }
+  }
+}
+
+/// The transaction logic over a descriptor that is not an adapter (/dev/null): shapes
+/// are planned and refused before any ioctl, kernel errors are mapped and named.
+@Suite("LinuxI2CBus transaction plumbing without an adapter")
+struct LinuxI2CBusPlumbingTests {
+  func bus(_ caps: I2CCapabilities) -> LinuxI2CBus {
+    LinuxI2CBus(testingDescriptor: open("/dev/null", O_RDWR), name: "/dev/i2c-test", capabilities: caps)
+  }
+
+  @Test func shapeWithoutSMBusFormIsUnsupportedNamingBusAndAddress() {
+    #expect {
+      _ = try bus(.smbusOnly).transfer(address: 0x50, write: [0x00, 0x10], read: 4)
+    } throws: { error in
+      guard let error = error as? I2CError else { return false }
+      return error.kind == .unsupported && error.bus == "/dev/i2c-test" && error.address == 0x50
+        && error.detail.contains("no SMBus form")
+    }
+  }
+
+  @Test func kernelErrorFromAddressSelectionIsMappedNotSwallowed() {
+    #expect {
+      _ = try bus(.smbusOnly).readRegister(address: 0x76, register: 0xD0)
+    } throws: { error in (error as? I2CError)?.kind == .io(errno: ENOTTY) && (error as? I2CError)?.address == 0x76 }
+  }
+
+  @Test func kernelErrorFromRdwrIsMapped() {
+    #expect {
+      _ = try bus(.full).readRegister(address: 0x76, register: 0xD0)
+    } throws: { error in (error as? I2CError)?.kind == .io(errno: ENOTTY) }
+  }
+
+  @Test func addressAbove7BitsIsRefused() {
+    #expect {
+      _ = try bus(.full).readRegister(address: 0x80, register: 0)
+    } throws: { error in (error as? I2CError)?.kind == .unsupported }
   }
 }

@@ -50,6 +50,16 @@
       self.interProcessLock = interProcessLock
     }
 
+    /// Wraps an already open descriptor with given capabilities (tests: drives the
+    /// transaction logic over a descriptor that is not an I2C adapter). Takes ownership.
+    init(testingDescriptor fd: Int32, name: String, capabilities: I2CCapabilities, retry: I2CRetryPolicy = .none) {
+      self.name = name
+      self.fd = fd
+      self.capabilities = capabilities
+      self.retryPolicy = retry
+      self.interProcessLock = true
+    }
+
     /// Opens the bus `spec` names: a path, a bus number, a device-tree node or an
     /// adapter name (see ``I2CBusResolver``).
     public convenience init(
@@ -73,9 +83,9 @@
         try lockedTransaction { () throws(I2CError) in
           var attempt = 1
           while true {
-            let code = perform(&state, address: address, write: write, read: read)
-            if code.errno == 0 { return }
-            let error = code.error ?? I2CErrno.transferError(code.errno, bus: name, address: address)
+            let code = try perform(&state, address: address, write: write, read: read)
+            if code == 0 { return }
+            let error = I2CErrno.transferError(code, bus: name, address: address)
             guard I2CRetryPolicy.isRetried(error), attempt < retryPolicy.maxAttempts else { throw error }
             pause(retryPolicy.backoff(afterAttempt: attempt))
             attempt += 1
@@ -108,13 +118,6 @@
 
     // MARK: - Internals
 
-    /// A failed attempt: an errno, or an error already built (address selection).
-    private struct Outcome {
-      var errno: Int32
-      var error: I2CError?
-      static let ok = Outcome(errno: 0, error: nil)
-    }
-
     /// Runs `body` under the inter-process lock when enabled.
     @inline(__always)
     private func lockedTransaction<R>(_ body: () throws(I2CError) -> R) throws(I2CError) -> R {
@@ -140,18 +143,20 @@
       state.slaveAddress = Int32(address)
     }
 
+    /// One attempt. Returns 0 on success or the kernel's errno (the caller maps it and
+    /// decides on a retry); throws the errors that are never retried (a shape the
+    /// adapter cannot do, an address owned by a kernel driver).
     private func perform(
       _ state: inout BusState, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
-    ) -> Outcome {
+    ) throws(I2CError) -> Int32 {
       if capabilities.contains(.plainI2C) {
         guard write.count <= 8192, read.count <= 8192 else {
-          return Outcome(
-            errno: 0, error: I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes"))
+          throw I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes")
         }
         let rc = cloak_i2c_rdwr(
           fd, UInt16(address), write.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt16(write.count),
           read.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt16(read.count))
-        return rc == 0 ? .ok : Outcome(errno: -rc, error: nil)
+        return -rc
       }
       // Fast path for the steady-state shape (a register burst of 2...32 bytes): the
       // same transfer the plan would choose, without building it.
@@ -159,8 +164,7 @@
         state.slaveAddress == Int32(address), capabilities.contains(.smbusI2CBlock),
         Int(write[0]) + read.count <= 0x100
       {
-        let rc = execute(.readI2CBlock(command: write[0], readOffset: 0, count: read.count), write: write, read: read)
-        return rc < 0 ? Outcome(errno: -rc, error: nil) : .ok
+        return -execute(.readI2CBlock(command: write[0], readOffset: 0, count: read.count), write: write, read: read)
       }
       let plan: SMBusPlan
       do {
@@ -168,19 +172,20 @@
           writeCount: write.count, firstByte: write.count > 0 ? write[0] : 0,
           secondByte: write.count > 1 ? write[1] : 0, readCount: read.count, capabilities: capabilities)
       } catch {
-        return Outcome(errno: 0, error: I2CError(.unsupported, bus: name, address: address, detail: error.reason))
+        throw I2CError(.unsupported, bus: name, address: address, detail: error.reason)
       }
       do {
         try select(&state, address: address)
       } catch {
         // EBUSY from I2C_SLAVE is ownership, not a busy bus: never retried.
-        return Outcome(errno: 0, error: I2CError(.io(errno: EBUSY), bus: name, address: address, detail: error.detail))
+        guard error.kind == .busBusy else { throw error }
+        throw I2CError(.io(errno: EBUSY), bus: name, address: address, detail: error.detail)
       }
       for index in 0..<plan.operationCount {
         let rc = execute(plan.operation(at: index), write: write, read: read)
-        if rc < 0 { return Outcome(errno: -rc, error: nil) }
+        if rc < 0 { return -rc }
       }
-      return .ok
+      return 0
     }
 
     /// One SMBus transfer; returns 0 or -errno.
