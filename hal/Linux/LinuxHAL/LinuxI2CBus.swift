@@ -23,6 +23,10 @@
     /// Whether each transaction takes the inter-process `flock`.
     public let interProcessLock: Bool
     private let fd: Int32
+    /// Cached from `capabilities`: the HAL's option-set constants are lazy globals of
+    /// another module, each read costs an accessor call on the hot path.
+    private let usesRDWR: Bool
+    private let hasI2CBlock: Bool
     private let state = Mutex<BusState>(BusState())
 
     private struct BusState {
@@ -46,6 +50,8 @@
       self.name = path
       self.fd = opened
       self.capabilities = I2CCapabilities(linuxFunctionality: funcs)
+      self.usesRDWR = capabilities.contains(.plainI2C)
+      self.hasI2CBlock = capabilities.contains(.smbusI2CBlock)
       self.retryPolicy = retry
       self.interProcessLock = interProcessLock
     }
@@ -56,6 +62,8 @@
       self.name = name
       self.fd = fd
       self.capabilities = capabilities
+      self.usesRDWR = capabilities.contains(.plainI2C)
+      self.hasI2CBlock = capabilities.contains(.smbusI2CBlock)
       self.retryPolicy = retry
       self.interProcessLock = true
     }
@@ -149,7 +157,7 @@
     private func perform(
       _ state: inout BusState, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
     ) throws(I2CError) -> Int32 {
-      if capabilities.contains(.plainI2C) {
+      if usesRDWR {
         guard write.count <= 8192, read.count <= 8192 else {
           throw I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes")
         }
@@ -160,8 +168,7 @@
       }
       // Fast path for the steady-state shape (a register burst of 2...32 bytes): the
       // same transfer the plan would choose, without building it.
-      if write.count == 1, read.count >= 2, read.count <= I2CCapabilities.smbusBlockMax,
-        state.slaveAddress == Int32(address), capabilities.contains(.smbusI2CBlock),
+      if write.count == 1, read.count >= 2, read.count <= 32, state.slaveAddress == Int32(address), hasI2CBlock,
         Int(write[0]) + read.count <= 0x100
       {
         return -execute(.readI2CBlock(command: write[0], readOffset: 0, count: read.count), write: write, read: read)
