@@ -6,8 +6,8 @@
 // Build: cc -O2 -shared -fPIC -o fake_i2c_ioctl.so fake_i2c_ioctl.c
 // Usage (any existing file stands in for the bus device; pass it by path):
 //   LD_PRELOAD=./fake_i2c_ioctl.so ./i2c_read_loop /dev/null 0x76 5000000
-//   LD_PRELOAD=./fake_i2c_ioctl.so .build/release/cloak i2c bench-read --bus /dev/null \
-//     --address 0x76 --iterations 5000000 --no-flock --raw-buffer
+//   LD_PRELOAD=./fake_i2c_ioctl.so .build/release/cloak i2c bench-read --bus /dev/null
+//     --address 0x76 --iterations 5000000 --no-flock --raw-buffer   (one command line)
 //   LD_PRELOAD=./fake_i2c_ioctl.so perf record .build/release/cloak i2c bench-read ...
 #define _GNU_SOURCE
 #include <linux/i2c-dev.h>
