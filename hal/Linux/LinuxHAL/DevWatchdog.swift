@@ -29,7 +29,10 @@
       }
       var granted: Duration?
       if let timeout {
-        let seconds = Int32(clamping: max(1, (timeout.nanosecondsSaturated + 999_999_999) / 1_000_000_000))
+        // Whole seconds, rounded up, without overflowing near Int64.max.
+        let nanos = max(timeout.nanosecondsSaturated, 0)
+        let wholeSeconds = nanos / 1_000_000_000 + (nanos % 1_000_000_000 > 0 ? 1 : 0)
+        let seconds = Int32(clamping: max(1, wholeSeconds))
         let rc = cloak_wdt_set_timeout(opened, seconds)
         guard rc > 0 else {
           // Leave the device running (no magic close): the caller asked for a watchdog.

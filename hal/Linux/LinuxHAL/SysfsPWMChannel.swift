@@ -42,7 +42,7 @@
       let chipDir = "\(classDir)/\(chipName)"
       let label = "\(chipName)/pwm\(channel)"
       if case .success(let text) = fileSystem.read("\(chipDir)/npwm"), let count = Int(text), channel >= count {
-        throw PWMError(.notFound, channel: label, detail: "\(chipName) has \(count) channels (0...\(count - 1))")
+        throw PWMError(.notFound, channel: label, detail: "\(chipName) has \(count) channels")
       }
       guard channel >= 0 else { throw PWMError(.notFound, channel: label, detail: "negative channel number") }
       let directory = "\(chipDir)/pwm\(channel)"
