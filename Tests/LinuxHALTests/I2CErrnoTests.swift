@@ -55,3 +55,64 @@ struct I2CErrnoTests {
     #expect(I2CRetryPolicy(maxAttempts: 0).maxAttempts == 1)
   }
 }
+
+@Suite("Bounded retries")
+struct I2CRetryRunTests {
+  /// Runs the policy over scripted attempt results; returns the attempts made, the pauses
+  /// asked for and the error thrown.
+  func run(_ results: [Int32], policy: I2CRetryPolicy = I2CRetryPolicy()) -> (Int, [Duration], I2CError?) {
+    var attempts = 0
+    var pauses: [Duration] = []
+    do {
+      try policy.run(
+        { () throws(I2CError) -> Int32 in
+          attempts += 1
+          return attempts <= results.count ? results[attempts - 1] : 0
+        }, error: { I2CErrno.transferError($0, bus: "/dev/i2c-1", address: 0x76) }, pause: { pauses.append($0) })
+      return (attempts, pauses, nil)
+    } catch {
+      return (attempts, pauses, error)
+    }
+  }
+
+  @Test func transientErrorsAreRetriedWithDoublingBackoff() {
+    let (attempts, pauses, error) = run([EBUSY, EAGAIN, 0])
+    #expect(attempts == 3)
+    #expect(pauses == [.microseconds(500), .milliseconds(1)])
+    #expect(error == nil)
+  }
+
+  @Test func retriesAreBounded() {
+    let (attempts, pauses, error) = run([ETIMEDOUT, ETIMEDOUT, ETIMEDOUT, ETIMEDOUT])
+    #expect(attempts == 3)
+    #expect(pauses.count == 2)
+    #expect(error?.kind == .timeout)
+  }
+
+  @Test func nacksAndHardErrorsAreNotRetried() {
+    for code in [ENXIO, EREMOTEIO, EOPNOTSUPP, EIO] {
+      let (attempts, pauses, error) = run([code, 0])
+      #expect(attempts == 1)
+      #expect(pauses.isEmpty)
+      #expect(error != nil)
+    }
+  }
+
+  @Test func noRetryPolicyTriesOnce() {
+    let (attempts, _, error) = run([EBUSY, 0], policy: .none)
+    #expect(attempts == 1)
+    #expect(error?.kind == .busBusy)
+  }
+
+  @Test func errorsThrownByTheAttemptAreNotRetried() {
+    var attempts = 0
+    #expect(throws: I2CError.self) {
+      try I2CRetryPolicy().run(
+        { () throws(I2CError) -> Int32 in
+          attempts += 1
+          throw I2CError(.unsupported, bus: "b")
+        }, error: { I2CErrno.transferError($0, bus: "b", address: nil) }, pause: { _ in })
+    }
+    #expect(attempts == 1)
+  }
+}

@@ -35,3 +35,24 @@ public struct I2CRetryPolicy: Hashable, Sendable {
     return .nanoseconds(overflow ? Int64.max : scaled)
   }
 }
+
+extension I2CRetryPolicy {
+  /// Runs `attempt` until it returns 0 (success). A non-zero return is an errno that
+  /// `error` maps; it is retried, after `pause(backoff)`, only if ``isRetried(_:)``
+  /// accepts it and attempts remain, else thrown. Errors `attempt` throws itself are
+  /// never retried. The closures are non-escaping, so this allocates nothing.
+  @inline(__always)
+  public func run(
+    _ attempt: () throws(I2CError) -> Int32, error: (Int32) -> I2CError, pause: (Duration) -> Void
+  ) throws(I2CError) {
+    var count = 1
+    while true {
+      let code = try attempt()
+      if code == 0 { return }
+      let failure = error(code)
+      guard Self.isRetried(failure), count < maxAttempts else { throw failure }
+      pause(backoff(afterAttempt: count))
+      count += 1
+    }
+  }
+}

@@ -89,15 +89,9 @@
       }
       try state.withLock { (state) throws(I2CError) in
         try lockedTransaction { () throws(I2CError) in
-          var attempt = 1
-          while true {
-            let code = try perform(&state, address: address, write: write, read: read)
-            if code == 0 { return }
-            let error = I2CErrno.transferError(code, bus: name, address: address)
-            guard I2CRetryPolicy.isRetried(error), attempt < retryPolicy.maxAttempts else { throw error }
-            pause(retryPolicy.backoff(afterAttempt: attempt))
-            attempt += 1
-          }
+          try retryPolicy.run(
+            { () throws(I2CError) -> Int32 in try perform(&state, address: address, write: write, read: read) },
+            error: { I2CErrno.transferError($0, bus: name, address: address) }, pause: { pause($0) })
         }
       }
     }
