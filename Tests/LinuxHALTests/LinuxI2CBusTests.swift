@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 import HAL
 import Testing
@@ -67,5 +68,25 @@ struct LinuxI2CBusPlumbingTests {
     #expect {
       _ = try bus(.full).readRegister(address: 0x80, register: 0)
     } throws: { error in (error as? I2CError)?.kind == .unsupported }
+  }
+}
+
+@Suite("C shim argument checks")
+struct CShimTests {
+  @Test func generalRdwrRefusesEmptyAndOverlongMessageLists() {
+    let fd = open("/dev/null", O_RDWR)
+    defer { close(fd) }
+    #expect(cloak_i2c_rdwr_messages(fd, nil, 0) == -EINVAL)
+    var messages = [cloak_i2c_message](repeating: cloak_i2c_message(), count: 43)
+    #expect(cloak_i2c_rdwr_messages(fd, &messages, 43) == -EINVAL)
+    // A valid list reaches the kernel, which refuses /dev/null.
+    #expect(cloak_i2c_rdwr_messages(fd, &messages, 2) == -ENOTTY)
+  }
+
+  @Test func smbusBlockLengthIsChecked() {
+    var buffer = [UInt8](repeating: 0, count: 40)
+    #expect(cloak_i2c_smbus_read_i2c_block(-1, 0, &buffer, 0) == -EINVAL)
+    #expect(cloak_i2c_smbus_read_i2c_block(-1, 0, &buffer, 33) == -EINVAL)
+    #expect(cloak_i2c_smbus_write_i2c_block(-1, 0, &buffer, 33) == -EINVAL)
   }
 }

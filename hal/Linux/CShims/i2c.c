@@ -46,6 +46,19 @@ int cloak_i2c_rdwr(int fd, uint16_t address, const uint8_t *write, uint16_t writ
   return ioctl(fd, I2C_RDWR, &data) < 0 ? neg_errno() : 0;
 }
 
+int cloak_i2c_rdwr_messages(int fd, const cloak_i2c_message *messages, unsigned count) {
+  if (count == 0 || count > CLOAK_I2C_RDWR_MAX_MESSAGES) return -EINVAL;
+  struct i2c_msg kernel[CLOAK_I2C_RDWR_MAX_MESSAGES];
+  for (unsigned i = 0; i < count; i++) {
+    kernel[i].addr = messages[i].address;
+    kernel[i].flags = messages[i].flags & CLOAK_I2C_M_RD ? I2C_M_RD : 0;
+    kernel[i].len = messages[i].length;
+    kernel[i].buf = messages[i].buffer;
+  }
+  struct i2c_rdwr_ioctl_data data = {kernel, count};
+  return ioctl(fd, I2C_RDWR, &data) < 0 ? neg_errno() : 0;
+}
+
 static int smbus(int fd, uint8_t read_write, uint8_t command, uint32_t size, union i2c_smbus_data *data) {
   struct i2c_smbus_ioctl_data args = {read_write, command, size, data};
   return ioctl(fd, I2C_SMBUS, &args) < 0 ? neg_errno() : 0;

@@ -77,6 +77,20 @@ int cloak_i2c_set_address(int fd, uint16_t address, int force);
 /// read message (if `read_len` > 0). Both zero sends one zero-length write (a probe).
 int cloak_i2c_rdwr(int fd, uint16_t address, const uint8_t *write, uint16_t write_len, uint8_t *read,
   uint16_t read_len);
+/// One message of a general I2C_RDWR transaction (layout-independent of the kernel's
+/// struct i2c_msg, which the shim fills in). `flags`: CLOAK_I2C_M_RD for a read.
+typedef struct cloak_i2c_message {
+  uint16_t address;
+  uint16_t flags;
+  uint16_t length;
+  uint8_t *buffer;
+} cloak_i2c_message;
+#define CLOAK_I2C_M_RD 0x0001
+/// Maximum messages per I2C_RDWR (the kernel's I2C_RDWR_IOCTL_MAX_MSGS).
+#define CLOAK_I2C_RDWR_MAX_MESSAGES 42
+/// I2C_RDWR with `count` (1...42) messages, repeated start between them, one STOP at
+/// the end.
+int cloak_i2c_rdwr_messages(int fd, const cloak_i2c_message *messages, unsigned count);
 /// SMBus quick command; `read` selects the R/W bit.
 int cloak_i2c_smbus_quick(int fd, int read);
 /// SMBus receive byte: the byte (0...255) or -errno.
