@@ -12,6 +12,7 @@ struct Cloak: ParsableCommand {
       BoardsCommand.self,
       Sensor.self,
       Bench.self,
+      Run.self,
     ]
   )
 }
