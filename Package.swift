@@ -56,7 +56,7 @@ let package = Package(
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation",
+        "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation", "Emulators", "MockHAL",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),

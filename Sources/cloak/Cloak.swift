@@ -9,6 +9,10 @@ struct Cloak: ParsableCommand {
     abstract: "Controller for station inspection drones: leak watch, seal and weld scans, crew-first authority.",
     version: "0.1.0",
     subcommands: [
+      BoardsCommand.self,
+      Sensor.self,
+      Bench.self,
+      Run.self,
       GPIOCommand.self,
       I2CCommand.self,
       ProbeCommand.self,

@@ -172,19 +172,10 @@ func benchRun<R, E: Error>(_ body: () throws(E) -> R) throws -> R {
   do {
     return try body()
   } catch {
+    flushOutput()
     printError("cloak: \(error)")
     throw ExitCode(1)
   }
-}
-
-func printError(_ text: String) {
-  #if canImport(Glibc)
-    fflush(nil)
-    var line = text + "\n"
-    _ = line.withUTF8 { write(2, $0.baseAddress, $0.count) }
-  #else
-    print(text)
-  #endif
 }
 
 func flushOutput() {

@@ -29,10 +29,13 @@ public struct RelativeHumidity: Comparable, Hashable, Sendable, CustomStringConv
 public struct Frequency: Comparable, Hashable, Sendable, CustomStringConvertible {
   public var hertz: Double
   public init(hertz: Double) { self.hertz = hertz }
-  /// The period of one cycle; `nil` for a non-positive frequency.
+  /// The period of one cycle to the nearest nanosecond; `nil` for a non-positive or
+  /// non-finite frequency, or one whose period is under half a nanosecond or does not
+  /// fit in `Int64` nanoseconds (a bad board file must not trap the conversion).
   public var period: Duration? {
     guard hertz > 0, hertz.isFinite else { return nil }
-    return .nanoseconds(Int64((1e9 / hertz).rounded()))
+    guard let nanoseconds = Int64(exactly: (1e9 / hertz).rounded()), nanoseconds > 0 else { return nil }
+    return .nanoseconds(nanoseconds)
   }
   public static func < (lhs: Self, rhs: Self) -> Bool { lhs.hertz < rhs.hertz }
   public var description: String { "\(hertz) Hz" }

@@ -2,8 +2,12 @@ import HAL
 
 /// A GPIO controller double whose lines answer from a ``TransactionScript``.
 ///
-/// Requests are not scripted (they are set-up); `set` and `get` are. Ownership is
-/// enforced as on real hardware: a second request of a held line fails `.lineBusy`.
+/// Requests are not scripted (they are set-up); `set` and `get` are: each consumes the
+/// next ``ExpectedInteraction/gpioSet(_:_:)`` / ``ExpectedInteraction/gpioGet(_:_:)`` with logical
+/// values, and a mismatch is recorded in the script and throws `.io`. Ownership is
+/// enforced as on real hardware: a second request of a held line fails `.lineBusy`
+/// until the holder releases it or is deallocated. Handles keep the controller alive,
+/// as a Linux line request keeps its chip open.
 public final class ScriptedGPIO: GPIOController, @unchecked Sendable {
   private let script: TransactionScript
   private var held: Set<GPIOLineID> = []
@@ -34,7 +38,7 @@ public final class ScriptedGPIO: GPIOController, @unchecked Sendable {
   final class Output: GPIOOutputLine {
     let id: GPIOLineID
     private(set) var lastValue: Bool
-    private weak var owner: ScriptedGPIO?
+    private let owner: ScriptedGPIO
     private var released = false
 
     init(id: GPIOLineID, initial: Bool, owner: ScriptedGPIO) {
@@ -44,7 +48,7 @@ public final class ScriptedGPIO: GPIOController, @unchecked Sendable {
     }
 
     func set(_ value: Bool) throws(GPIOError) {
-      guard !released, let owner else { throw GPIOError(.released, line: id) }
+      guard !released else { throw GPIOError(.released, line: id) }
       guard owner.script.consume(.gpioSet(id, value), from: "gpio \(id)") != nil else {
         throw GPIOError(.io(errno: 0), line: id, detail: "not in the script: set \(value)")
       }
@@ -54,15 +58,15 @@ public final class ScriptedGPIO: GPIOController, @unchecked Sendable {
     func release() {
       guard !released else { return }
       released = true
-      owner?.free(id)
+      owner.free(id)
     }
 
-    deinit { if !released { owner?.free(id) } }
+    deinit { if !released { owner.free(id) } }
   }
 
   final class Input: GPIOInputLine {
     let id: GPIOLineID
-    private weak var owner: ScriptedGPIO?
+    private let owner: ScriptedGPIO
     private var released = false
 
     init(id: GPIOLineID, owner: ScriptedGPIO) {
@@ -71,7 +75,7 @@ public final class ScriptedGPIO: GPIOController, @unchecked Sendable {
     }
 
     func value() throws(GPIOError) -> Bool {
-      guard !released, let owner else { throw GPIOError(.released, line: id) }
+      guard !released else { throw GPIOError(.released, line: id) }
       guard case .gpioGet(_, let value)? = owner.script.consume(.gpioGet(id), from: "gpio \(id)") else {
         throw GPIOError(.io(errno: 0), line: id, detail: "not in the script: get")
       }
@@ -85,9 +89,9 @@ public final class ScriptedGPIO: GPIOController, @unchecked Sendable {
     func release() {
       guard !released else { return }
       released = true
-      owner?.free(id)
+      owner.free(id)
     }
 
-    deinit { if !released { owner?.free(id) } }
+    deinit { if !released { owner.free(id) } }
   }
 }

@@ -1,6 +1,11 @@
 import HAL
 
 /// A PWM channel double that checks every change against a ``TransactionScript``.
+///
+/// The `PWMChannel` contract is enforced before the script is consulted (a width
+/// longer than the period, a negative width or a non-positive period throws
+/// `.outOfRange` and consumes nothing), so a scripted test also catches contract
+/// violations.
 public final class ScriptedPWMChannel: PWMChannel, @unchecked Sendable {
   public let name: String
   public private(set) var period: Duration
@@ -15,11 +20,13 @@ public final class ScriptedPWMChannel: PWMChannel, @unchecked Sendable {
   }
 
   public func setPeriod(_ period: Duration) throws(PWMError) {
+    try PWMLimits.checkPeriod(period, pulseWidth: pulseWidth, channel: name)
     try check(.pwmPeriod(channel: name, period))
     self.period = period
   }
 
   public func setPulseWidth(_ width: Duration) throws(PWMError) {
+    try PWMLimits.checkPulse(width, period: period, channel: name)
     try check(.pwmPulse(channel: name, width))
     pulseWidth = width
   }

@@ -3,7 +3,11 @@ import HAL
 /// A simulated I2C bus that routes each transaction by address to a device model.
 ///
 /// Deterministic and allocation-free per transaction when ``recordsTransactions`` is
-/// off. Faults can be injected per address (see ``I2CFault``).
+/// off (after the first read from each address). Faults can be injected per address
+/// (see ``I2CFault``); ``detach(address:)`` makes a device disappear (address NACK).
+/// Transaction shapes the ``capabilities`` cannot carry throw `.unsupported` before
+/// any fault or device is consulted, as the Linux backend does on an SMBus-only
+/// adapter. Confined to one thread, like the rest of the mock HAL (decision 0100).
 public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   public let name: String
   public var capabilities: I2CCapabilities
@@ -17,13 +21,27 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     public var written: [UInt8]
     public var read: [UInt8]
     public var error: I2CError.Kind?
+
+    public init(address: UInt8, written: [UInt8], read: [UInt8], error: I2CError.Kind?) {
+      self.address = address
+      self.written = written
+      self.read = read
+      self.error = error
+    }
   }
 
   /// Whether to keep a log of transactions (allocates; off for benchmarks).
   public var recordsTransactions = true
   public private(set) var log: [Record] = []
+  /// Whether NACKs say which phase failed. Set to `false` to behave like the Raspberry
+  /// Pi's and BeagleBone's adapters, which report every NACK as `.unknown` (EREMOTEIO).
+  public var reportsNackPhase = true
   /// Number of transactions attempted, including failed ones.
   public private(set) var transactionCount = 0
+
+  /// When set, every transaction advances this clock by its time on the wire (see
+  /// ``I2CBusTiming``); nil (the default): transactions take no virtual time.
+  public var timing: I2CBusTiming?
 
   public init(name: String = "sim-i2c", capabilities: I2CCapabilities = .full) {
     self.name = name
@@ -47,7 +65,10 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
 
   /// Injects `fault` for transactions to `address`: the next `count` transactions, or
   /// every one until ``clearFaults(address:)`` when `count` is nil.
+  /// A count of zero or below injects nothing. Faults for one address apply in the
+  /// order they were injected.
   public func inject(_ fault: I2CFault, address: UInt8, count: Int? = 1) {
+    if let count, count <= 0 { return }
     faults[address, default: []].append(ScheduledFault(fault: fault, remaining: count))
   }
 
@@ -63,15 +84,25 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     transactionCount &+= 1
     do {
       try checkShape(address: address, write: write, read: read)
-      let fault = takeFault(address: address)
+    } catch {
+      // Refused by the adapter before anything went on the wire: no bus time.
+      if recordsTransactions {
+        log.append(Record(address: address, written: Array(write), read: [], error: error.kind))
+      }
+      throw error
+    }
+    let fault = takeFault(address: address)
+    do {
       try perform(address: address, fault: fault, write: write, read: read)
       if recordsTransactions {
         log.append(Record(address: address, written: Array(write), read: Array(read), error: nil))
       }
+      timing?.spend(.transaction(write: write.count, read: read.count))
     } catch {
       if recordsTransactions {
         log.append(Record(address: address, written: Array(write), read: [], error: error.kind))
       }
+      timing?.spend(error.kind == .timeout ? .timeout : .addressPhase)
       throw error
     }
   }
@@ -79,15 +110,8 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   private func checkShape(
     address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
   ) throws(I2CError) {
-    guard !capabilities.contains(.plainI2C) else { return }
-    // SMBus-only adapters (i2c-stub): a command byte plus data, or one byte either way.
-    let smbusShape =
-      (write.count == 1 && read.count >= 0) || (write.count >= 2 && read.isEmpty && write.count <= 33)
-      || (write.isEmpty && read.count == 1)
-    if !smbusShape {
-      throw I2CError(
-        .unsupported, bus: name, address: address,
-        detail: "no SMBus transfer for \(write.count)-byte write + \(read.count)-byte read")
+    guard I2CTransferShape.isSupported(write: write.count, read: read.count, by: capabilities) else {
+      throw I2CTransferShape.unsupported(write: write.count, read: read.count, bus: name, address: address)
     }
   }
 
@@ -105,7 +129,7 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     address: UInt8, fault: I2CFault?, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
   ) throws(I2CError) {
     switch fault {
-    case .nack(let phase)?: throw I2CError(.nack(phase), bus: name, address: address)
+    case .nack(let phase)?: throw I2CError(.nack(reported(phase)), bus: name, address: address)
     case .timeout?: throw I2CError(.timeout, bus: name, address: address)
     case .busBusy?: throw I2CError(.busBusy, bus: name, address: address)
     case .arbitrationLost?: throw I2CError(.arbitrationLost, bus: name, address: address)
@@ -117,17 +141,28 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     default: break
     }
     guard let device = devices[address] else {
-      throw I2CError(.nack(.address), bus: name, address: address, detail: "no device at this address")
+      throw I2CError(.nack(reported(.address)), bus: name, address: address, detail: "no device at this address")
     }
     do {
       try device.transfer(write: write, read: read)
     } catch {
-      throw I2CError(error.kind, bus: name, address: address, detail: error.detail)
+      var kind = error.kind
+      if case .nack(let phase) = kind { kind = .nack(reported(phase)) }
+      throw I2CError(kind, bus: name, address: address, detail: error.detail)
     }
     if case .corrupt(let index, let mask)? = fault, index < read.count {
       read[index] ^= mask
     }
-    if recordsTransactions || faults[address] != nil { lastRead[address] = Array(read) }
+    // Kept for `.stuck` (write-only transactions leave it alone), reusing the stored
+    // array so steady-state reads do not allocate.
+    guard !read.isEmpty else { return }
+    lastRead[address, default: []].removeAll(keepingCapacity: true)
+    lastRead[address, default: []].append(contentsOf: read)
+  }
+
+  /// The NACK phase as this adapter reports it.
+  private func reported(_ phase: I2CError.NackPhase) -> I2CError.NackPhase {
+    reportsNackPhase ? phase : .unknown
   }
 
   private struct ScheduledFault {
@@ -148,7 +183,7 @@ public enum I2CFault: Hashable, Sendable {
   case arbitrationLost
   /// The device answers, but byte `index` of the read comes back XOR `mask`.
   case corrupt(index: Int, mask: UInt8)
-  /// The device returns its previous read again (stuck data), without doing the
-  /// transaction.
+  /// The device returns its previous non-empty read again (stuck data), without doing
+  /// the transaction; bytes beyond that read come back as 0xFF (a released bus).
   case stuck
 }

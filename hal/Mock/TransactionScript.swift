@@ -7,21 +7,24 @@ import HAL
 /// the code, and calls ``verify()``. Any interaction that is not the next expectation
 /// is recorded as a failure (and answered with an error), and expectations left
 /// unconsumed fail `verify()`.
+///
+/// A mismatch does not advance the script: the expectation stays next, so one stray
+/// interaction is reported once and the rest of the sequence can still match.
 public final class TransactionScript: @unchecked Sendable {
-  private var expectations: [Expectation]
+  private var expectations: [ExpectedInteraction]
   private var cursor = 0
   public private(set) var failures: [String] = []
 
-  public init(_ expectations: [Expectation] = []) {
+  public init(_ expectations: [ExpectedInteraction] = []) {
     self.expectations = expectations
   }
 
   /// Appends expectations to the end of the script.
-  public func expect(_ more: Expectation...) { expectations.append(contentsOf: more) }
-  public func expect(contentsOf more: [Expectation]) { expectations.append(contentsOf: more) }
+  public func expect(_ more: ExpectedInteraction...) { expectations.append(contentsOf: more) }
+  public func expect(contentsOf more: [ExpectedInteraction]) { expectations.append(contentsOf: more) }
 
   /// Expectations not yet consumed.
-  public var remaining: ArraySlice<Expectation> { expectations[cursor...] }
+  public var remaining: ArraySlice<ExpectedInteraction> { expectations[cursor...] }
 
   /// Checks that every expectation was consumed and nothing unexpected happened.
   public func verify() throws(ScriptError) {
@@ -36,7 +39,7 @@ public final class TransactionScript: @unchecked Sendable {
   /// Matches `actual` against the next expectation. Returns it on a match; otherwise
   /// records a failure naming `source` and returns nil.
   @discardableResult
-  public func consume(_ actual: Interaction, from source: String) -> Expectation? {
+  public func consume(_ actual: Interaction, from source: String) -> ExpectedInteraction? {
     guard cursor < expectations.count else {
       failures.append("\(source): unexpected \(actual) (script exhausted)")
       return nil
@@ -60,6 +63,8 @@ public enum Interaction: Hashable, Sendable, CustomStringConvertible {
   case pwmPulse(channel: String, Duration)
   case pwmEnable(channel: String, Bool)
   case sleep(until: MonotonicInstant)
+  case watchdogStroke(String)
+  case watchdogDisarm(String)
 
   public var description: String {
     switch self {
@@ -71,12 +76,18 @@ public enum Interaction: Hashable, Sendable, CustomStringConvertible {
     case .pwmPulse(let channel, let width): return "pwm \(channel) pulse \(width)"
     case .pwmEnable(let channel, let on): return "pwm \(channel) enable \(on)"
     case .sleep(let deadline): return "sleep until \(deadline)"
+    case .watchdogStroke(let name): return "watchdog \(name) stroke"
+    case .watchdogDisarm(let name): return "watchdog \(name) disarm"
     }
   }
 }
 
+/// The earlier name of ``ExpectedInteraction``. Test files that import Swift Testing
+/// must use the new name: Testing declares its own `Expectation`.
+public typealias Expectation = ExpectedInteraction
+
 /// One expected interaction and the answer the double gives.
-public enum Expectation: Hashable, Sendable, CustomStringConvertible {
+public enum ExpectedInteraction: Hashable, Sendable, CustomStringConvertible {
   /// An I2C transaction writing `write` and reading `read.count` bytes, answered with
   /// `read`.
   case i2c(bus: String, address: UInt8, write: [UInt8], read: [UInt8] = [])
@@ -90,6 +101,10 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
   case pwmEnable(channel: String, Bool)
   /// A sleep to exactly this deadline.
   case sleep(until: MonotonicInstant)
+  /// A stroke of the named watchdog.
+  case watchdogStroke(String)
+  /// A deliberate disarm of the named watchdog.
+  case watchdogDisarm(String)
 
   func matches(_ actual: Interaction) -> Bool {
     switch (self, actual) {
@@ -103,6 +118,8 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
     case (.pwmPulse(let c, let p), .pwmPulse(let c2, let p2)): return c == c2 && p == p2
     case (.pwmEnable(let c, let e), .pwmEnable(let c2, let e2)): return c == c2 && e == e2
     case (.sleep(let d), .sleep(let d2)): return d == d2
+    case (.watchdogStroke(let n), .watchdogStroke(let n2)): return n == n2
+    case (.watchdogDisarm(let n), .watchdogDisarm(let n2)): return n == n2
     default: return false
     }
   }
@@ -119,12 +136,17 @@ public enum Expectation: Hashable, Sendable, CustomStringConvertible {
     case .pwmPulse(let channel, let width): return "pwm \(channel) pulse \(width)"
     case .pwmEnable(let channel, let on): return "pwm \(channel) enable \(on)"
     case .sleep(let deadline): return "sleep until \(deadline)"
+    case .watchdogStroke(let name): return "watchdog \(name) stroke"
+    case .watchdogDisarm(let name): return "watchdog \(name) disarm"
     }
   }
 }
 
 /// `verify()` found unconsumed expectations or unexpected interactions.
-public struct ScriptError: Error, CustomStringConvertible {
+public struct ScriptError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// One line per problem, each naming the double (bus, line, channel, clock) concerned.
   public var problems: [String]
+
+  public init(problems: [String]) { self.problems = problems }
   public var description: String { problems.joined(separator: "\n") }
 }

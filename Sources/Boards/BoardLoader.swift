@@ -1,0 +1,55 @@
+import Foundation
+import Yams
+
+/// Reads and validates board files.
+///
+/// Loading either returns a fully validated ``BoardDescription`` or throws a
+/// ``BoardLoadError`` listing every problem, each naming file, line and key path.
+public enum BoardLoader {
+  /// Reads the board file at `path`. The board's `name:` must match the file name.
+  public static func load(path: String) throws(BoardLoadError) -> BoardDescription {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
+      throw BoardLoadError(errors: [BoardError(.fileNotFound, file: path, line: 0, keyPath: "", message: reason)])
+    }
+    let base = URL(fileURLWithPath: path).lastPathComponent
+    let expectedName = base.hasSuffix(".yaml") ? String(base.dropLast(5)) : nil
+    return try load(yaml: text, file: path, expectedName: expectedName)
+  }
+
+  /// Parses `yaml` as a board file called `file` (used in every message).
+  /// - Parameter expectedName: if given, `name:` must equal it.
+  public static func load(yaml: String, file: String, expectedName: String? = nil) throws(BoardLoadError)
+    -> BoardDescription
+  {
+    let diagnostics = Diagnostics(file: file)
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: yaml) else {
+        throw BoardLoadError(errors: [
+          BoardError(.missingKey, file: file, line: 1, keyPath: "", message: "the board file is empty")
+        ])
+      }
+      root = composed
+    } catch let error as BoardLoadError {
+      throw error
+    } catch {
+      throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
+    }
+    let board = BoardParser(diagnostics: diagnostics).parse(root, expectedName: expectedName)
+    if let board {
+      // Conflicts found among the parts that did parse are real; missing roles may be
+      // an echo of a role that failed to parse, so those wait for a clean parse.
+      let cleanParse = diagnostics.errors.isEmpty
+      BoardChecks(board: board, diagnostics: diagnostics).run()
+      if cleanParse { FeatureRequirements(board: board, diagnostics: diagnostics).run() }
+    }
+    guard let board, diagnostics.errors.isEmpty else {
+      throw BoardLoadError(errors: diagnostics.sortedErrors)
+    }
+    return board
+  }
+}

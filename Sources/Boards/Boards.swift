@@ -1,1 +1,0 @@
-// The Boards module. See docs/architecture.md.

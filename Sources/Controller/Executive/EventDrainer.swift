@@ -1,0 +1,36 @@
+import Atomics
+import Dispatch
+import Foundation
+
+/// The ordinary (non-real-time) thread that drains the event sink to its consumer
+/// every `interval` while the loop runs.
+final class EventDrainer: @unchecked Sendable {
+  private let sink: EventSink
+  private let interval: Duration
+  private let stopping = ManagedAtomic<Bool>(false)
+  private let exited = DispatchSemaphore(value: 0)
+
+  init(sink: EventSink, interval: Duration) {
+    self.sink = sink
+    self.interval = interval
+  }
+
+  func start() {
+    let micros = UInt32(clamping: interval.nanosecondsSaturated / 1_000)
+    let thread = Thread { [self] in
+      while !stopping.load(ordering: .acquiring) {
+        sink.drain()
+        usleep(micros)
+      }
+      sink.drain()
+      exited.signal()
+    }
+    thread.name = "cloak-events"
+    thread.start()
+  }
+
+  func stop() {
+    stopping.store(true, ordering: .releasing)
+    exited.wait()
+  }
+}

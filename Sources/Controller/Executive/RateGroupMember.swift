@@ -1,0 +1,63 @@
+import HAL
+
+/// What the executive hands a member on each cycle of its rate group.
+///
+/// A plain value (no allocation): the base tick index, the group's cycle count, the
+/// release deadline the cycle belongs to and whether the controller is in latched safe
+/// mode.
+public struct TickContext: Sendable, Hashable {
+  /// Index of the base tick that released this cycle (0 at start).
+  public var baseTick: UInt64
+  /// How many cycles of this group have been released before this one.
+  public var cycle: UInt64
+  /// The cycle's release deadline on the monotonic time line.
+  public var deadline: MonotonicInstant
+  /// The group's period.
+  public var period: Duration
+  /// Whether the controller is in latched safe mode.
+  public var safeMode: Bool
+
+  public init(baseTick: UInt64, cycle: UInt64, deadline: MonotonicInstant, period: Duration, safeMode: Bool) {
+    self.baseTick = baseTick
+    self.cycle = cycle
+    self.deadline = deadline
+    self.period = period
+    self.safeMode = safeMode
+  }
+}
+
+/// One component run by a rate group, in the group's configured member order.
+///
+/// Contract: ``run(_:)`` returns within the group's period, does not allocate or take a
+/// lock shared with non-real-time threads in steady state, and does no blocking I/O
+/// other than its own device transfers. Split-phase devices start a transfer on one
+/// cycle and collect it on a later one; nothing sleeps waiting for a conversion.
+public protocol RateGroupMember: AnyObject {
+  /// A name for events and telemetry (resolved off the loop, never formatted on it).
+  var name: String { get }
+
+  /// Does one cycle's work.
+  func run(_ tick: TickContext)
+
+  /// The health ping: called by the executive after each ``run(_:)``; return `false`
+  /// when the component knows it is not working (the executive then treats the ping
+  /// as unanswered). Default: `true`.
+  func answerPing() -> Bool
+}
+
+extension RateGroupMember {
+  public func answerPing() -> Bool { true }
+}
+
+/// A member that drives outputs and has a safe state.
+///
+/// While the controller is in latched safe mode the executive does not call
+/// ``RateGroupMember/run(_:)`` on it; it calls ``applySafeState()`` on each of the
+/// group's cycles until that succeeds once, so every actuator is at its safe value
+/// within one period of its group.
+public protocol SafeStateActuator: RateGroupMember {
+  /// Drives every output of this actuator to its declared ``SafeValue``. Returns
+  /// `false` when an output could not be driven (the executive retries next cycle
+  /// and raises an event).
+  func applySafeState() -> Bool
+}

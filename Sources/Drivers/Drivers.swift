@@ -1,1 +1,0 @@
-// The Drivers module. See docs/architecture.md.

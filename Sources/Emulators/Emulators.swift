@@ -1,1 +1,0 @@
-// The Emulators module. See docs/architecture.md.

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Boards
+import Composition
+import Foundation
+import HAL
+
+/// `--board NAME|PATH` for every command that needs a running board (default: sim).
+struct BoardOption: ParsableArguments {
+  @Option(name: .long, help: "Board name (looked up in boards/) or path to a board file.")
+  var board: String = BoardCatalog.defaultBoardName
+
+  /// Brings the board up, or prints why not (naming the file, role, chip, bus or
+  /// address) and exits 1 without a backtrace.
+  func bringUp(_ options: RunningBoard.Options = .init(), simClock: (any MonotonicClock)? = nil) throws
+    -> RunningBoard
+  {
+    do {
+      let running = try BoardAssembly.bringUp(board, options: options, simClock: simClock)
+      for problem in running.problems { printError("warning: \(problem)") }
+      return running
+    } catch {
+      printError("cloak: board \(board): \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// Writes one line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,109 @@
+import Boards
+import Composition
+import Drivers
+import Foundation
+import HAL
+import MockHAL
+import Testing
+
+/// Brings up the shipped `sim` board on the mock HAL and checks what the composition
+/// point promises: outputs at their safe values, PWM all off, sensors reading, faults
+/// named by role.
+@Suite struct SimBoardBringUpTests {
+  static let boardsDirectory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("boards").path
+
+  func simBoard() throws -> BoardDescription {
+    try BoardLoader.load(path: Self.boardsDirectory + "/sim.yaml")
+  }
+
+  @Test func everyOutputStartsAtItsSafeValue() throws {
+    let board = try simBoard()
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend)
+    #expect(running.problems.isEmpty)
+    for (role, spec) in board.lines where spec.direction == .output {
+      let level = try #require(backend.simulatedGPIO.level(of: spec.id), "no level for \(role)")
+      #expect(level.logical == spec.safeLevel, "\(role) not at its safe value")
+      // Never driven away from the safe value during bring-up.
+      #expect(backend.simulatedGPIO.history(of: spec.id).allSatisfy { $0.logical == spec.safeLevel }, "\(role)")
+    }
+    // The PCA9685 generates no pulse on any ESC channel, and the gimbal sits at neutral.
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    for channel in 0..<4 { #expect(pca.pulseWidth(channel: channel) == .zero) }
+    #expect(abs((pca.pulseWidth(channel: 4) - .microseconds(1500)).microsecondsDouble) < 5)
+  }
+
+  @Test func sensorsReadTheEmulatedPhysics() throws {
+    let board = try simBoard()
+    let backend = SimBackend(board: board)
+    backend.pressureModels["pressure.node1.a"]?.pressure = Pressure(pascals: 100_500)
+    backend.pressureModels["pressure.node2.a"]?.pressure = Pressure(pascals: 99_000)
+    let running = try RunningBoard(board: board, backend: backend)
+    #expect(
+      Set(running.pressureSensors.keys) == Set(board.i2cDevices.values.filter(\.kind.isPressureSensor).map(\.role)))
+    let a = try #require(running.pressureSensors["pressure.node1.a"]).readOnce(clock: running.clock)
+    let b = try #require(running.pressureSensors["pressure.node2.a"]).readOnce(clock: running.clock)
+    #expect(abs(a.pressure.pascals - 100_500) < 1)
+    #expect(abs(b.pressure.pascals - 99_000) < 2)
+    #expect(b.kind == .ms5611)
+  }
+
+  @Test func aMissingSensorIsLeftOutAndNamed() throws {
+    let board = try simBoard()
+    let backend = SimBackend(board: board)
+    let spec = try #require(board.i2cDevices["pressure.node1.b"])
+    backend.buses[spec.bus]?.detach(address: spec.address)
+    let running = try RunningBoard(board: board, backend: backend)
+    #expect(running.pressureSensors["pressure.node1.b"] == nil)
+    #expect(running.pressureSensors["pressure.node1.a"] != nil)
+    #expect(running.problems.map(\.role) == ["pressure.node1.b"])
+    #expect(running.problems.first?.description.contains("0x77") == true)
+  }
+
+  @Test func aLineHeldElsewhereStopsBringUpNamingTheRole() throws {
+    let board = try simBoard()
+    let backend = SimBackend(board: board)
+    let spec = try #require(board.lines["status.led"])
+    let holder = try backend.gpio.requestOutput(spec.id, config: .init(initialValue: false), consumer: "other")
+    defer { holder.release() }
+    #expect {
+      _ = try RunningBoard(board: board, backend: backend)
+    } throws: { error in
+      guard let error = error as? CompositionError, case .gpio(let gpio) = error.cause else { return false }
+      return error.role == "status.led" && gpio.kind == .lineBusy
+    }
+    // Everything else it had claimed was released again.
+    let other = try #require(board.lines["drone.d1.arm"])
+    let again = try backend.gpio.requestOutput(other.id, config: .init(initialValue: false), consumer: "test")
+    again.release()
+  }
+
+  @Test func safeStateReturnsEveryOutputAfterCommands() throws {
+    let board = try simBoard()
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend)
+    try running.outputs["drone.d1.arm"]?.set(true)
+    try running.outputs["status.led"]?.set(true)
+    try running.pwmChannels["drone.d1.motor1"]?.setPulseWidth(.microseconds(1200))
+    try running.pwmChannels["drone.d1.motor1"]?.setEnabled(true)
+    #expect(running.applySafeState().isEmpty)
+    #expect(backend.simulatedGPIO.level(of: try #require(board.lines["drone.d1.arm"]).id)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: try #require(board.lines["status.led"]).id)?.logical == false)
+    #expect(backend.pwmModels["pwm.main"]?.pulseWidth(channel: 0) == .zero)
+  }
+
+  @Test func safeStateReportsAFailingOutputAndStillSecuresTheRest() throws {
+    let board = try simBoard()
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend)
+    let pca = try #require(board.i2cDevices["pwm.main"])
+    backend.buses[pca.bus]?.inject(.timeout, address: pca.address, count: nil)
+    try running.outputs["status.led"]?.set(true)
+    let failures = running.applySafeState()
+    #expect(!failures.isEmpty)
+    #expect(failures.allSatisfy { $0.role.hasPrefix("drone.d1.") })
+    #expect(backend.simulatedGPIO.level(of: try #require(board.lines["status.led"]).id)?.logical == false)
+  }
+}
