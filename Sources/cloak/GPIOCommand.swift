@@ -1,4 +1,5 @@
 import ArgumentParser
+import Boards
 import HAL
 
 #if canImport(LinuxHAL)
@@ -6,33 +7,59 @@ import HAL
   import LinuxHAL
 #endif
 
-/// `cloak gpio get|set|monitor`: bench tools for one GPIO line, named by chip label and
-/// line name (board-file role names are wired in later).
+/// `cloak gpio get|set|monitor`: bench tools for one GPIO line, named by its role in a
+/// board file (`cloak gpio get hatch-closed --board raspberry-pi-4`) or by chip label and
+/// line name (`--chip pinctrl-bcm2711 --line GPIO17`).
 struct GPIOCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gpio", abstract: "Read, drive or watch one GPIO line (Linux, libgpiod).",
     subcommands: [Get.self, Set.self, Monitor.self, BenchSet.self])
 
   struct LineOptions: ParsableArguments {
-    @Option(help: "The chip's label (see gpiodetect), e.g. pinctrl-bcm2711.") var chip: String
-    @Option(help: "The line's name (see gpioinfo), e.g. GPIO17.") var line: String
-    @Flag(help: "Treat the line as active-low (values are logical).") var activeLow = false
+    @Option(help: "Board name or file whose roles name lines (with ROLE).") var board: String?
+    @Option(help: "The chip's label (see gpiodetect), e.g. pinctrl-bcm2711 (instead of ROLE).") var chip: String?
+    @Option(help: "The line's name (see gpioinfo), e.g. GPIO17 (instead of ROLE).") var line: String?
+    @Flag(help: "Treat the line as active-low (a role's own setting applies anyway).") var activeLow = false
     @Option(help: "Consumer name shown by gpioinfo.") var consumer = "cloak-bench"
 
-    var id: GPIOLineID { GPIOLineID(chip: chip, line: line) }
+    /// The line `role` (with `--board`) or `--chip`/`--line` names, and its board entry.
+    func resolve(role: String?) throws -> (id: GPIOLineID, spec: LineSpec?) {
+      if let role {
+        guard chip == nil, line == nil else { throw ValidationError("give ROLE or --chip/--line, not both") }
+        guard let board else { throw ValidationError("ROLE '\(role)' needs --board NAME|PATH") }
+        let description: BoardDescription
+        do {
+          description = try BoardCatalog.standard().load(board)
+        } catch {
+          printError("cloak: board \(board): \(error)")
+          throw ExitCode(1)
+        }
+        guard let spec = description.lines[role] else {
+          let known = description.lines.keys.sorted().joined(separator: ", ")
+          throw ValidationError("board '\(description.name)' has no line role '\(role)' (roles: \(known))")
+        }
+        return (spec.id, spec)
+      }
+      guard let chip, let line else { throw ValidationError("name the line: ROLE --board B, or --chip C --line L") }
+      return (GPIOLineID(chip: chip, line: line), nil)
+    }
   }
 
   struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the line's logical value (0 or 1).")
+    @Argument(help: "The line's role in the board file (with --board).") var role: String?
     @OptionGroup var target: LineOptions
-    @Option(help: "Bias: as-is, disabled, pull-up or pull-down.") var bias = "as-is"
+    @Option(help: "Bias: as-is, disabled, pull-up or pull-down (default: the role's, else as-is).") var bias: String?
 
     func run() throws {
       #if canImport(LinuxHAL)
-        guard let bias = GPIOBias(rawValue: bias) else { throw ValidationError("unknown bias '\(bias)'") }
-        let config = GPIOInputConfig(activeLow: target.activeLow, bias: bias)
+        let (id, spec) = try target.resolve(role: role)
+        guard let bias = GPIOBias(rawValue: bias ?? spec?.bias.rawValue ?? "as-is") else {
+          throw ValidationError("unknown bias '\(bias ?? "")'")
+        }
+        let config = GPIOInputConfig(activeLow: target.activeLow || spec?.activeLow == true, bias: bias)
         let value = try benchRun { () throws(GPIOError) -> Bool in
-          let line = try LinuxGPIO().requestInput(target.id, config: config, consumer: target.consumer)
+          let line = try LinuxGPIO().requestInput(id, config: config, consumer: target.consumer)
           defer { line.release() }
           return try line.value()
         }
@@ -46,26 +73,34 @@ struct GPIOCommand: ParsableCommand {
   struct Set: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Drive the line and hold it until Ctrl-C (or --for SECONDS), then release it.")
+    @Argument(help: "[ROLE] VALUE: the role (with --board), then the logical value 1/0, on/off, true/false.")
+    var words: [String] = []
     @OptionGroup var target: LineOptions
-    @Argument(help: "Logical value: 1/0, on/off, true/false.") var value: String
-    @Option(help: "Drive: push-pull, open-drain or open-source.") var drive = "push-pull"
+    @Option(help: "Drive: push-pull, open-drain or open-source (default: the role's, else push-pull).")
+    var drive: String?
     @Option(name: .customLong("for"), help: "Hold for this many seconds, then release.") var seconds: Double?
 
     func run() throws {
       #if canImport(LinuxHAL)
-        guard let level = parseLevel(value) else { throw ValidationError("value must be 1/0, on/off or true/false") }
-        guard let drive = GPIODrive(rawValue: drive) else { throw ValidationError("unknown drive '\(drive)'") }
+        guard (1...2).contains(words.count), let value = words.last, let level = parseLevel(value) else {
+          throw ValidationError("give [ROLE] VALUE with VALUE 1/0, on/off or true/false")
+        }
+        let (id, spec) = try target.resolve(role: words.count == 2 ? words[0] : nil)
+        guard let drive = GPIODrive(rawValue: drive ?? spec?.drive.rawValue ?? "push-pull") else {
+          throw ValidationError("unknown drive '\(drive ?? "")'")
+        }
         if let seconds, !(seconds >= 0 && seconds < 1e9) { throw ValidationError("--for must be 0 or more seconds") }
         var signals = StopSignals()
-        let config = GPIOOutputConfig(activeLow: target.activeLow, drive: drive, initialValue: level)
+        let activeLow = target.activeLow || spec?.activeLow == true
+        let config = GPIOOutputConfig(activeLow: activeLow, drive: drive, initialValue: level)
         let line = try benchRun { () throws(GPIOError) in
-          try LinuxGPIO().requestOutput(target.id, config: config, consumer: target.consumer)
+          try LinuxGPIO().requestOutput(id, config: config, consumer: target.consumer)
         }
-        print("\(target.id) = \(level ? 1 : 0), holding \(seconds.map { "for \($0) s" } ?? "until Ctrl-C")")
+        print("\(id) = \(level ? 1 : 0), holding \(seconds.map { "for \($0) s" } ?? "until Ctrl-C")")
         flushOutput()
         _ = signals.wait(seconds.map { .nanoseconds(Int64($0 * 1e9)) })
         line.release()
-        print("\(target.id) released")
+        print("\(id) released")
       #else
         throw ValidationError("cloak gpio needs Linux")
       #endif
@@ -75,10 +110,11 @@ struct GPIOCommand: ParsableCommand {
   struct Monitor: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print timestamped edges (kernel CLOCK_MONOTONIC) until Ctrl-C, --count or --for.")
+    @Argument(help: "The line's role in the board file (with --board).") var role: String?
     @OptionGroup var target: LineOptions
     @Option(help: "Edges: rising, falling or both.") var edges = "both"
-    @Option(help: "Bias: as-is, disabled, pull-up or pull-down.") var bias = "as-is"
-    @Option(help: "Debounce period in milliseconds (0: none).") var debounceMs: Double = 0
+    @Option(help: "Bias: as-is, disabled, pull-up or pull-down (default: the role's, else as-is).") var bias: String?
+    @Option(help: "Debounce period in milliseconds (default: the role's, else none).") var debounceMs: Double?
     @Option(help: "Stop after this many edges.") var count: Int?
     @Option(name: .customLong("for"), help: "Stop after this many seconds.") var seconds: Double?
 
@@ -87,20 +123,29 @@ struct GPIOCommand: ParsableCommand {
         guard let edges = GPIOEdgeDetection(rawValue: edges), edges != .none else {
           throw ValidationError("edges must be rising, falling or both")
         }
-        guard let bias = GPIOBias(rawValue: bias) else { throw ValidationError("unknown bias '\(bias)'") }
-        guard debounceMs >= 0 && debounceMs < 1e6 else { throw ValidationError("--debounce-ms out of range") }
+        let (id, spec) = try target.resolve(role: role)
+        guard let bias = GPIOBias(rawValue: bias ?? spec?.bias.rawValue ?? "as-is") else {
+          throw ValidationError("unknown bias '\(bias ?? "")'")
+        }
+        let debounce: Duration
+        if let debounceMs {
+          guard debounceMs >= 0 && debounceMs < 1e6 else { throw ValidationError("--debounce-ms out of range") }
+          debounce = .nanoseconds(Int64(debounceMs * 1e6))
+        } else {
+          debounce = spec?.debounce ?? .zero
+        }
         if let seconds, !(seconds >= 0 && seconds < 1e9) { throw ValidationError("--for must be 0 or more seconds") }
         var signals = StopSignals()
         let config = GPIOInputConfig(
-          activeLow: target.activeLow, bias: bias, debounce: .nanoseconds(Int64(debounceMs * 1e6)), edges: edges)
+          activeLow: target.activeLow || spec?.activeLow == true, bias: bias, debounce: debounce, edges: edges)
         let line = try benchRun { () throws(GPIOError) in
-          try LinuxGPIO().requestInput(target.id, config: config, consumer: target.consumer)
+          try LinuxGPIO().requestInput(id, config: config, consumer: target.consumer)
         }
         defer { line.release() }
         let clock = SystemClock()
         let end = seconds.map { clock.now().advanced(by: .nanoseconds(Int64($0 * 1e9))) }
         var seen = 0
-        print("monitoring \(target.id) (\(edges.rawValue) edges, libgpiod \(LinuxGPIO.libraryVersion))")
+        print("monitoring \(id) (\(edges.rawValue) edges, libgpiod \(LinuxGPIO.libraryVersion))")
         flushOutput()
         while count.map({ seen < $0 }) ?? true, end.map({ clock.now() < $0 }) ?? true, !signals.wait(.zero) {
           let event = try benchRun { () throws(GPIOError) in try line.waitForEdge(timeout: .milliseconds(100)) }
@@ -122,16 +167,17 @@ extension GPIOCommand {
   struct BenchSet: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "bench-set", abstract: "Time ITERATIONS set() calls through LinuxHAL; print ns per set.")
+    @Argument(help: "The line's role in the board file (with --board).") var role: String?
     @OptionGroup var target: LineOptions
     @Option(help: "Number of set() calls.") var iterations = 100_000
 
     func run() throws {
       #if canImport(LinuxHAL)
         guard iterations > 0 else { throw ValidationError("--iterations must be positive") }
+        let (id, spec) = try target.resolve(role: role)
+        let config = GPIOOutputConfig(activeLow: target.activeLow || spec?.activeLow == true, initialValue: false)
         let line = try benchRun { () throws(GPIOError) in
-          try LinuxGPIO().requestOutput(
-            target.id, config: GPIOOutputConfig(activeLow: target.activeLow, initialValue: false),
-            consumer: target.consumer)
+          try LinuxGPIO().requestOutput(id, config: config, consumer: target.consumer)
         }
         defer { line.release() }
         let clock = SystemClock()

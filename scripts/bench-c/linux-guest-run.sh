@@ -48,6 +48,24 @@ i2cset -y $N 0x76 0xd0 0x58 b; i2cset -y $N 0x40 0x00 0x11 b
 for r in 0xf7 0xf8 0xf9 0xfa 0xfb 0xfc; do i2cset -y $N 0x76 $r 0x5a b; done
 $C i2c scan --bus "$(cat /sys/class/i2c-dev/$BUS/name)"
 $C probe --device "/dev/$BUS:0x76:bmp280" --device "$N:0x40:pca9685" --device "$N:0x77:bmp280" --device "$N:0x76:bme280" --line cloak-sim:L6 --line cloak-sim:nope; echo "probe rc=$?"
+echo "== T10 board file roles: boards/virtual-bench.yaml on gpio-sim banks laid out as it says"
+V=/sys/kernel/config/gpio-sim/vb; mkdir $V
+vb_bank() { # vb_bank BANK LABEL NAME...
+  b=$V/$1; mkdir $b; label=$2; shift 2; echo $# > $b/num_lines; echo $label > $b/label; i=0
+  for n in "$@"; do mkdir $b/line$i; echo $n > $b/line$i/name; i=$((i + 1)); done
+}
+vb_bank gpio-bank0 cloak-sim-a HATCH1_CLOSE HATCH1_OPEN HATCH1_CLOSED HATCH1_OPENED CREW_OVERRIDE STATUS_LED SPARE_A6 SPARE_A7
+vb_bank gpio-bank1 cloak-sim-b DRONE1_ARM PCA_OE ACT_PWR SPARE_B3 SPARE_B4 SPARE_B5 SPARE_B6 SPARE_B7
+echo 1 > $V/live
+VSIM=/sys/devices/platform/$(cat $V/dev_name)/$(cat $V/gpio-bank0/chip_name)
+BOARD=$ROOT/boards/virtual-bench.yaml
+$C probe --board $BOARD; echo "probe --board rc=$?"
+echo pull-down > $VSIM/sim_gpio2/pull
+# The role asks for pull-up bias, which gpio-sim applies as its pull: read as-is to see the external pull.
+echo "closed_sensor (active-low) pulled down, read as-is (expect 1): $($C gpio get hatch.node1.closed_sensor --board $BOARD --bias as-is)"
+echo "closed_sensor with the role's own pull-up (expect 0): $($C gpio get hatch.node1.closed_sensor --board $BOARD)"
+$C gpio set status.led 1 --board $BOARD --for 0; echo "gpio set by role rc=$?"
+timeout 60 $C run --board $BOARD --seconds 3 --status-every 1 2>&1 | tail -8; echo "cloak run rc=$?"
 echo "== T9 LinuxHAL unit tests in the guest (softdog as the disposable watchdog)"
 CLOAK_WATCHDOG_TEST_DEVICE=/dev/watchdog "$TESTS" --testing-library swift-testing --filter LinuxHALTests 2>&1 \
   | sed 's/\x1b\[[0-9;]*m//g' | grep -E "✘|Test run|skipped|watchdog"

@@ -6,11 +6,14 @@ public struct ProbeDeviceSpec: Hashable, Sendable {
   public var bus: String
   public var address: UInt8
   public var kind: ProbedChip
+  /// The board-file role, shown in the report when known.
+  public var role: String?
 
-  public init(bus: String, address: UInt8, kind: ProbedChip) {
+  public init(bus: String, address: UInt8, kind: ProbedChip, role: String? = nil) {
     self.bus = bus
     self.address = address
     self.kind = kind
+    self.role = role
   }
 
   /// Parses `BUS:ADDRESS:KIND` from the right, so a bus spec may itself contain ':'.
@@ -31,8 +34,13 @@ public struct ProbeDeviceSpec: Hashable, Sendable {
 /// last ':', since line names never contain one but chip labels may).
 public struct ProbeLineSpec: Hashable, Sendable {
   public var id: GPIOLineID
+  /// The board-file role, shown in the report when known.
+  public var role: String?
 
-  public init(_ id: GPIOLineID) { self.id = id }
+  public init(_ id: GPIOLineID, role: String? = nil) {
+    self.id = id
+    self.role = role
+  }
 
   public init?(parsing text: String) {
     guard let colon = text.lastIndex(of: ":") else { return nil }
@@ -64,28 +72,32 @@ public struct ProbeLineSpec: Hashable, Sendable {
           }
           buses[device.bus] = opened
         }
+        let check = device.role.map { "\($0): \(device.kind.rawValue)" } ?? device.kind.rawValue
         switch opened {
         case .success(let bus):
-          rows.append(DeviceProbe.check(bus: bus, address: device.address, kind: device.kind))
+          var row = DeviceProbe.check(bus: bus, address: device.address, kind: device.kind)
+          row.check = check
+          rows.append(row)
         case .failure(let error):
           rows.append(
             ProbeRow(
-              target: "i2c \(device.bus) \(hex(device.address))", check: device.kind.rawValue,
+              target: "i2c \(device.bus) \(hex(device.address))", check: check,
               status: error.kind == .notFound ? .missing : .error, detail: error.description))
         }
       }
       for line in lines {
         let target = "gpio \(line.id)"
+        let check = line.role.map { "\($0): line exists" } ?? "line exists"
         do {
           let info = try gpio.lineInfo(line.id)
           let use = info.inUse ? ", in use by another consumer" : ""
           rows.append(
-            ProbeRow(target: target, check: "line exists", status: .ok, detail: "offset \(info.offset)\(use)"))
+            ProbeRow(target: target, check: check, status: .ok, detail: "offset \(info.offset)\(use)"))
         } catch {
           let missing = error.kind == .chipNotFound || error.kind == .lineNotFound
           rows.append(
             ProbeRow(
-              target: target, check: "line exists", status: missing ? .missing : .error, detail: error.description))
+              target: target, check: check, status: missing ? .missing : .error, detail: error.description))
         }
       }
       return rows

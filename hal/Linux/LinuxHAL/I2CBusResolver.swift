@@ -28,23 +28,47 @@
       if spec.hasPrefix("i2c-"), let number = Int(spec.dropFirst(4)), number >= 0 {
         return "\(devRoot)/i2c-\(number)"
       }
-      let byNode = adapters(in: "\(sysfsRoot)/bus/i2c/devices").filter { matchesNode($0, spec) }
-      if byNode.count == 1 { return "\(devRoot)/\(byNode[0])" }
-      if byNode.count > 1 {
-        throw I2CError(
-          .notFound, bus: spec, detail: "device-tree node matches several buses: \(byNode.joined(separator: ", "))")
-      }
-      let classDir = "\(sysfsRoot)/class/i2c-dev"
-      let byName = adapters(in: classDir).filter { readTrimmed("\(classDir)/\($0)/name") == spec }
-      if byName.count == 1 { return "\(devRoot)/\(byName[0])" }
-      if byName.count > 1 {
-        throw I2CError(
-          .notFound, bus: spec,
-          detail: "adapter name is shared by \(byName.joined(separator: ", ")): name the bus by device-tree node")
-      }
+      if let path = try resolveIfUnique(deviceTreeNode: spec) { return path }
+      if let path = try resolveIfUnique(adapterName: spec) { return path }
       throw I2CError(
         .notFound, bus: spec,
         detail: "no bus with this path, number, device-tree node or adapter name under \(sysfsRoot)")
+    }
+
+    /// The bus whose controller has device-tree node `node` (e.g. `4819c000.i2c`).
+    public func resolve(deviceTreeNode node: String) throws(I2CError) -> String {
+      guard let path = try resolveIfUnique(deviceTreeNode: node) else {
+        throw I2CError(.notFound, bus: node, detail: "no I2C adapter under \(sysfsRoot)/bus/i2c/devices has this node")
+      }
+      return path
+    }
+
+    /// The bus whose adapter name (`/sys/class/i2c-dev/i2c-N/name`) is `name`.
+    public func resolve(adapterName name: String) throws(I2CError) -> String {
+      guard let path = try resolveIfUnique(adapterName: name) else {
+        throw I2CError(.notFound, bus: name, detail: "no adapter under \(sysfsRoot)/class/i2c-dev has this name")
+      }
+      return path
+    }
+
+    private func resolveIfUnique(deviceTreeNode node: String) throws(I2CError) -> String? {
+      let matches = adapters(in: "\(sysfsRoot)/bus/i2c/devices").filter { matchesNode($0, node) }
+      guard matches.count <= 1 else {
+        throw I2CError(
+          .notFound, bus: node, detail: "device-tree node matches several buses: \(matches.joined(separator: ", "))")
+      }
+      return matches.first.map { "\(devRoot)/\($0)" }
+    }
+
+    private func resolveIfUnique(adapterName name: String) throws(I2CError) -> String? {
+      let classDir = "\(sysfsRoot)/class/i2c-dev"
+      let matches = adapters(in: classDir).filter { readTrimmed("\(classDir)/\($0)/name") == name }
+      guard matches.count <= 1 else {
+        throw I2CError(
+          .notFound, bus: name,
+          detail: "adapter name is shared by \(matches.joined(separator: ", ")): name the bus by device-tree node")
+      }
+      return matches.first.map { "\(devRoot)/\($0)" }
     }
 
     /// Every bus as (path, adapter name), sorted by number.
