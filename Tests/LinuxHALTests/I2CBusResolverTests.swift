@@ -70,3 +70,15 @@ struct I2CBusResolverTests {
     #expect(buses.last?.name == "SMBus stub driver")
   }
 }
+
+@Suite("Resolving by an explicit locator kind")
+struct I2CBusResolverExplicitTests {
+  @Test func nodeAndNameLookupsDoNotFallBackToEachOther() throws {
+    let tree = I2CBusResolverTests().beagleTree()
+    let resolver = I2CBusResolver(sysfsRoot: tree.root)
+    #expect(try resolver.resolve(deviceTreeNode: "4819c000.i2c") == "/dev/i2c-2")
+    #expect(try resolver.resolve(adapterName: "SMBus stub driver") == "/dev/i2c-3")
+    #expect(throws: I2CError.self) { try resolver.resolve(deviceTreeNode: "SMBus stub driver") }
+    #expect(throws: I2CError.self) { try resolver.resolve(adapterName: "4819c000.i2c") }
+  }
+}
