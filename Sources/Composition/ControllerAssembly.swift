@@ -1,7 +1,6 @@
 import Boards
 import Controller
 import HAL
-import Simulation
 
 /// Wires a ``RunningBoard`` into the executive's rate groups: one sampler per pressure
 /// sensor (sensors group), the stale-data monitor and one actuator per output

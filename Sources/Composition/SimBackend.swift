@@ -64,7 +64,9 @@ public final class SimBackend: HardwareBackend {
     guard let bus = buses[spec.name] else {
       throw CompositionError(role: spec.name, .unsupported("the sim backend has no bus '\(spec.name)'"))
     }
-    return bus
+    // On the real clock the rate groups run on several threads: serialise each bus as
+    // the Linux backend does. On the virtual clock everything runs on one thread.
+    return clock is VirtualClock ? bus : SerializedI2CBus(bus)
   }
 
   public func sysfsPWM(deviceTreeNode: String, channel: Int, period: Duration, role: String) throws(CompositionError)

@@ -13,6 +13,7 @@ struct Cloak: ParsableCommand {
       Sensor.self,
       Bench.self,
       Run.self,
+      Actuator.self,
       GPIOCommand.self,
       I2CCommand.self,
       ProbeCommand.self,

@@ -1,6 +1,7 @@
 import Boards
 import Composition
 import Controller
+import Emulators
 import Foundation
 import HAL
 import MockHAL
@@ -76,5 +77,67 @@ import Testing
     let first = try run()
     #expect(!first.isEmpty)
     #expect(try run() == first)
+  }
+
+  @Test func runsThreeSecondsWithFreshDataNoSlipsNoSafeMode() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    // Bring-up waited for the sensors' soft reset on the virtual clock; the loop starts now.
+    let start = clock.now()
+    #expect(start > .zero)
+    assembly.executive.run(until: start.advanced(by: .seconds(3)))
+    let report = assembly.executive.report()
+    #expect(report.ticks == 3_001)
+    #expect(report.slips == 0)
+    #expect(!assembly.executive.safety.isLatched)
+    #expect(assembly.samplers.values.allSatisfy { $0.latest.status == .fresh })
+    let bmp = try #require(backend.pressureModels["pressure.node1.a"] as? BMP280Emulator)
+    #expect(bmp.conversions >= 299)
+    // The status LED blinked once per planner cycle (1 Hz).
+    let led = try #require(assembly.board.board.lines["status.led"])
+    #expect(backend.simulatedGPIO.history(of: led.id).filter(\.logical).count >= 1)
+  }
+
+  @Test func oneSensorLostRunsOnAllLostSafeStateWithinOneActuatorPeriod() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    let roles = assembly.samplers.keys.sorted()
+    let first = try #require(assembly.board.board.i2cDevices[roles[0]])
+    backend.buses[first.bus]?.detach(address: first.address)
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(!executive.safety.isLatched)
+    #expect(assembly.samplers[roles[0]]?.isExcluded == true)
+    for role in roles.dropFirst() {
+      let spec = try #require(assembly.board.board.i2cDevices[role])
+      backend.buses[spec.bus]?.detach(address: spec.address)
+    }
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(executive.safety.reason == .staleData)
+    executive.events.flush()
+    #expect(recorder.events(.deviceExcluded).count == 4)
+    let trip = try #require(recorder.events(.safeModeEntered).first?.monotonic)
+    let safe = try #require(recorder.events(.safeStateApplied).first?.monotonic)
+    #expect(safe - trip <= .milliseconds(20))
+  }
+
+  @Test func anExcludedSensorIsReinitialisedOnceItAnswersAgain() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    executive.run(until: clock.now().advanced(by: .milliseconds(500)))
+    let spec = try #require(assembly.board.board.i2cDevices["pressure.node1.b"])
+    let bus = try #require(backend.buses[spec.bus])
+    let chip = try #require(bus.device(at: spec.address))
+    bus.detach(address: spec.address)
+    executive.run(until: clock.now().advanced(by: .milliseconds(500)))
+    #expect(assembly.samplers["pressure.node1.b"]?.isExcluded == true)
+    bus.attach(chip, at: spec.address)
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(assembly.samplers["pressure.node1.b"]?.isExcluded == false)
+    #expect(assembly.samplers["pressure.node1.b"]?.latest.status == .fresh)
+    executive.events.flush()
+    #expect(recorder.events(.deviceRestored).count == 1)
   }
 }

@@ -1,8 +1,6 @@
-import Controller
 import HAL
 
-/// The 1 kHz base group's member in the benchmark: bookkeeping only (no device I/O on
-/// the base tick).
+/// The 1 kHz base group's member: bookkeeping only (no device I/O on the base tick).
 public final class TickCounter: RateGroupMember, @unchecked Sendable {
   public let name = "tick-counter"
   public private(set) var count: UInt64 = 0
@@ -10,7 +8,7 @@ public final class TickCounter: RateGroupMember, @unchecked Sendable {
   public func run(_ tick: TickContext) { count &+= 1 }
 }
 
-/// A small leak-rate estimator for the 10 Hz group: least-squares slope of the mean
+/// A small leak-rate estimator for the 10 Hz group (a stand-in until the leak detector lands): least-squares slope of the mean
 /// pressure over a fixed window (preallocated ring), and a vent-valve command from it.
 public final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
   public let name = "leak-estimator"
@@ -67,17 +65,5 @@ public final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
       denominator += (times[index] - meanT) * (times[index] - meanT)
     }
     return denominator > 0 ? numerator / denominator : 0
-  }
-}
-
-/// The 1 Hz planner stand-in: alternates the drone line's throttle command.
-public final class PlannerStandIn: RateGroupMember, @unchecked Sendable {
-  public let name = "planner"
-  private let lineCommand: Snapshot<Duration?>
-  private var high = false
-  public init(lineCommand: Snapshot<Duration?>) { self.lineCommand = lineCommand }
-  public func run(_ tick: TickContext) {
-    high.toggle()
-    lineCommand.publish(high ? .microseconds(1_200) : .microseconds(1_100))
   }
 }
