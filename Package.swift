@@ -46,17 +46,16 @@ let package = Package(
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]),
-    .target(name: "Simulation", dependencies: ["HAL", "MockHAL", "Emulators", "Drivers", "Controller"]),
     .target(
       name: "Composition",
       dependencies: [
-        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Simulation",
+        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller",
         .target(name: "LinuxHAL", condition: linuxOnly),
       ]),
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "HAL", "Boards", "Drivers", "Controller", "Simulation", "Emulators", "MockHAL",
+        "Composition", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -68,8 +67,8 @@ let package = Package(
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards"]),
     .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "MockHAL", "HAL"]),
-    .testTarget(name: "CompositionTests", dependencies: ["Composition", "Boards", "HAL", "MockHAL"]),
+    .testTarget(
+      name: "CompositionTests", dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL"]),
     // The bench suite: an executable (not XCTest/Swift Testing) because it runs inside
     // the virtual bench's QEMU guest and on real boards (scripts/virtual-bench, scripts/bench).
     .executableTarget(

@@ -31,10 +31,24 @@ public final class RunningBoard {
     public var initialiseSensors = true
     /// Open the board's watchdog (it starts counting when opened).
     public var openWatchdog = false
-    public init(initialiseSensors: Bool = true, openWatchdog: Bool = false) {
+    /// Sensor settings: the drivers' defaults (best resolution, for bench reads) or the
+    /// loop's (a conversion fits one 100 Hz sensors period).
+    public var sensorProfile: SensorProfile = .resolution
+    public init(initialiseSensors: Bool = true, openWatchdog: Bool = false, sensorProfile: SensorProfile = .resolution)
+    {
       self.initialiseSensors = initialiseSensors
       self.openWatchdog = openWatchdog
+      self.sensorProfile = sensorProfile
     }
+  }
+
+  /// How the pressure sensors are configured.
+  public enum SensorProfile: Sendable {
+    /// The drivers' defaults: BMP280 x2/x16 with IIR filter (43 ms), MS5611 OSR 4096.
+    case resolution
+    /// Fits the controller's 100 Hz sensors group: BMP280 x1/x2, no filter (8.7 ms);
+    /// MS5611 OSR 1024 (2 x 2.3 ms).
+    case loop
   }
 
   public init(board: BoardDescription, backend: any HardwareBackend, options: Options = .init())
@@ -46,7 +60,7 @@ public final class RunningBoard {
       try requestLines()
       try openBuses()
       try bringUpPWM()
-      if options.initialiseSensors { bringUpSensors() } else { createSensors() }
+      if options.initialiseSensors { bringUpSensors(options) } else { createSensors(options) }
       if options.openWatchdog { watchdog = try backend.watchdog(board.watchdog) }
     } catch {
       _ = applySafeState()
@@ -113,17 +127,26 @@ public final class RunningBoard {
     }
   }
 
-  private func createSensors() {
+  private func createSensors(_ options: Options) {
     for (role, device) in board.i2cDevices.sorted(by: { $0.key < $1.key }) {
       guard let kind = PressureSensorKind(rawValue: device.kind.rawValue), let bus = buses[device.bus] else {
         continue
       }
-      pressureSensors[role] = makePressureSensor(kind: kind, bus: bus, address: device.address)
+      switch (kind, options.sensorProfile) {
+      case (.bmp280, .loop), (.bme280, .loop):
+        let settings = BMP280Settings(temperature: .x1, pressure: .x2, filter: .off)
+        pressureSensors[role] = BMP280(
+          bus: bus, address: device.address, kind: kind == .bme280 ? .bme280 : .bmp280, settings: settings)
+      case (.ms5611, .loop):
+        pressureSensors[role] = MS5611(bus: bus, address: device.address, osr: .osr1024)
+      default:
+        pressureSensors[role] = makePressureSensor(kind: kind, bus: bus, address: device.address)
+      }
     }
   }
 
-  private func bringUpSensors() {
-    createSensors()
+  private func bringUpSensors(_ options: Options) {
+    createSensors(options)
     for (role, sensor) in pressureSensors.sorted(by: { $0.key < $1.key }) {
       do {
         try sensor.initialise(clock: clock)

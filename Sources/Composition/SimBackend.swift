@@ -7,7 +7,13 @@ import MockHAL
 /// The `sim` backend: simulated GPIO chips, simulated I2C buses with a register-level
 /// emulator at every device the board file declares, simulated sysfs PWM, and the
 /// virtual clock. Deterministic: same board, same behaviour.
+///
+/// The devices run on the clock given (the virtual clock by default; the real clock for
+/// `cloak bench loop`, which needs real time). Simulated GPIO always keeps its own
+/// virtual timeline: on the real clock its edge timestamps are not real times.
 public final class SimBackend: HardwareBackend {
+  public let clock: any MonotonicClock
+  /// The GPIO timeline (the board's clock when that is virtual).
   public let virtualClock: VirtualClock
   public let simulatedGPIO: SimulatedGPIO
   public private(set) var buses: [String: SimulatedI2CBus] = [:]
@@ -18,12 +24,12 @@ public final class SimBackend: HardwareBackend {
   public private(set) var sysfsChannels: [String: SimulatedPWMChannel] = [:]
   public let mockWatchdog: MockWatchdog
 
-  public var clock: any MonotonicClock { virtualClock }
   public var gpio: any GPIOController { simulatedGPIO }
 
-  public init(board: BoardDescription, clock: VirtualClock = VirtualClock()) {
-    virtualClock = clock
-    simulatedGPIO = SimulatedGPIO(clock: clock)
+  public init(board: BoardDescription, clock: any MonotonicClock = VirtualClock()) {
+    self.clock = clock
+    virtualClock = (clock as? VirtualClock) ?? VirtualClock()
+    simulatedGPIO = SimulatedGPIO(clock: virtualClock)
     mockWatchdog = MockWatchdog(clock: clock)
     for (label, chip) in board.gpioChips.sorted(by: { $0.key < $1.key }) {
       let named = board.lines.values.filter { $0.id.chip == label }.map(\.id.line).sorted()
@@ -58,7 +64,9 @@ public final class SimBackend: HardwareBackend {
     guard let bus = buses[spec.name] else {
       throw CompositionError(role: spec.name, .unsupported("the sim backend has no bus '\(spec.name)'"))
     }
-    return bus
+    // On the real clock the rate groups run on several threads: serialise each bus as
+    // the Linux backend does. On the virtual clock everything runs on one thread.
+    return clock is VirtualClock ? bus : SerializedI2CBus(bus)
   }
 
   public func sysfsPWM(deviceTreeNode: String, channel: Int, period: Duration, role: String) throws(CompositionError)

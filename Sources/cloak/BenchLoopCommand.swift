@@ -1,9 +1,9 @@
 import ArgumentParser
+import Composition
 import Controller
 import Dispatch
 import Foundation
 import HAL
-import Simulation
 
 #if canImport(Glibc)
   import LinuxHAL
@@ -27,7 +27,8 @@ struct BenchLoop: ParsableCommand {
   @Option(help: "How long to run, in seconds.") var seconds = 10.0
   @Option(help: "SCHED_FIFO priority of the base thread (1-99); groups get lower ones.") var priority: Int?
   @Option(help: "Pin the loop's threads to this CPU.") var cpu: Int?
-  @Option(help: "Board to run against (only 'sim').") var board = "sim"
+  @Option(help: "Board to run against (name or path; sim: the mock HAL and chip emulators on the real clock).")
+  var board = "sim"
   @Flag(help: "Print one JSON object.") var json = false
   @Flag(help: "Count steady-state heap allocations (needs the LD_PRELOAD counter: scripts/count-allocations).")
   var countAllocations = false
@@ -36,7 +37,6 @@ struct BenchLoop: ParsableCommand {
   var noPMQoS = false
 
   func validate() throws {
-    guard board == "sim" else { throw ValidationError("--board \(board): only 'sim' is available for bench loop") }
     guard (1...100_000).contains(rateHz) else { throw ValidationError("--rate-hz must be 1...100000") }
     guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be in (0, 86400]") }
     if let priority, !(1...99).contains(priority) { throw ValidationError("--priority must be 1...99") }
@@ -46,10 +46,19 @@ struct BenchLoop: ParsableCommand {
   func run() throws {
     #if canImport(Glibc)
       let printer = StderrEventPrinter()
-      let sim = try SimLoopBoard(
-        configuration: .standard(baseRateHz: rateHz), clock: SystemClock(), wallClock: FoundationWallClock(),
-        consumer: printer)
-      let executive = sim.executive
+      let running: RunningBoard
+      let assembly: ControllerAssembly
+      do {
+        running = try BoardAssembly.bringUp(board, options: .init(sensorProfile: .loop), simClock: SystemClock())
+        assembly = try ControllerAssembly(
+          board: running, configuration: .standard(baseRateHz: rateHz), consumer: printer,
+          wallClock: FoundationWallClock())
+      } catch {
+        printer.write("cloak bench loop: board \(board): \(error)")
+        throw ExitCode(1)
+      }
+      defer { running.release() }
+      let executive = assembly.executive
       if countAllocations {
         guard let probe = AllocationCounter.threadCounter() else {
           throw ValidationError(

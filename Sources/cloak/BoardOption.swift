@@ -2,6 +2,7 @@ import ArgumentParser
 import Boards
 import Composition
 import Foundation
+import HAL
 
 /// `--board NAME|PATH` for every command that needs a running board (default: sim).
 struct BoardOption: ParsableArguments {
@@ -10,9 +11,11 @@ struct BoardOption: ParsableArguments {
 
   /// Brings the board up, or prints why not (naming the file, role, chip, bus or
   /// address) and exits 1 without a backtrace.
-  func bringUp(_ options: RunningBoard.Options = .init()) throws -> RunningBoard {
+  func bringUp(_ options: RunningBoard.Options = .init(), simClock: (any MonotonicClock)? = nil) throws
+    -> RunningBoard
+  {
     do {
-      let running = try BoardAssembly.bringUp(board, options: options)
+      let running = try BoardAssembly.bringUp(board, options: options, simClock: simClock)
       for problem in running.problems { printError("warning: \(problem)") }
       return running
     } catch {

@@ -12,6 +12,11 @@ struct Cloak: ParsableCommand {
       BoardsCommand.self,
       Sensor.self,
       Bench.self,
+      Run.self,
+      Actuator.self,
+      GPIOCommand.self,
+      I2CCommand.self,
+      ProbeCommand.self,
     ]
   )
 }

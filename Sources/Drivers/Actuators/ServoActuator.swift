@@ -43,10 +43,12 @@ public final class ServoActuator {
   /// Checks `pulse` against the range and the interlock and makes it the target.
   public func command(_ pulse: Duration) throws(ActuatorError) {
     guard limits.range.contains(pulse) else {
-      throw ActuatorError(.outOfRange, actuator: name, detail: "\(pulse) outside \(limits.range)")
+      throw ActuatorError(
+        .outOfRange, actuator: name,
+        detail: "\(us(pulse)) outside \(us(limits.range.lowerBound))...\(us(limits.range.upperBound))")
     }
     if limits.requiresArming && !isArmed && pulse != limits.neutral {
-      throw ActuatorError(.notArmed, actuator: name, detail: "only neutral \(limits.neutral) while disarmed")
+      throw ActuatorError(.notArmed, actuator: name, detail: "only neutral \(us(limits.neutral)) while disarmed")
     }
     target = pulse
   }
@@ -100,4 +102,10 @@ public final class ServoActuator {
     }
     if let first { throw first }
   }
+}
+
+/// `1500 us`: pulse widths in the unit servo people use.
+private func us(_ duration: Duration) -> String {
+  let value = duration.microsecondsDouble
+  return value.rounded() == value ? "\(Int64(value)) us" : "\(value) us"
 }

@@ -1,2 +1,2 @@
 #include "cloak_shims.h"
-int cloak_shims_version(void) { return 1; }
+int cloak_shims_version(void) { return 2; }

@@ -1,18 +1,17 @@
-import Controller
 import HAL
 
-/// The 1 kHz base group's member in the benchmark: bookkeeping only (no device I/O on
-/// the base tick).
-final class TickCounter: RateGroupMember, @unchecked Sendable {
-  let name = "tick-counter"
-  private(set) var count: UInt64 = 0
-  func run(_ tick: TickContext) { count &+= 1 }
+/// The 1 kHz base group's member: bookkeeping only (no device I/O on the base tick).
+public final class TickCounter: RateGroupMember, @unchecked Sendable {
+  public let name = "tick-counter"
+  public private(set) var count: UInt64 = 0
+  public init() {}
+  public func run(_ tick: TickContext) { count &+= 1 }
 }
 
-/// A small leak-rate estimator for the 10 Hz group: least-squares slope of the mean
+/// A small leak-rate estimator for the 10 Hz group (a stand-in until the leak detector lands): least-squares slope of the mean
 /// pressure over a fixed window (preallocated ring), and a vent-valve command from it.
-final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
-  let name = "leak-estimator"
+public final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
+  public let name = "leak-estimator"
   private let readings: [Snapshot<SamplerReading>]
   private let valveCommand: Snapshot<Duration?>
   private var times: [Double]
@@ -20,16 +19,16 @@ final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
   private var next = 0
   private var filled = 0
   /// Latest estimate in pascals per second (negative: losing air).
-  private(set) var rate = 0.0
+  public private(set) var rate = 0.0
 
-  init(readings: [Snapshot<SamplerReading>], valveCommand: Snapshot<Duration?>, window: Int = 20) {
+  public init(readings: [Snapshot<SamplerReading>], valveCommand: Snapshot<Duration?>, window: Int = 20) {
     self.readings = readings
     self.valveCommand = valveCommand
     times = [Double](repeating: 0, count: max(window, 2))
     values = [Double](repeating: 0, count: max(window, 2))
   }
 
-  func run(_ tick: TickContext) {
+  public func run(_ tick: TickContext) {
     var sum = 0.0
     var count = 0
     for snapshot in readings {
@@ -66,17 +65,5 @@ final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
       denominator += (times[index] - meanT) * (times[index] - meanT)
     }
     return denominator > 0 ? numerator / denominator : 0
-  }
-}
-
-/// The 1 Hz planner stand-in: alternates the drone line's throttle command.
-final class PlannerStandIn: RateGroupMember, @unchecked Sendable {
-  let name = "planner"
-  private let lineCommand: Snapshot<Duration?>
-  private var high = false
-  init(lineCommand: Snapshot<Duration?>) { self.lineCommand = lineCommand }
-  func run(_ tick: TickContext) {
-    high.toggle()
-    lineCommand.publish(high ? .microseconds(1_200) : .microseconds(1_100))
   }
 }

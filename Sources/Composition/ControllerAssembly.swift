@@ -1,0 +1,98 @@
+import Boards
+import Controller
+import HAL
+
+/// Wires a ``RunningBoard`` into the executive's rate groups: one sampler per pressure
+/// sensor (sensors group), the stale-data monitor and one actuator per output
+/// (actuators group, monitor first), the leak-rate estimator (leak group) and the status
+/// blinker (planner group). Used by `cloak run` and `cloak bench loop`, so both run the
+/// controller's real rate groups against the same board.
+public final class ControllerAssembly {
+  public let board: RunningBoard
+  public let executive: Executive
+  /// Samplers by sensor role.
+  public private(set) var samplers: [String: SensorSampler] = [:]
+  /// Commanded pulse width per PWM output role (nil: nothing commanded yet).
+  public private(set) var pwmCommands: [String: Snapshot<Duration?>] = [:]
+  /// Commanded level per GPIO output role.
+  public private(set) var lineCommands: [String: Snapshot<Bool?>] = [:]
+  public let leakEstimator: LeakRateEstimator
+
+  public init(
+    board: RunningBoard, configuration: ExecutiveConfiguration, consumer: any EventConsumer,
+    wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
+    minimumFreshSensors: Int = 1
+  ) throws(ExecutiveConfigurationError) {
+    self.board = board
+    let executive = try Executive(
+      configuration: configuration, clock: board.clock, wallClock: wallClock, consumer: consumer,
+      watchdog: board.watchdog)
+    self.executive = executive
+    try executive.add(TickCounter(), to: "base")
+
+    for (role, sensor) in board.pressureSensors.sorted(by: { $0.key < $1.key }) {
+      let sampler = SensorSampler(
+        sensor: PressureSensorAdapter(sensor: sensor, clock: board.clock), policy: policy, events: executive.events)
+      samplers[role] = sampler
+      try executive.add(sampler, to: "sensors")
+    }
+    let ordered = samplers.sorted { $0.key < $1.key }.map(\.value)
+    let sensorPeriod = Self.period(of: "sensors", in: configuration)
+    let monitor = StaleDataMonitor(
+      readings: ordered.map { $0.subscribe() }, minimumFresh: min(minimumFreshSensors, ordered.count),
+      staleAfter: sensorPeriod * (policy.staleAfterPeriods + 1), latch: executive.safety, events: executive.events)
+    try executive.add(monitor, to: "actuators")
+
+    for (role, channel) in board.pwmChannels.sorted(by: { $0.key < $1.key }) {
+      guard let spec = board.board.pwmOutputs[role] else { continue }
+      let command = Snapshot<Duration?>(nil)
+      pwmCommands[role] = command
+      try executive.add(
+        PWMActuator(channel: channel, safeValue: spec.safe, command: command, events: executive.events),
+        to: "actuators")
+    }
+    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key }) {
+      guard let spec = board.board.lines[role], let safe = spec.safe else { continue }
+      let command = Snapshot<Bool?>(nil)
+      lineCommands[role] = command
+      try executive.add(
+        GPIOActuator(
+          line: line, safeValue: safe == .hold ? .level(false) : safe, command: command,
+          events: executive.events),
+        to: "actuators")
+    }
+    // The leak group's estimator reads every sampler; its valve command goes nowhere
+    // until a board declares a vent valve role.
+    leakEstimator = LeakRateEstimator(readings: ordered.map { $0.subscribe() }, valveCommand: Snapshot(nil))
+    try executive.add(leakEstimator, to: "leak")
+    if let led = lineCommands["status.led"] {
+      try executive.add(StatusBlinker(command: led), to: "planner")
+    }
+  }
+
+  /// Initialises every sensor through its sampler (a failure excludes that sensor and
+  /// the fault policy takes over). Sensors brought up by ``RunningBoard`` need not be.
+  public func initialiseSamplers() {
+    for sampler in samplers.values { sampler.initialise() }
+  }
+
+  static func period(of group: String, in configuration: ExecutiveConfiguration) -> Duration {
+    let base = configuration.basePeriod ?? .milliseconds(1)
+    let divisor = configuration.groups.first { $0.name == group }?.divisor ?? 10
+    return base * divisor
+  }
+}
+
+/// The planner group's visible heartbeat: toggles the status LED each planner cycle.
+public final class StatusBlinker: RateGroupMember, @unchecked Sendable {
+  public let name = "status-blinker"
+  private let command: Snapshot<Bool?>
+  private var lit = false
+
+  public init(command: Snapshot<Bool?>) { self.command = command }
+
+  public func run(_ tick: TickContext) {
+    lit.toggle()
+    command.publish(lit)
+  }
+}

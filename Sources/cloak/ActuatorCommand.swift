@@ -1,0 +1,133 @@
+import ArgumentParser
+import Boards
+import Composition
+import Dispatch
+import Drivers
+import Foundation
+import HAL
+import MockHAL
+
+#if canImport(LinuxHAL)
+  import LinuxHAL
+#endif
+
+/// `cloak actuator ...`: bench tools for PWM actuators.
+struct Actuator: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "actuator",
+    abstract: "Bench tools for servos, ESCs and valves.",
+    subcommands: [ActuatorSet.self]
+  )
+}
+
+/// `cloak actuator set ROLE --pulse-us N | --safe [--arm] [--for S]`.
+struct ActuatorSet: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "set",
+    abstract: "Drive a PWM output by role, hold it, then return it to its safe value.",
+    discussion: """
+      Refuses pulses outside the board file's range. Outputs with an arming line (drone \
+      motors) accept only their neutral pulse unless --arm is given; --arm drives the arming \
+      line and enables the PWM controller's outputs. The pulse is held until Ctrl-C or --for \
+      seconds (on the sim board: --for seconds of virtual time, default 1), then the output \
+      and every other output of the board return to their safe values.
+      """)
+
+  @Argument(help: "The output's role in the board file (e.g. drone.d1.gimbal).")
+  var role: String
+
+  @OptionGroup var boardOption: BoardOption
+
+  @Option(help: "Pulse width in microseconds.")
+  var pulseUs: Int?
+
+  @Flag(help: "Only put the output at its safe value.")
+  var safe = false
+
+  @Flag(help: "Arm the output (needed beyond neutral on outputs with an arming line).")
+  var arm = false
+
+  @Option(name: .customLong("for"), help: "Hold for this many seconds, then return to safe (default: until Ctrl-C).")
+  var holdSeconds: Double?
+
+  func validate() throws {
+    guard (pulseUs != nil) != safe else { throw ValidationError("give exactly one of --pulse-us N or --safe") }
+    if let pulseUs, pulseUs < 0 { throw ValidationError("--pulse-us must not be negative") }
+    if let holdSeconds, !(holdSeconds >= 0 && holdSeconds <= 86_400) {
+      throw ValidationError("--for must be within 0...86400 seconds")
+    }
+  }
+
+  func run() throws {
+    let board = try boardOption.bringUp(.init(initialiseSensors: false))
+    defer {
+      for failure in board.applySafeState() { printError("cloak actuator set: safe state: \(failure)") }
+      board.release()
+    }
+    guard let spec = board.board.pwmOutputs[role], let channel = board.pwmChannels[role] else {
+      let known = board.board.pwmOutputs.keys.sorted().joined(separator: ", ")
+      printError("cloak actuator set: no PWM output '\(role)' on board \(board.board.name); outputs: \(known)")
+      throw ExitCode(1)
+    }
+    let servo: ServoActuator
+    do {
+      servo = try ServoActuator(
+        name: role, channel: channel, limits: Self.limits(spec),
+        powerEnable: spec.arming.flatMap { board.outputs[$0] })
+      if safe {
+        try servo.safe()
+        print("\(role): at its safe value (\(spec.safe))")
+        return
+      }
+      if arm {
+        try servo.arm()
+        try pwmController(of: spec, in: board)?.setOutputsEnabled(true)
+      }
+      let pulse = Duration.microseconds(pulseUs ?? 0)
+      try servo.command(pulse)
+      try servo.update(now: board.clock.now())
+    } catch {
+      printError("cloak actuator set: \(error)")
+      throw ExitCode(1)
+    }
+    print("\(role): \(pulseUs ?? 0) us\(arm ? " (armed)" : ""); holding")
+    hold(board.clock)
+    do { try servo.safe() } catch {
+      printError("cloak actuator set: \(error)")
+      throw ExitCode(1)
+    }
+    print("\(role): back at its safe value (\(spec.safe))")
+  }
+
+  private func pwmController(of spec: PWMOutputSpec, in board: RunningBoard) -> PCA9685? {
+    guard case .pca9685(let device, _) = spec.source else { return nil }
+    return board.pwmControllers[device]
+  }
+
+  /// Holds until --for elapses or SIGINT/SIGTERM; on the virtual clock, --for (default
+  /// 1 s) of virtual time.
+  private func hold(_ clock: any MonotonicClock) {
+    if clock is VirtualClock {
+      clock.sleep(for: .milliseconds(Int64(((holdSeconds ?? 1) * 1000).rounded())))
+      return
+    }
+    #if canImport(LinuxHAL)
+      let stop = DispatchSemaphore(value: 0)
+      let signals = ShutdownSignals { _ in stop.signal() }
+      defer { signals.cancel() }
+      if let holdSeconds {
+        _ = stop.wait(timeout: .now() + holdSeconds)
+      } else {
+        stop.wait()
+      }
+    #else
+      clock.sleep(for: .milliseconds(Int64(((holdSeconds ?? 1) * 1000).rounded())))
+    #endif
+  }
+
+  static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
+    ServoLimits(
+      range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
+      requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
+  }
+}

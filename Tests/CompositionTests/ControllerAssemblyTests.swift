@@ -1,0 +1,143 @@
+import Boards
+import Composition
+import Controller
+import Emulators
+import Foundation
+import HAL
+import MockHAL
+import Testing
+
+/// The controller's rate groups wired onto the `sim` board, stepped on the virtual clock.
+@Suite struct ControllerAssemblyTests {
+  func assemble() throws -> (ControllerAssembly, SimBackend, EventRecorder) {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
+    let recorder = EventRecorder()
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: recorder)
+    return (assembly, backend, recorder)
+  }
+
+  @Test func everyDeviceBecomesAMemberOfItsGroup() throws {
+    let (assembly, _, _) = try assemble()
+    let executive = assembly.executive
+    #expect(executive.memberNames(of: "sensors").count == 4)
+    let actuators = executive.memberNames(of: "actuators")
+    #expect(actuators.first == "stale-data-monitor")
+    #expect(actuators.count == 1 + 5 + 8)  // monitor, five PWM outputs, eight GPIO outputs
+    #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
+    #expect(executive.memberNames(of: "planner") == ["status-blinker"])
+  }
+
+  @Test func samplersDeliverFreshReadingsOfTheEmulatedPressure() throws {
+    let (assembly, backend, _) = try assemble()
+    for model in backend.pressureModels.values { model.pressure = Pressure(pascals: 100_000) }
+    let clock = backend.virtualClock
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    for (role, sampler) in assembly.samplers {
+      let reading = sampler.latest
+      #expect(reading.status == .fresh, "\(role)")
+      #expect(abs((reading.sample?.pressure.pascals ?? 0) - 100_000) < 3, "\(role)")
+    }
+    #expect(assembly.executive.safety.reason == nil)
+  }
+
+  @Test func losingEverySensorLatchesSafeModeAndSecuresTheOutputs() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    // Something is commanded away from its safe value first.
+    assembly.pwmCommands["drone.d1.gimbal"]?.publish(.microseconds(1800))
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    #expect(abs((pca.pulseWidth(channel: 4) - .microseconds(1800)).microsecondsDouble) < 5)
+    for bus in backend.buses.values {
+      for address in bus.attachedAddresses where address != 0x40 { bus.detach(address: address) }
+    }
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(executive.safety.reason == .staleData)
+    // The gimbal is back at its safe pulse (1500 us) and the motors are off.
+    #expect(abs((pca.pulseWidth(channel: 4) - .microseconds(1500)).microsecondsDouble) < 5)
+    for channel in 0..<4 { #expect(pca.pulseWidth(channel: channel) == .zero) }
+  }
+
+  @Test func sameScenarioSameResult() throws {
+    func run() throws -> [String] {
+      let (assembly, backend, recorder) = try assemble()
+      let clock = backend.virtualClock
+      assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
+      let spec = try #require(assembly.board.board.i2cDevices["pressure.node2.a"])
+      backend.buses[spec.bus]?.detach(address: spec.address)
+      assembly.executive.run(until: clock.now().advanced(by: .seconds(3)))
+      assembly.executive.requestShutdown()
+      assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+      return recorder.events.map { "\($0.event.monotonic.nanoseconds) \($0.event.code) \($0.source)" }
+    }
+    let first = try run()
+    #expect(!first.isEmpty)
+    #expect(try run() == first)
+  }
+
+  @Test func runsThreeSecondsWithFreshDataNoSlipsNoSafeMode() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    // Bring-up waited for the sensors' soft reset on the virtual clock; the loop starts now.
+    let start = clock.now()
+    #expect(start > .zero)
+    assembly.executive.run(until: start.advanced(by: .seconds(3)))
+    let report = assembly.executive.report()
+    #expect(report.ticks == 3_001)
+    #expect(report.slips == 0)
+    #expect(!assembly.executive.safety.isLatched)
+    #expect(assembly.samplers.values.allSatisfy { $0.latest.status == .fresh })
+    let bmp = try #require(backend.pressureModels["pressure.node1.a"] as? BMP280Emulator)
+    #expect(bmp.conversions >= 299)
+    // The status LED blinked once per planner cycle (1 Hz).
+    let led = try #require(assembly.board.board.lines["status.led"])
+    #expect(backend.simulatedGPIO.history(of: led.id).filter(\.logical).count >= 1)
+  }
+
+  @Test func oneSensorLostRunsOnAllLostSafeStateWithinOneActuatorPeriod() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    let roles = assembly.samplers.keys.sorted()
+    let first = try #require(assembly.board.board.i2cDevices[roles[0]])
+    backend.buses[first.bus]?.detach(address: first.address)
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(!executive.safety.isLatched)
+    #expect(assembly.samplers[roles[0]]?.isExcluded == true)
+    for role in roles.dropFirst() {
+      let spec = try #require(assembly.board.board.i2cDevices[role])
+      backend.buses[spec.bus]?.detach(address: spec.address)
+    }
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(executive.safety.reason == .staleData)
+    executive.events.flush()
+    #expect(recorder.events(.deviceExcluded).count == 4)
+    let trip = try #require(recorder.events(.safeModeEntered).first?.monotonic)
+    let safe = try #require(recorder.events(.safeStateApplied).first?.monotonic)
+    #expect(safe - trip <= .milliseconds(20))
+  }
+
+  @Test func anExcludedSensorIsReinitialisedOnceItAnswersAgain() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    executive.run(until: clock.now().advanced(by: .milliseconds(500)))
+    let spec = try #require(assembly.board.board.i2cDevices["pressure.node1.b"])
+    let bus = try #require(backend.buses[spec.bus])
+    let chip = try #require(bus.device(at: spec.address))
+    bus.detach(address: spec.address)
+    executive.run(until: clock.now().advanced(by: .milliseconds(500)))
+    #expect(assembly.samplers["pressure.node1.b"]?.isExcluded == true)
+    bus.attach(chip, at: spec.address)
+    executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(assembly.samplers["pressure.node1.b"]?.isExcluded == false)
+    #expect(assembly.samplers["pressure.node1.b"]?.latest.status == .fresh)
+    executive.events.flush()
+    #expect(recorder.events(.deviceRestored).count == 1)
+  }
+}

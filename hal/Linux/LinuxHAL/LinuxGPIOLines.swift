@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+  import CLinuxShims
+  import Glibc
+  import HAL
+  import Synchronization
+
+  /// An output line held through libgpiod. `set` is one line-value ioctl under one
+  /// uncontended mutex (which keeps `release()` from another thread safe).
+  final class LinuxGPIOOutputLine: GPIOOutputLine, @unchecked Sendable {
+    let id: GPIOLineID
+    private let state: Mutex<OutputState>
+
+    // The C handle is only touched under the mutex.
+    private struct OutputState: @unchecked Sendable {
+      var handle: OpaquePointer?
+      var last: Bool
+    }
+
+    init(id: GPIOLineID, handle: OpaquePointer, initialValue: Bool) {
+      self.id = id
+      self.state = Mutex(OutputState(handle: handle, last: initialValue))
+    }
+
+    deinit { release() }
+
+    func set(_ value: Bool) throws(GPIOError) {
+      try state.withLock { (state) throws(GPIOError) in
+        guard let handle = state.handle else { throw GPIOError(.released, line: id) }
+        let rc = cloak_gpio_set(handle, value ? 1 : 0)
+        guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "set") }
+        state.last = value
+      }
+    }
+
+    var lastValue: Bool { state.withLock { $0.last } }
+
+    func release() {
+      let handle = state.withLock { (state) -> OpaquePointer? in
+        defer { state.handle = nil }
+        return state.handle
+      }
+      if let handle { cloak_gpio_release(handle) }
+    }
+  }
+
+  /// An input line held through libgpiod, with optional edge events and (on
+  /// libgpiod 1.6) emulated debounce.
+  ///
+  /// `waitForEdge` blocks while holding the handle's mutex, so a `release()` from
+  /// another thread waits for the wait's timeout.
+  final class LinuxGPIOInputLine: GPIOInputLine, @unchecked Sendable {
+    let id: GPIOLineID
+    private let edges: GPIOEdgeDetection
+    private let state: Mutex<InputState>
+    private static let settledCapacity = 16
+
+    // The C handle is only touched under the mutex.
+    private struct InputState: @unchecked Sendable {
+      var handle: OpaquePointer?
+      var debounce: GPIODebounceFilter?
+      /// Events delivered so far, for libraries that give no kernel sequence number.
+      var sequence: UInt64 = 0
+      /// Debounced events settled by `value()` before anyone waited for them (bounded,
+      /// oldest dropped first, like the kernel's event FIFO).
+      var settled: [GPIOEdgeEvent] = []
+    }
+
+    init(id: GPIOLineID, handle: OpaquePointer, edges: GPIOEdgeDetection, debounce: GPIODebounceFilter?) {
+      self.id = id
+      self.edges = edges
+      var initial = InputState(handle: handle, debounce: debounce)
+      initial.settled.reserveCapacity(Self.settledCapacity)
+      self.state = Mutex(initial)
+    }
+
+    deinit { release() }
+
+    func value() throws(GPIOError) -> Bool {
+      try state.withLock { (state) throws(GPIOError) -> Bool in
+        guard let handle = state.handle else { throw GPIOError(.released, line: id) }
+        if state.debounce != nil {
+          // The kernel's debouncer reports the settled level, not the raw one.
+          if let event = try drain(handle, &state, now: Self.now()) {
+            if state.settled.count >= Self.settledCapacity { state.settled.removeFirst() }
+            state.settled.append(event)
+          }
+          return state.debounce?.level ?? false
+        }
+        let rc = cloak_gpio_get(handle)
+        guard rc >= 0 else { throw GPIOErrno.error(rc, line: id, operation: "get") }
+        return rc == 1
+      }
+    }
+
+    func waitForEdge(timeout: Duration) throws(GPIOError) -> GPIOEdgeEvent? {
+      guard edges != .none else {
+        throw GPIOError(.unsupported, line: id, detail: "line was requested without edge detection")
+      }
+      return try state.withLock { (state) throws(GPIOError) -> GPIOEdgeEvent? in
+        guard let handle = state.handle else { throw GPIOError(.released, line: id) }
+        let timeoutNanos = max(timeout.nanosecondsSaturated, 0)
+        if state.debounce == nil { return try waitRaw(handle, &state, timeoutNanos: timeoutNanos) }
+        if !state.settled.isEmpty { return state.settled.removeFirst() }
+        let start = Self.now()
+        let (sum, overflow) = start.addingReportingOverflow(timeoutNanos)
+        let deadline = overflow ? Int64.max : sum
+        while true {
+          var now = Self.now()
+          if let event = try drain(handle, &state, now: now) { return event }
+          now = Self.now()
+          guard now < deadline else { return nil }
+          let wake = min(deadline, state.debounce?.nextDue ?? deadline)
+          let rc = cloak_gpio_wait_edge(handle, max(wake &- now, 0))
+          guard rc >= 0 else { throw GPIOErrno.error(rc, line: id, operation: "wait for edge") }
+        }
+      }
+    }
+
+    func release() {
+      let handle = state.withLock { (state) -> OpaquePointer? in
+        defer { state.handle = nil }
+        return state.handle
+      }
+      if let handle { cloak_gpio_release(handle) }
+    }
+
+    // MARK: - Internals
+
+    private static func now() -> Int64 {
+      var spec = timespec()
+      clock_gettime(CLOCK_MONOTONIC, &spec)
+      return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+    }
+
+    private func waitRaw(_ handle: OpaquePointer, _ state: inout InputState, timeoutNanos: Int64)
+      throws(GPIOError) -> GPIOEdgeEvent?
+    {
+      let rc = cloak_gpio_wait_edge(handle, timeoutNanos)
+      guard rc >= 0 else { throw GPIOErrno.error(rc, line: id, operation: "wait for edge") }
+      guard rc == 1 else { return nil }
+      var raw = cloak_gpio_edge()
+      let readRC = cloak_gpio_read_edge(handle, &raw)
+      guard readRC == 0 else { throw GPIOErrno.error(readRC, line: id, operation: "read edge event") }
+      state.sequence &+= 1
+      return GPIOEdgeEvent(
+        kind: raw.rising != 0 ? .rising : .falling,
+        timestamp: MonotonicInstant(nanoseconds: Int64(truncatingIfNeeded: raw.timestamp_ns)),
+        sequence: raw.line_seqno != 0 ? raw.line_seqno : state.sequence)
+    }
+
+    /// Feeds every queued raw edge to the debounce filter, then settles it at `now`.
+    private func drain(_ handle: OpaquePointer, _ state: inout InputState, now: Int64) throws(GPIOError)
+      -> GPIOEdgeEvent?
+    {
+      while true {
+        let ready = cloak_gpio_wait_edge(handle, 0)
+        guard ready >= 0 else { throw GPIOErrno.error(ready, line: id, operation: "poll edges") }
+        guard ready == 1 else { break }
+        var raw = cloak_gpio_edge()
+        let rc = cloak_gpio_read_edge(handle, &raw)
+        guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "read edge event") }
+        state.debounce?.record(rising: raw.rising != 0, at: Int64(truncatingIfNeeded: raw.timestamp_ns))
+      }
+      return state.debounce?.settle(now: now)
+    }
+  }
+#endif
