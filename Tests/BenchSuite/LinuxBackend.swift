@@ -4,29 +4,28 @@
 
   import HAL
 
-  #if canImport(LinuxHAL)
-    import LinuxHAL
-  #endif
+  import LinuxHAL
 
   /// The one file that names the concrete Linux backend types (hal/Linux/LinuxHAL).
   /// Everything else in the suite sees only the hal/HAL protocols.
   enum LinuxBackend {
     /// Which backend and library the suite runs against, for the run header.
-    static var summary: String { "LinuxHAL: no GPIO/I2C/watchdog backend in this tree yet" }
-
-    /// The GPIO controller under test (libgpiod).
-    static func gpio() throws -> any GPIOController {
-      throw BenchSkip("LinuxHAL has no GPIO backend in this tree yet")
+    static var summary: String {
+      "LinuxHAL on libgpiod \(LinuxGPIO.libraryVersion)"
     }
 
-    /// The I2C bus under test, from a device path or an adapter name.
+    /// The GPIO controller under test (libgpiod).
+    static func gpio() throws -> any GPIOController { LinuxGPIO() }
+
+    /// The I2C bus under test, from a device path, bus number, device-tree node or
+    /// adapter name (LinuxHAL's I2CBusResolver).
     static func i2cBus(_ spec: String) throws -> any I2CBus {
-      throw BenchSkip("LinuxHAL has no I2C backend in this tree yet")
+      try LinuxI2CBus(resolving: spec)
     }
 
     /// The /dev/watchdog backend under test.
     static func watchdog(path: String) throws -> any Watchdog {
-      throw BenchSkip("LinuxHAL has no watchdog backend in this tree yet")
+      try DevWatchdog(path: path)
     }
   }
 #endif
