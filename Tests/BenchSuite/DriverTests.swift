@@ -12,7 +12,7 @@
   /// The real drivers over the real i2c-dev path.
   enum DriverTests {
     static var all: [BenchTest] {
-      [BenchTest(name: "driver.bmp280-reads-datasheet-example", body: bmp280)]
+      [BenchTest(name: "driver.bmp280-reading-over-i2c-dev", body: bmp280)]
     }
 
     static func bmp280(_ ctx: BenchContext) throws {

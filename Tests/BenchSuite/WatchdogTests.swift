@@ -12,7 +12,9 @@
 
     static func keepaliveAndClose(_ ctx: BenchContext) throws {
       guard let path = ctx.config.fixture.watchdog else { throw BenchSkip("the fixture has no watchdog") }
-      guard SysFS.exists(path) else { throw BenchSkip("\(path) does not exist (softdog not loaded?)") }
+      guard SysFS.exists(path) else {
+        throw BenchSkip("\(path) does not exist (no watchdog driver loaded: softdog in the guest)")
+      }
       let state = "/sys/class/watchdog/watchdog0/state"
       let watchdog = try LinuxBackend.watchdog(path: path)
       var disarmed = false
