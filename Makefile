@@ -20,6 +20,7 @@ format:
 
 unit-tests: setup
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product cloak
 	$(SWIFT) test --skip-build
 
 # The whole suite: style, unit tests, the CLI end to end, then the virtual hardware bench.
