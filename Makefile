@@ -20,10 +20,12 @@ format:
 
 unit-tests: setup
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product cloak
 	$(SWIFT) test --skip-build
 
-# The whole suite: style, unit tests, then the virtual hardware bench.
+# The whole suite: style, unit tests, the CLI end to end, then the virtual hardware bench.
 test: setup lint unit-tests
+	scripts/cli-smoke
 	@scripts/run-virtual-bench-if-enabled
 
 # The main job: the controller on the `sim` board (mock HAL + chip emulators).
