@@ -11,6 +11,7 @@
       [
         BenchTest(name: "bench.gpio-sim-layout-matches-board", body: layout),
         BenchTest(name: "bench.i2c-stub-images-loaded", body: images),
+        BenchTest(name: "bench.bmp280-image-matches-i2cdump-capture", body: i2cdumpCapture),
       ]
     }
 
@@ -53,6 +54,24 @@
         try expect(
           seen == check.expected,
           "i2cget \(address) \(check.register) \(check.mode.joined()) reads '\(seen)', expected \(check.expected)")
+      }
+    }
+
+    /// `i2cdump` of the stub BMP280 equals the capture in examples/i2cdump (the datasheet
+    /// example as shared/data/i2cdump records it), so the image and the capture agree.
+    static func i2cdumpCapture(_ ctx: BenchContext) throws {
+      guard ctx.config.isVirtual else { throw BenchSkip("real board: a live sensor, not the capture") }
+      guard let address = try ctx.i2c().bmp280 else { throw BenchSkip("the fixture has no BMP280") }
+      let boards = ctx.config.boardPath.split(separator: "/", omittingEmptySubsequences: false).dropLast(2)
+      let capture = (boards + ["examples", "i2cdump", "bmp280-datasheet-example.txt"]).joined(separator: "/")
+      guard SysFS.exists(capture) else { throw BenchSkip("\(capture) not in this tree") }
+      let expected = try readTextFile(capture).split(separator: "\n").map(String.init)
+      let path = try I2CStubSetup.devicePath(for: try ctx.i2c().bus)
+      let bus = String(path.split(separator: "-").last ?? "")
+      let seen = try output("/usr/sbin/i2cdump", ["-y", bus, "0x" + String(address, radix: 16), "i"])
+      for (index, line) in expected.enumerated() {
+        let got = index < seen.count ? seen[index] : "(missing)"
+        try expect(got == line, "i2cdump line \(index + 1) reads '\(got)', the capture has '\(line)'")
       }
     }
 

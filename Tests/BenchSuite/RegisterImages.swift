@@ -24,6 +24,9 @@
       image[0xF4] = 0xB7
       image[0xF5] = 0x10
       image.replaceSubrange(0xF7..<0xFD, with: [0x65, 0x5A, 0xC0, 0x7E, 0xED, 0x00])
+      // A BMP280 has no humidity registers (the emulator's BME280 reset value 0x80 at
+      // 0xFD): zero, as in the capture.
+      image.replaceSubrange(0xFD...0xFF, with: [0x00, 0x00, 0x00])
       return image
     }
 
