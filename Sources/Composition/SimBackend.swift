@@ -30,6 +30,9 @@ public final class SimBackend: HardwareBackend {
     self.clock = clock
     virtualClock = (clock as? VirtualClock) ?? VirtualClock()
     simulatedGPIO = SimulatedGPIO(clock: virtualClock)
+    // On the real clock the GPIO timeline is not real time: keep no history (it would
+    // only grow, and growing allocates inside the actuators group).
+    if !(clock is VirtualClock) { simulatedGPIO.historyLimit = 0 }
     mockWatchdog = MockWatchdog(clock: clock)
     for (label, chip) in board.gpioChips.sorted(by: { $0.key < $1.key }) {
       let named = board.lines.values.filter { $0.id.chip == label }.map(\.id.line).sorted()

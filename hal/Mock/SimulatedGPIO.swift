@@ -245,10 +245,12 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
 
   private func modify(_ id: GPIOLineID, _ body: (inout SimulatedGPIOLine) -> Void) throws(GPIOError) {
     guard chips[id.chip] != nil else { throw GPIOError(.chipNotFound, line: id) }
-    guard var line = lines[id] else { throw GPIOError(.lineNotFound, line: id) }
+    // Moved out and back so the history array stays uniquely referenced: appending to a
+    // copy that the dictionary still shares would allocate on every change.
+    guard var line = lines.removeValue(forKey: id) else { throw GPIOError(.lineNotFound, line: id) }
+    defer { lines[id] = line }
     body(&line)
     line.trimHistory(keeping: historyLimit)
-    lines[id] = line
   }
 
   /// Runs `body` on a held line after checking the handle still owns it, settling time
@@ -257,22 +259,24 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     _ id: GPIOLineID, claim: Claim, takesFault: Bool,
     _ body: (inout SimulatedGPIOLine) throws(GPIOError) -> Void
   ) throws(GPIOError) {
-    guard chips[id.chip]?.generation == claim.chipGeneration, var line = lines[id] else {
-      // Gone, or unplugged and plugged in again: the handle's device is gone either way.
-      throw GPIOError(.io(errno: Self.noDeviceErrno), line: id, detail: "chip was removed")
-    }
-    guard line.request?.token == claim.token else {
+    guard chips[id.chip]?.generation == claim.chipGeneration, lines[id]?.request?.token == claim.token else {
+      guard chips[id.chip]?.generation == claim.chipGeneration, lines[id] != nil else {
+        // Gone, or unplugged and plugged in again: the handle's device is gone either way.
+        throw GPIOError(.io(errno: Self.noDeviceErrno), line: id, detail: "chip was removed")
+      }
       // Released while this call was in progress (for example from a clock hook).
       throw GPIOError(.released, line: id)
     }
-    line.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
+    let now = clock.now()
+    // Moved out and back so the history array stays uniquely referenced (see modify).
+    guard var line = lines.removeValue(forKey: id) else { throw GPIOError(.released, line: id) }
+    defer { lines[id] = line }
+    line.settle(until: now, eventCapacity: eventBufferCapacity)
     if takesFault, !line.faults.isEmpty {
       let kind = line.faults.removeFirst()
-      lines[id] = line
       throw GPIOError(kind, line: id, detail: "injected fault")
     }
     try body(&line)
     line.trimHistory(keeping: historyLimit)
-    lines[id] = line
   }
 }
