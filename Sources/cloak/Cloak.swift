@@ -9,14 +9,14 @@ struct Cloak: ParsableCommand {
     abstract: "Controller for station inspection drones: leak watch, seal and weld scans, crew-first authority.",
     version: "0.1.0",
     subcommands: [
+      Run.self,
       BoardsCommand.self,
       Sensor.self,
-      Bench.self,
-      Run.self,
       Actuator.self,
       GPIOCommand.self,
       I2CCommand.self,
       ProbeCommand.self,
+      Bench.self,
     ]
   )
 }
