@@ -73,7 +73,7 @@ struct Run: ParsableCommand {
     var failed: Set<String> = []
     var elapsed = 0.0
     var nextStatus = 0.0
-    let step = 0.1
+    var steps: Int64 = 0
     while elapsed < seconds {
       for (role, model) in sim.pressureModels {
         model.pressure = Pressure(pascals: pressure(role: role, baseline: baseline[role], at: elapsed))
@@ -89,8 +89,10 @@ struct Run: ParsableCommand {
         print(status(assembly, at: elapsed))
         nextStatus += statusEvery
       }
-      elapsed += step
-      executive.run(until: start.advanced(by: .milliseconds(Int64((elapsed * 1000).rounded()))))
+      steps += 1
+      elapsed = Double(steps) / 10  // 100 ms of virtual time per step, counted exactly
+      executive.run(until: start.advanced(by: .milliseconds(steps * 100)))
+      executive.events.flush()  // events print in time order with the status lines
     }
     print(status(assembly, at: elapsed))
     executive.requestShutdown()
