@@ -1,5 +1,6 @@
 import Boards
 import Controller
+import Drivers
 import HAL
 
 /// Wires a ``RunningBoard`` into the executive's rate groups: one sampler per pressure
@@ -14,8 +15,10 @@ public final class ControllerAssembly {
   public private(set) var samplers: [String: SensorSampler] = [:]
   /// Commanded pulse width per PWM output role (nil: nothing commanded yet).
   public private(set) var pwmCommands: [String: Snapshot<Duration?>] = [:]
-  /// Commanded level per GPIO output role.
+  /// Commanded level per GPIO output role (arming lines excepted: see ``armCommands``).
   public private(set) var lineCommands: [String: Snapshot<Bool?>] = [:]
+  /// Arm request per arming line role (e.g. `drone.d1.arm`), shared by its outputs.
+  public private(set) var armCommands: [String: Snapshot<Bool?>] = [:]
   public let leakEstimator: LeakRateEstimator
 
   public init(
@@ -45,13 +48,30 @@ public final class ControllerAssembly {
 
     for (role, channel) in board.pwmChannels.sorted(by: { $0.key < $1.key }) {
       guard let spec = board.board.pwmOutputs[role] else { continue }
+      let servo: ServoActuator
+      do {
+        servo = try ServoActuator(
+          name: role, channel: channel, limits: Self.limits(spec),
+          powerEnable: spec.arming.flatMap { board.outputs[$0] })
+      } catch {
+        throw ExecutiveConfigurationError(field: "pwm.outputs.\(role)", problem: error.description)
+      }
       let command = Snapshot<Duration?>(nil)
+      let arm: Snapshot<Bool?>
+      if let line = spec.arming {
+        arm = armCommands[line] ?? Snapshot<Bool?>(nil)
+        armCommands[line] = arm
+      } else {
+        arm = Snapshot<Bool?>(nil)
+      }
       pwmCommands[role] = command
       try executive.add(
-        PWMActuator(channel: channel, safeValue: spec.safe, command: command, events: executive.events),
-        to: "actuators")
+        ServoMember(servo: servo, command: command, armCommand: arm, events: executive.events), to: "actuators")
     }
-    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key }) {
+    // Arming lines belong to their servos (armed through ServoMember), not to a plain
+    // GPIO actuator that could raise them behind the interlock's back.
+    let armingLines = Set(board.board.pwmOutputs.values.compactMap(\.arming))
+    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key }) where !armingLines.contains(role) {
       guard let spec = board.board.lines[role], let safe = spec.safe else { continue }
       let command = Snapshot<Bool?>(nil)
       lineCommands[role] = command
@@ -74,6 +94,13 @@ public final class ControllerAssembly {
   /// the fault policy takes over). Sensors brought up by ``RunningBoard`` need not be.
   public func initialiseSamplers() {
     for sampler in samplers.values { sampler.initialise() }
+  }
+
+  /// The drivers' servo limits from a board file's PWM output.
+  public static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
+    ServoLimits(
+      range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
+      requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
   }
 
   static func period(of group: String, in configuration: ExecutiveConfiguration) -> Duration {

@@ -72,7 +72,7 @@ struct ActuatorSet: ParsableCommand {
     let servo: ServoActuator
     do {
       servo = try ServoActuator(
-        name: role, channel: channel, limits: Self.limits(spec),
+        name: role, channel: channel, limits: ControllerAssembly.limits(spec),
         powerEnable: spec.arming.flatMap { board.outputs[$0] })
       if safe {
         try servo.safe()
@@ -123,11 +123,5 @@ struct ActuatorSet: ParsableCommand {
     #else
       clock.sleep(for: .milliseconds(Int64(((holdSeconds ?? 1) * 1000).rounded())))
     #endif
-  }
-
-  static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
-    ServoLimits(
-      range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
-      requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
   }
 }

@@ -24,7 +24,10 @@ import Testing
     #expect(executive.memberNames(of: "sensors").count == 4)
     let actuators = executive.memberNames(of: "actuators")
     #expect(actuators.first == "stale-data-monitor")
-    #expect(actuators.count == 1 + 5 + 8)  // monitor, five PWM outputs, eight GPIO outputs
+    // The stale-data monitor, five servo/ESC outputs, seven GPIO outputs (the drone's arming
+    // line belongs to its motors' interlock, not to a GPIO actuator of its own).
+    #expect(actuators.count == 1 + 5 + 7)
+    #expect(!actuators.contains { $0.contains("DRONE1_ARM") })
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
     #expect(executive.memberNames(of: "planner") == ["status-blinker"])
   }
@@ -139,5 +142,31 @@ import Testing
     #expect(assembly.samplers["pressure.node1.b"]?.latest.status == .fresh)
     executive.events.flush()
     #expect(recorder.events(.deviceRestored).count == 1)
+  }
+
+  @Test func aMotorCommandBeyondNeutralIsRefusedUntilArmedThenSafeModeDisarms() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    executive.events.flush()
+    #expect(recorder.events(.actuatorFailed).count == 1)  // once, not every cycle
+
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1401))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(abs((pca.pulseWidth(channel: 0) - .microseconds(1401)).microsecondsDouble) < 5)
+
+    _ = executive.safety.trip(.crewCommand)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
   }
 }

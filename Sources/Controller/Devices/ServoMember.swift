@@ -1,0 +1,63 @@
+import Drivers
+import HAL
+
+/// A servo, ESC or valve output as a rate-group member, through the drivers'
+/// ``ServoActuator`` so the controller cannot bypass its range limits, slew limit or
+/// arming interlock: a command beyond neutral while disarmed is refused (an
+/// `actuatorFailed` event) and the output stays where it was.
+///
+/// Arming is itself a command (``armCommand``), so only the slower groups or the command
+/// link decide it; safe mode disarms. Bus contract: at most one pulse-width write per
+/// cycle (one 5-byte register write on a PCA9685), plus the arming line when it changes.
+public final class ServoMember: SafeStateActuator, @unchecked Sendable {
+  public let name: String
+  public let servo: ServoActuator
+  private let command: Snapshot<Duration?>
+  private let armCommand: Snapshot<Bool?>
+  private let events: EventSink
+  private let source: EventSource
+  private var accepted: Duration?
+  private var refused: Duration?
+
+  public init(
+    servo: ServoActuator, command: Snapshot<Duration?>, armCommand: Snapshot<Bool?>, events: EventSink
+  ) {
+    self.name = servo.name
+    self.servo = servo
+    self.command = command
+    self.armCommand = armCommand
+    self.events = events
+    self.source = events.registerSource(servo.name)
+  }
+
+  public func run(_ tick: TickContext) {
+    if armCommand.read() == true, !servo.isArmed, !tick.safeMode {
+      do throws(ActuatorError) { try servo.arm() } catch { events.emit(.error, .actuatorFailed, source: source) }
+    }
+    if let wanted = command.read(), wanted != accepted, wanted != refused {
+      do throws(ActuatorError) {
+        try servo.command(wanted)
+        accepted = wanted
+        refused = nil
+      } catch {
+        // Reported once per refused value, not every cycle.
+        refused = wanted
+        events.emit(.error, .actuatorFailed, source: source, value: wanted.nanosecondsSaturated / 1_000)
+      }
+    }
+    do throws(ActuatorError) { try servo.update(now: tick.deadline) } catch {
+      events.emit(.error, .actuatorFailed, source: source)
+    }
+  }
+
+  public func applySafeState() -> Bool {
+    accepted = nil
+    refused = nil
+    do throws(ActuatorError) {
+      try servo.safe()
+      return true
+    } catch {
+      return false
+    }
+  }
+}
