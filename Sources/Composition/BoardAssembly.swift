@@ -10,6 +10,19 @@ public enum BoardAssembly {
     _ nameOrPath: String, options: RunningBoard.Options = .init(), simClock: (any MonotonicClock)? = nil
   ) throws -> RunningBoard {
     let board = try BoardCatalog.standard().load(nameOrPath)
+    return try bringUp(board, options: options, simClock: simClock)
+  }
+
+  /// Brings up an already loaded board. On a Linux board the device-tree model is
+  /// checked first: a mismatch is passed to `onModelMismatch` (a warning, not an error:
+  /// the same wiring may fit a board revision the file does not name).
+  public static func bringUp(
+    _ board: BoardDescription, options: RunningBoard.Options = .init(), simClock: (any MonotonicClock)? = nil,
+    deviceTreeModel: String? = DeviceTreeModel.read(), onModelMismatch: (String) -> Void = { _ in }
+  ) throws -> RunningBoard {
+    if board.backend == .linux, case .mismatch(let expected, let actual) = board.checkModel(actual: deviceTreeModel) {
+      onModelMismatch("board \(board.name) expects device-tree model '\(expected)', this system is '\(actual)'")
+    }
     return try RunningBoard(board: board, backend: try makeBackend(for: board, simClock: simClock), options: options)
   }
 

@@ -15,7 +15,10 @@ struct BoardOption: ParsableArguments {
     -> RunningBoard
   {
     do {
-      let running = try BoardAssembly.bringUp(board, options: options, simClock: simClock)
+      let description = try BoardCatalog.standard().load(board)
+      let running = try BoardAssembly.bringUp(description, options: options, simClock: simClock) { warning in
+        printError("warning: \(warning)")
+      }
       for problem in running.problems { printError("warning: \(problem)") }
       return running
     } catch {

@@ -107,3 +107,26 @@ import Testing
     #expect(backend.simulatedGPIO.level(of: try #require(board.lines["status.led"]).id)?.logical == false)
   }
 }
+
+@Suite struct DeviceTreeModelCheckTests {
+  @Test func aLinuxBoardOnAnotherModelWarnsBeforeBringUp() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/raspberry-pi-4.yaml")
+    var warnings: [String] = []
+    // No GPIO chips on the build machine: bring-up fails after the warning, with a
+    // typed error naming the chip, never a crash.
+    #expect(throws: (any Error).self) {
+      _ = try BoardAssembly.bringUp(board, deviceTreeModel: "Acme Widget Rev 2") { warnings.append($0) }
+    }
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.contains("Acme Widget Rev 2") == true)
+    #expect(warnings.first?.contains("Raspberry Pi 4") == true)
+  }
+
+  @Test func theSimBoardIsNotChecked() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    var warnings: [String] = []
+    let running = try BoardAssembly.bringUp(board, deviceTreeModel: "Acme Widget") { warnings.append($0) }
+    running.release()
+    #expect(warnings.isEmpty)
+  }
+}
