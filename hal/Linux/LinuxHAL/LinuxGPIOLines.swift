@@ -4,42 +4,45 @@
   import HAL
   import Synchronization
 
-  /// An output line held through libgpiod. `set` is one line-value ioctl under one
-  /// uncontended mutex (which keeps `release()` from another thread safe).
+  /// An output line held through libgpiod. `set` is one line-value ioctl between two
+  /// uncontended atomic adds on a gate word, no lock: the gate only keeps `release()`
+  /// (from any thread) from freeing the handle under a `set` in flight
+  /// (docs/decisions/0421-gpio-set-without-a-mutex.md).
   final class LinuxGPIOOutputLine: GPIOOutputLine, @unchecked Sendable {
     let id: GPIOLineID
-    private let state: Mutex<OutputState>
-
-    // The C handle is only touched under the mutex.
-    private struct OutputState: @unchecked Sendable {
-      var handle: OpaquePointer?
-      var last: Bool
-    }
+    /// Freed once, by the `release()` that closes the gate, after in-flight sets drained.
+    private let handle: OpaquePointer
+    /// Bit 0: released (the gate is closed). The rest: twice the `set` calls in flight.
+    private let gate = Atomic<Int>(0)
+    private let last: Atomic<Bool>
 
     init(id: GPIOLineID, handle: OpaquePointer, initialValue: Bool) {
       self.id = id
-      self.state = Mutex(OutputState(handle: handle, last: initialValue))
+      self.handle = handle
+      self.last = Atomic(initialValue)
     }
 
     deinit { release() }
 
     func set(_ value: Bool) throws(GPIOError) {
-      try state.withLock { (state) throws(GPIOError) in
-        guard let handle = state.handle else { throw GPIOError(.released, line: id) }
-        let rc = cloak_gpio_set(handle, value ? 1 : 0)
-        guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "set") }
-        state.last = value
+      guard gate.wrappingAdd(2, ordering: .acquiring).oldValue & 1 == 0 else {
+        gate.wrappingSubtract(2, ordering: .releasing)
+        throw GPIOError(.released, line: id)
       }
+      let rc = cloak_gpio_set(handle, value ? 1 : 0)
+      if rc == 0 { last.store(value, ordering: .relaxed) }
+      gate.wrappingSubtract(2, ordering: .releasing)
+      guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "set") }
     }
 
-    var lastValue: Bool { state.withLock { $0.last } }
+    var lastValue: Bool { last.load(ordering: .relaxed) }
 
     func release() {
-      let handle = state.withLock { (state) -> OpaquePointer? in
-        defer { state.handle = nil }
-        return state.handle
-      }
-      if let handle { cloak_gpio_release(handle) }
+      guard gate.bitwiseOr(1, ordering: .acquiringAndReleasing).oldValue & 1 == 0 else { return }
+      // Sets that got in before the gate closed are one ioctl each: wait them out.
+      var pause = timespec(tv_sec: 0, tv_nsec: 20_000)
+      while gate.load(ordering: .acquiring) != 1 { nanosleep(&pause, nil) }
+      cloak_gpio_release(handle)
     }
   }
 
