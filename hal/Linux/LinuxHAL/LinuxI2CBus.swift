@@ -167,6 +167,8 @@
     private var slaveAddress: Int32 = -1
     /// Whether a session is open (only the lock holder changes or reads it).
     private var isOpen = false
+    /// Open and locked: transactions may run.
+    private var isReady = false
     /// Why the session could not take the inter-process lock, if it could not.
     private var lockFailure: I2CError?
 
@@ -184,26 +186,36 @@
     func begin(lockFailure: I2CError?) {
       self.lockFailure = lockFailure
       isOpen = true
+      isReady = lockFailure == nil
     }
 
     func end() {
       isOpen = false
+      isReady = false
       lockFailure = nil
     }
 
     /// One transaction of the open session: the bare ioctl(s) and the retry policy.
+    // Always inlined so the protocol witness thunk holds the whole hot path (one call
+    // level fewer through `any I2CBus`).
+    @inline(__always)
     public func writeRead(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError)
     {
-      guard isOpen else {
-        throw I2CError(
-          .unsupported, bus: name, address: address, detail: "session used after withExclusiveAccess returned")
-      }
-      if let lockFailure { throw lockFailure }
+      guard isReady else { throw notReadyError(address: address) }
       try transact(address: address, write: write, read: read)
     }
 
-    /// One transaction with retries; the caller holds the bus.
+    /// Why a transaction of this session cannot run (kept off the hot path).
+    @inline(never)
+    private func notReadyError(address: UInt8) -> I2CError {
+      if isOpen, let lockFailure { return lockFailure }
+      return I2CError(
+        .unsupported, bus: name, address: address, detail: "session used after withExclusiveAccess returned")
+    }
+
+    /// One transaction with retries; the caller holds the bus. The first attempt is
+    /// inline; a failure goes to ``retry(after:address:write:read:)``.
     @inline(__always)
     func transact(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError)
@@ -211,8 +223,24 @@
       guard address < 0x80 else {
         throw I2CError(.unsupported, bus: name, address: address, detail: "not a 7-bit address")
       }
+      let code = try perform(address: address, write: write, read: read)
+      if code != 0 { try retry(after: code, address: address, write: write, read: read) }
+    }
+
+    /// The retry policy, from a first attempt that failed with errno `code`.
+    @inline(never)
+    private func retry(
+      after code: Int32, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+    ) throws(I2CError) {
+      var first: Int32? = code
       try retryPolicy.run(
-        { () throws(I2CError) -> Int32 in try perform(address: address, write: write, read: read) },
+        { () throws(I2CError) -> Int32 in
+          if let pending = first {
+            first = nil
+            return pending
+          }
+          return try perform(address: address, write: write, read: read)
+        },
         error: { I2CErrno.transferError($0, bus: name, address: address) }, pause: { pause($0) })
     }
 
@@ -248,6 +276,7 @@
     /// One attempt. Returns 0 on success or the kernel's errno (the caller maps it and
     /// decides on a retry); throws the errors that are never retried (a shape the
     /// adapter cannot do, an address owned by a kernel driver).
+    @inline(__always)
     private func perform(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError) -> Int32
     {
@@ -290,6 +319,7 @@
     }
 
     /// One SMBus transfer; returns 0 or -errno.
+    @inline(__always)
     private func execute(_ op: SMBusOperation, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       -> Int32
     {
