@@ -11,7 +11,7 @@
   /// pair and the median ratio LinuxHAL / C (target <= 1.1). A benchmark, not a test:
   /// the summary counts the comparisons that ran, not whether they met the target.
   enum Perf {
-    static let pairs = 7
+    static let pairs = 15
     static let gpioSets = 100_000
     static let i2cReads = 20_000
 
