@@ -44,8 +44,10 @@ public protocol I2CBus: AnyObject {
   /// a driver's start and collect) and keep `body` short: every other user of the bus
   /// waits for it. Each transaction is still retried per the backend's policy.
   ///
-  /// A session must not escape `body` or be handed to another thread; a transaction
-  /// through it after `body` returned throws `.unsupported`. If the bus cannot be
+  /// A session must not escape `body` or be handed to another thread. The Linux backend
+  /// refuses a transaction through a kept session with `.unsupported` once `body` has
+  /// returned, but cannot tell it apart while another session of the bus is open (the
+  /// session object is made once per bus, to allocate nothing). If the bus cannot be
   /// locked, every transaction in the session throws that failure.
   ///
   /// The default runs `body` on the bus itself, for buses whose transactions are

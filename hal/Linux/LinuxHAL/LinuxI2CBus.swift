@@ -153,7 +153,8 @@
   /// The transactions of one ``LinuxI2CBus`` with no locking: what a
   /// ``LinuxI2CBus/withSession(_:)`` body gets, and the engine behind the bus's own
   /// locked calls. Valid only inside the session that handed it out, on that thread
-  /// (not `Sendable`); afterwards every transaction throws `.unsupported`.
+  /// (not `Sendable`); afterwards a transaction throws `.unsupported`, except while
+  /// another session of the same bus is open: this object is reused, one per bus.
   public final class LinuxI2CBusSession: I2CBus {
     public let name: String
     public let capabilities: I2CCapabilities
