@@ -59,6 +59,8 @@ extension I2CCommand {
     @Flag(help: "Skip the inter-process flock (to measure its cost).") var noFlock = false
     @Flag(help: "Read into a raw buffer instead of an [UInt8] (to measure the array helper's cost).")
     var rawBuffer = false
+    @Flag(help: "Do all reads in one session (withExclusiveAccess through any I2CBus: locks taken once).")
+    var session = false
     @Option(help: "sysfs root (for resolving buses).") var sysfs = "/sys"
 
     func run() throws {
@@ -76,7 +78,12 @@ extension I2CCommand {
         let clock = SystemClock()
         let begin = clock.now()
         try benchRun { () throws(I2CError) in
-          if rawBuffer {
+          if session {
+            let erased: any I2CBus = i2c
+            try erased.withExclusiveAccess { (held) throws(I2CError) in
+              for _ in 0..<iterations { try held.readRegisters(address: device, start: start, into: raw) }
+            }
+          } else if rawBuffer {
             for _ in 0..<iterations { try i2c.readRegisters(address: device, start: start, into: raw) }
           } else {
             for _ in 0..<iterations { try i2c.readRegisters(address: device, start: start, into: &buffer) }
@@ -86,7 +93,7 @@ extension I2CCommand {
         let kind = i2c.capabilities.contains(.plainI2C) ? "rdwr" : "smbus"
         print(
           "cloak_i2c_read ns_per_op=\(Double(elapsed) / Double(iterations)) iterations=\(iterations) path=\(kind) "
-            + "flock=\(noFlock ? 0 : 1) buffer=\(rawBuffer ? "raw" : "array")")
+            + "flock=\(noFlock ? 0 : 1) buffer=\(session ? "session" : rawBuffer ? "raw" : "array")")
       #else
         throw ValidationError("cloak i2c needs Linux")
       #endif

@@ -20,6 +20,7 @@
         BenchTest(name: "i2c.register-write-read-back", body: writeReadBack),
         BenchTest(name: "i2c.absent-device-typed-error", body: absentDevice),
         BenchTest(name: "i2c.bus-lock-shared-between-processes", body: crossProcessLock),
+        BenchTest(name: "i2c.session-excludes-other-process", body: sessionExcludesOtherProcess),
       ]
     }
 
@@ -144,6 +145,36 @@
       }
       let said = child.readLine(timeout: .milliseconds(10)) ?? ""
       try expect(status == 0, "the helper failed after the lock was released: \(said)")
+    }
+
+    /// While this process holds a session (`withExclusiveAccess`), a second process's
+    /// transaction must wait, and the session's own transactions still work.
+    static func sessionExcludesOtherProcess(_ ctx: BenchContext) throws {
+      let spec = try ctx.i2c().bus
+      let bus = try bus(ctx)
+      let address = try bmp280(ctx)
+      let child = try bus.withExclusiveAccess { (session) throws -> ChildProcess in
+        let child = try ChildProcess(arguments: [
+          "--board", ctx.config.boardPath, "--fixture", ctx.config.fixturePath, "--i2c-read", spec,
+          String(address), "208",
+        ])
+        guard let ready = child.readLine(timeout: .seconds(30)), ready == "ready" else {
+          throw BenchFailure("the helper did not get ready")
+        }
+        // Only "has not finished yet" is observable; it must hold however long we wait.
+        if let early = child.waitExit(timeout: .milliseconds(300)) {
+          let said = child.readLine(timeout: .milliseconds(10)) ?? ""
+          throw BenchFailure("the helper finished (status \(early): \(said)) while the session held the bus")
+        }
+        let id = try session.readRegister(address: address, register: 0xD0)
+        try expect(id == 0x58 || id == 0x60, "chip id through the session is \(hex(id))")
+        return child
+      }
+      guard let status = child.waitExit(timeout: .seconds(30)) else {
+        throw BenchFailure("the helper did not finish after the session ended")
+      }
+      let said = child.readLine(timeout: .milliseconds(10)) ?? ""
+      try expect(status == 0, "the helper failed after the session ended: \(said)")
     }
 
     /// Helper mode: one register read; prints `ready`, then the value or the error.

@@ -53,3 +53,23 @@ private final class RecordingBus: I2CBus {
     #expect(error.description == "gpio pinctrl-bcm2711/GPIO99: chip 'pinctrl-bcm2711' has no line named 'GPIO99'")
   }
 }
+
+@Suite struct I2CExclusiveAccessDefaultTests {
+  @Test func defaultSessionIsTheBusItselfAndPassesResultsAndErrorsThrough() throws {
+    let bus = RecordingBus()
+    let value = try bus.withExclusiveAccess { (session) throws(I2CError) -> UInt8 in
+      #expect(session === bus)
+      try session.writeRegister(address: 0x76, register: 0xF4, value: 0x27)
+      return try session.readRegister(address: 0x76, register: 0xD0)
+    }
+    #expect(value == 0xA0)
+    #expect(bus.writes == [[0xF4, 0x27], [0xD0]])
+
+    bus.failWith = .nack(.unknown)
+    #expect(throws: I2CError(.nack(.unknown), bus: "rec", address: 0x77)) {
+      try bus.withExclusiveAccess { (session) throws(I2CError) in
+        _ = try session.readRegister(address: 0x77, register: 0)
+      }
+    }
+  }
+}

@@ -32,4 +32,32 @@ public protocol I2CBus: AnyObject {
   func writeRead(
     address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
   ) throws(I2CError)
+
+  /// Holds the bus for the whole of `body`: no transaction of another thread, or (on
+  /// Linux) of another process, runs on this bus until `body` returns.
+  ///
+  /// `body` gets a session: an ``I2CBus`` whose transactions take no lock (on Linux a
+  /// plain ioctl each), valid only until `body` returns. Calls on the bus itself from
+  /// the same thread inside `body` also skip the lock, so a driver that stores the bus
+  /// works unchanged inside a session; nested calls run `body` at once. Use it for a
+  /// group of transactions that belong together (a sensors cycle's starts or collects,
+  /// a driver's start and collect) and keep `body` short: every other user of the bus
+  /// waits for it. Each transaction is still retried per the backend's policy.
+  ///
+  /// A session must not escape `body` or be handed to another thread. The Linux backend
+  /// refuses a transaction through a kept session with `.unsupported` once `body` has
+  /// returned, but cannot tell it apart while another session of the bus is open (the
+  /// session object is made once per bus, to allocate nothing). If the bus cannot be
+  /// locked, every transaction in the session throws that failure.
+  ///
+  /// The default runs `body` on the bus itself, for buses whose transactions are
+  /// already one at a time and private to the process (the mock HAL).
+  func withExclusiveAccess<R, E: Error>(_ body: (any I2CBus) throws(E) -> R) throws(E) -> R
+}
+
+extension I2CBus {
+  /// Runs `body` on the bus itself (see the requirement).
+  public func withExclusiveAccess<R, E: Error>(_ body: (any I2CBus) throws(E) -> R) throws(E) -> R {
+    try body(self)
+  }
 }

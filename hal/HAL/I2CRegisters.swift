@@ -2,6 +2,7 @@
 /// ``I2CBus/writeRead(address:write:read:)``. None of them allocates.
 extension I2CBus {
   /// Writes `value` to `register`: START, addr+W, register, value, STOP.
+  @inlinable @inline(__always)
   public func writeRegister(address: UInt8, register: UInt8, value: UInt8) throws(I2CError) {
     var frame: (UInt8, UInt8) = (register, value)
     try withUnsafeBytes(of: &frame) { (bytes) throws(I2CError) in
@@ -18,6 +19,7 @@ extension I2CBus {
   }
 
   /// Reads one register: START, addr+W, register, Sr, addr+R, 1 byte, STOP.
+  @inlinable @inline(__always)
   public func readRegister(address: UInt8, register: UInt8) throws(I2CError) -> UInt8 {
     var reg = register
     var value: UInt8 = 0
@@ -31,6 +33,7 @@ extension I2CBus {
 
   /// Burst-reads `buffer.count` consecutive registers from `start` into `buffer`
   /// (auto-increment): START, addr+W, start, Sr, addr+R, n bytes, STOP.
+  @inlinable @inline(__always)
   public func readRegisters(
     address: UInt8, start: UInt8, into buffer: UnsafeMutableRawBufferPointer
   ) throws(I2CError) {

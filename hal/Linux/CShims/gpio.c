@@ -136,6 +136,12 @@ int cloak_gpio_read_edge(cloak_gpio_line *line, cloak_gpio_edge *event) {
   return 0;
 }
 
+void *cloak_gpio_set_target(cloak_gpio_line *line, void **target, unsigned int *offset) {
+  *target = line->line;
+  *offset = 0;
+  return (void *)gpiod_line_set_value;
+}
+
 void cloak_gpio_release(cloak_gpio_line *line) {
   if (!line) return;
   gpiod_line_release(line->line);
@@ -316,6 +322,12 @@ int cloak_gpio_request_input(const char *chip_label, const char *line_name, cons
   }
   gpiod_line_settings_free(settings);
   return rc;
+}
+
+void *cloak_gpio_set_target(cloak_gpio_line *line, void **target, unsigned int *offset) {
+  *target = line->request;
+  *offset = line->offset;
+  return (void *)gpiod_line_request_set_value;
 }
 
 int cloak_gpio_set(cloak_gpio_line *line, int value) {

@@ -24,28 +24,6 @@ int cloak_i2c_set_address(int fd, uint16_t address, int force) {
   return ioctl(fd, force ? I2C_SLAVE_FORCE : I2C_SLAVE, (unsigned long)address) < 0 ? neg_errno() : 0;
 }
 
-int cloak_i2c_rdwr(int fd, uint16_t address, const uint8_t *write, uint16_t write_len, uint8_t *read,
-  uint16_t read_len) {
-  struct i2c_msg messages[2];
-  unsigned count = 0;
-  if (write_len > 0 || read_len == 0) {
-    messages[count].addr = address;
-    messages[count].flags = 0;
-    messages[count].len = write_len;
-    messages[count].buf = (uint8_t *)write;  // the kernel only reads a write message
-    count++;
-  }
-  if (read_len > 0) {
-    messages[count].addr = address;
-    messages[count].flags = I2C_M_RD;
-    messages[count].len = read_len;
-    messages[count].buf = read;
-    count++;
-  }
-  struct i2c_rdwr_ioctl_data data = {messages, count};
-  return ioctl(fd, I2C_RDWR, &data) < 0 ? neg_errno() : 0;
-}
-
 int cloak_i2c_rdwr_messages(int fd, const cloak_i2c_message *messages, unsigned count) {
   if (count == 0 || count > CLOAK_I2C_RDWR_MAX_MESSAGES) return -EINVAL;
   struct i2c_msg kernel[CLOAK_I2C_RDWR_MAX_MESSAGES];
@@ -100,17 +78,6 @@ int cloak_i2c_smbus_write_word_data(int fd, uint8_t command, uint16_t value) {
   union i2c_smbus_data data;
   data.word = value;
   return smbus(fd, I2C_SMBUS_WRITE, command, I2C_SMBUS_WORD_DATA, &data);
-}
-
-int cloak_i2c_smbus_read_i2c_block(int fd, uint8_t command, uint8_t *buffer, uint8_t length) {
-  if (length == 0 || length > I2C_SMBUS_BLOCK_MAX) return -EINVAL;
-  union i2c_smbus_data data;
-  data.block[0] = length;
-  int rc = smbus(fd, I2C_SMBUS_READ, command, I2C_SMBUS_I2C_BLOCK_DATA, &data);
-  if (rc < 0) return rc;
-  uint8_t got = data.block[0] <= length ? data.block[0] : length;
-  memcpy(buffer, &data.block[1], got);
-  return got;
 }
 
 int cloak_i2c_smbus_write_i2c_block(int fd, uint8_t command, const uint8_t *buffer, uint8_t length) {

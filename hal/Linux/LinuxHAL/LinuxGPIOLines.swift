@@ -4,42 +4,91 @@
   import HAL
   import Synchronization
 
-  /// An output line held through libgpiod. `set` is one line-value ioctl under one
-  /// uncontended mutex (which keeps `release()` from another thread safe).
+  /// An output line held through libgpiod. `set` is one line-value ioctl between two
+  /// uncontended atomic adds on a gate word, no lock: the gate only keeps `release()`
+  /// (from any thread) from freeing the handle under a `set` in flight
+  /// (docs/decisions/0421-gpio-set-without-a-mutex.md).
   final class LinuxGPIOOutputLine: GPIOOutputLine, @unchecked Sendable {
     let id: GPIOLineID
-    private let state: Mutex<OutputState>
-
-    // The C handle is only touched under the mutex.
-    private struct OutputState: @unchecked Sendable {
-      var handle: OpaquePointer?
-      var last: Bool
-    }
+    /// Freed once, by the `release()` that closes the gate, after in-flight sets drained.
+    private let handle: OpaquePointer
+    /// What `set` calls libgpiod on (owned by `handle`), the line's offset in it, and
+    /// the libgpiod function itself: no shim frame per set.
+    private let target: UnsafeMutableRawPointer?
+    private let offset: UInt32
+    private let setter: LibgpiodSetter
+    /// Bit 0: released (the gate is closed). The rest: twice the `set` calls in flight.
+    private let gate = Atomic<Int>(0)
+    private let last: Atomic<Bool>
 
     init(id: GPIOLineID, handle: OpaquePointer, initialValue: Bool) {
       self.id = id
-      self.state = Mutex(OutputState(handle: handle, last: initialValue))
+      self.handle = handle
+      var target: UnsafeMutableRawPointer?
+      var offset: UInt32 = 0
+      let function = cloak_gpio_set_target(handle, &target, &offset)
+      self.target = target
+      self.offset = offset
+      self.setter = LibgpiodSetter(function, major: cloak_gpio_libgpiod_major())
+      self.last = Atomic(initialValue)
     }
 
     deinit { release() }
 
+    // Always inlined so the protocol witness thunk is the whole of `set`.
+    @inline(__always)
     func set(_ value: Bool) throws(GPIOError) {
-      try state.withLock { (state) throws(GPIOError) in
-        guard let handle = state.handle else { throw GPIOError(.released, line: id) }
-        let rc = cloak_gpio_set(handle, value ? 1 : 0)
-        guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "set") }
-        state.last = value
+      guard gate.wrappingAdd(2, ordering: .acquiring).oldValue & 1 == 0 else {
+        gate.wrappingSubtract(2, ordering: .releasing)
+        throw GPIOError(.released, line: id)
       }
+      let rc: Int32
+      switch setter {
+      case .v1(let function): rc = function(target, value ? 1 : 0) == 0 ? 0 : Self.negativeErrno()
+      case .v2(let function): rc = function(target, offset, value ? 1 : 0) == 0 ? 0 : Self.negativeErrno()
+      case .shim: rc = cloak_gpio_set(handle, value ? 1 : 0)
+      }
+      if rc == 0 { last.store(value, ordering: .relaxed) }
+      gate.wrappingSubtract(2, ordering: .releasing)
+      guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "set") }
     }
 
-    var lastValue: Bool { state.withLock { $0.last } }
+    var lastValue: Bool { last.load(ordering: .relaxed) }
+
+    /// The shim's convention for a libgpiod failure: -errno, -EIO if errno says nothing.
+    private static func negativeErrno() -> Int32 { errno > 0 ? -errno : -EIO }
 
     func release() {
-      let handle = state.withLock { (state) -> OpaquePointer? in
-        defer { state.handle = nil }
-        return state.handle
+      guard gate.bitwiseOr(1, ordering: .acquiringAndReleasing).oldValue & 1 == 0 else { return }
+      // Sets that got in before the gate closed are one ioctl each: wait them out.
+      var pause = timespec(tv_sec: 0, tv_nsec: 20_000)
+      while gate.load(ordering: .acquiring) != 1 { nanosleep(&pause, nil) }
+      cloak_gpio_release(handle)
+    }
+  }
+
+  /// libgpiod's own set function, typed for the major the shim was built against.
+  enum LibgpiodSetter {
+    /// 1.6: `int gpiod_line_set_value(struct gpiod_line *, int)`.
+    case v1(@convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32)
+    /// 2.x: `int gpiod_line_request_set_value(struct gpiod_line_request *, unsigned int,
+    /// enum gpiod_line_value)` (the enum is an int: 0 inactive, 1 active).
+    case v2(@convention(c) (UnsafeMutableRawPointer?, UInt32, Int32) -> Int32)
+    /// Through `cloak_gpio_set` (the shim gave no function).
+    case shim
+
+    init(_ function: UnsafeMutableRawPointer?, major: Int32) {
+      guard let function else {
+        self = .shim
+        return
       }
-      if let handle { cloak_gpio_release(handle) }
+      switch major {
+      case 1: self = .v1(unsafeBitCast(function, to: (@convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32).self))
+      case 2:
+        self = .v2(
+          unsafeBitCast(function, to: (@convention(c) (UnsafeMutableRawPointer?, UInt32, Int32) -> Int32).self))
+      default: self = .shim
+      }
     }
   }
 

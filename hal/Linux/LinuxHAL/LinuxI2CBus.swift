@@ -10,29 +10,28 @@
   ///   ioctl (write message, repeated start, read message); on an SMBus-only adapter it
   ///   becomes the SMBus transfers ``SMBusPlan`` chooses (the slave address is set with
   ///   `I2C_SLAVE` only when it changes).
-  /// - Serialised within the process (one mutex per bus) and between processes (an
-  ///   exclusive `flock` on the bus device around each transaction, so a bench command
-  ///   and a running controller never interleave).
+  /// - ``writeRead(address:write:read:)`` is serialised within the process (one mutex per
+  ///   bus) and between processes (an exclusive `flock` on the bus device around each
+  ///   transaction, so a bench command and a running controller never interleave).
+  /// - ``withExclusiveAccess(_:)`` / ``withSession(_:)`` take both locks once for a
+  ///   group of transactions; inside, each transaction is a bare ioctl
+  ///   (docs/decisions/0420-i2c-sessions-hold-the-bus.md).
   /// - Bus-level transient errors are retried per ``I2CRetryPolicy``.
   /// - Steady state allocates nothing: buffers are the caller's, messages live on the
-  ///   C shim's stack.
-  public final class LinuxI2CBus: I2CBus, Sendable {
+  ///   C shim's stack, the session object is made once per bus.
+  // @unchecked: `session`'s mutable state is touched only by the thread holding `lock`.
+  public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
     public let name: String
     public let capabilities: I2CCapabilities
     public let retryPolicy: I2CRetryPolicy
-    /// Whether each transaction takes the inter-process `flock`.
+    /// Whether each transaction (or session) takes the inter-process `flock`.
     public let interProcessLock: Bool
-    private let fd: Int32
-    /// Cached from `capabilities`: the HAL's option-set constants are lazy globals of
-    /// another module, each read costs an accessor call on the hot path.
-    private let usesRDWR: Bool
-    private let hasI2CBlock: Bool
-    private let state = Mutex<BusState>(BusState())
-
-    private struct BusState {
-      /// The address last set with I2C_SLAVE (SMBus path only); -1 when none.
-      var slaveAddress: Int32 = -1
-    }
+    /// The transaction engine; also what `withSession` bodies get. Owns the descriptor.
+    private let session: LinuxI2CBusSession
+    private let lock = Mutex<Void>(())
+    /// `pthread_self()` of the thread inside a session, 0 when none. Only that thread
+    /// ever stores its own id, so a relaxed load that equals the caller's id is exact.
+    private let holder = Atomic<UInt>(0)
 
     /// Opens `path` (e.g. `/dev/i2c-1`). Throws `.notFound` naming the path when it does
     /// not exist, `.permissionDenied` with the group/udev hint.
@@ -48,24 +47,20 @@
         throw I2CError(.io(errno: -rc), bus: path, detail: "I2C_FUNCS failed: not an i2c-dev device?")
       }
       self.name = path
-      self.fd = opened
       self.capabilities = I2CCapabilities(linuxFunctionality: funcs)
-      self.usesRDWR = capabilities.contains(.plainI2C)
-      self.hasI2CBlock = capabilities.contains(.smbusI2CBlock)
       self.retryPolicy = retry
       self.interProcessLock = interProcessLock
+      self.session = LinuxI2CBusSession(fd: opened, name: path, capabilities: capabilities, retry: retry)
     }
 
     /// Wraps an already open descriptor with given capabilities (tests: drives the
     /// transaction logic over a descriptor that is not an I2C adapter). Takes ownership.
     init(testingDescriptor fd: Int32, name: String, capabilities: I2CCapabilities, retry: I2CRetryPolicy = .none) {
       self.name = name
-      self.fd = fd
       self.capabilities = capabilities
-      self.usesRDWR = capabilities.contains(.plainI2C)
-      self.hasI2CBlock = capabilities.contains(.smbusI2CBlock)
       self.retryPolicy = retry
       self.interProcessLock = true
+      self.session = LinuxI2CBusSession(fd: fd, name: name, capabilities: capabilities, retry: retry)
     }
 
     /// Opens the bus `spec` names: a path, a bus number, a device-tree node or an
@@ -79,20 +74,44 @@
       try self.init(path: path, retry: retry)
     }
 
-    deinit { close(fd) }
-
+    /// One transaction under both locks (or, from inside this thread's session, under
+    /// the session's).
     public func writeRead(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError)
     {
-      guard address < 0x80 else {
-        throw I2CError(.unsupported, bus: name, address: address, detail: "not a 7-bit address")
+      if holder.load(ordering: .relaxed) == pthread_self() {
+        return try session.transact(address: address, write: write, read: read)
       }
-      try state.withLock { (state) throws(I2CError) in
+      try lock.withLock { (_) throws(I2CError) in
         try lockedTransaction { () throws(I2CError) in
-          try retryPolicy.run(
-            { () throws(I2CError) -> Int32 in try perform(&state, address: address, write: write, read: read) },
-            error: { I2CErrno.transferError($0, bus: name, address: address) }, pause: { pause($0) })
+          try session.transact(address: address, write: write, read: read)
         }
+      }
+    }
+
+    /// ``withSession(_:)`` behind the HAL's type-erased contract.
+    public func withExclusiveAccess<R, E: Error>(_ body: (any I2CBus) throws(E) -> R) throws(E) -> R {
+      try withSession { (session) throws(E) -> R in try body(session) }
+    }
+
+    /// Holds the bus (this object's mutex, then the `flock` on the device) for the whole
+    /// of `body`, which gets the session: each of its transactions is the bare ioctl(s)
+    /// plus the retry policy, nothing else. Nested calls on the same thread run `body`
+    /// at once. See ``HAL/I2CBus/withExclusiveAccess(_:)`` for the contract; a failed
+    /// `flock` makes every transaction of the session throw it.
+    public func withSession<R, E: Error>(_ body: (LinuxI2CBusSession) throws(E) -> R) throws(E) -> R {
+      let me = pthread_self()
+      if holder.load(ordering: .relaxed) == me { return try body(session) }
+      return try lock.withLock { (_) throws(E) -> R in
+        let failure = interProcessLock ? lockDevice() : nil
+        session.begin(lockFailure: failure)
+        holder.store(me, ordering: .relaxed)
+        defer {
+          holder.store(0, ordering: .relaxed)
+          session.end()
+          if interProcessLock && failure == nil { flock(session.fd, LOCK_UN) }
+        }
+        return try body(session)
       }
     }
 
@@ -100,20 +119,12 @@
     /// acknowledged. Throws `.busBusy` with detail when a kernel driver owns the address
     /// (i2cdetect's "UU"), `.unsupported` when the adapter lacks the transfer.
     public func probe(address: UInt8, readByte: Bool) throws(I2CError) -> Bool {
-      try state.withLock { (state) throws(I2CError) -> Bool in
+      if holder.load(ordering: .relaxed) == pthread_self() {
+        return try session.probe(address: address, readByte: readByte)
+      }
+      return try lock.withLock { (_) throws(I2CError) -> Bool in
         try lockedTransaction { () throws(I2CError) -> Bool in
-          try select(&state, address: address)
-          if readByte {
-            guard capabilities.contains(.smbusByte) else {
-              throw I2CError(.unsupported, bus: name, address: address, detail: "no SMBus receive byte")
-            }
-            let rc = cloak_i2c_smbus_read_byte(fd)
-            return rc >= 0
-          }
-          guard capabilities.contains(.smbusQuick) else {
-            throw I2CError(.unsupported, bus: name, address: address, detail: "no SMBus quick command")
-          }
-          return cloak_i2c_smbus_quick(fd, 0) == 0
+          try session.probe(address: address, readByte: readByte)
         }
       }
     }
@@ -124,33 +135,152 @@
     @inline(__always)
     private func lockedTransaction<R>(_ body: () throws(I2CError) -> R) throws(I2CError) -> R {
       guard interProcessLock else { return try body() }
-      while flock(fd, LOCK_EX) != 0 {
-        let code = errno
-        if code != EINTR { throw I2CError(.io(errno: code), bus: name, detail: "flock on the bus device failed") }
-      }
-      defer { flock(fd, LOCK_UN) }
+      if let failure = lockDevice() { throw failure }
+      defer { flock(session.fd, LOCK_UN) }
       return try body()
     }
 
-    private func select(_ state: inout BusState, address: UInt8) throws(I2CError) {
-      guard state.slaveAddress != Int32(address) else { return }
+    /// Takes the exclusive `flock` on the bus device; the failure, if any.
+    private func lockDevice() -> I2CError? {
+      while flock(session.fd, LOCK_EX) != 0 {
+        let code = errno
+        if code != EINTR { return I2CError(.io(errno: code), bus: name, detail: "flock on the bus device failed") }
+      }
+      return nil
+    }
+  }
+
+  /// The transactions of one ``LinuxI2CBus`` with no locking: what a
+  /// ``LinuxI2CBus/withSession(_:)`` body gets, and the engine behind the bus's own
+  /// locked calls. Valid only inside the session that handed it out, on that thread
+  /// (not `Sendable`); afterwards a transaction throws `.unsupported`, except while
+  /// another session of the same bus is open: this object is reused, one per bus.
+  public final class LinuxI2CBusSession: I2CBus {
+    public let name: String
+    public let capabilities: I2CCapabilities
+    public let retryPolicy: I2CRetryPolicy
+    let fd: Int32
+    /// Cached from `capabilities`: the HAL's option-set constants are lazy globals of
+    /// another module, each read costs an accessor call on the hot path.
+    private let usesRDWR: Bool
+    private let hasI2CBlock: Bool
+    /// The address last set with I2C_SLAVE (SMBus path only); -1 when none.
+    private var slaveAddress: Int32 = -1
+    /// Whether a session is open (only the lock holder changes or reads it).
+    private var isOpen = false
+    /// Open and locked: transactions may run.
+    private var isReady = false
+    /// Why the session could not take the inter-process lock, if it could not.
+    private var lockFailure: I2CError?
+
+    init(fd: Int32, name: String, capabilities: I2CCapabilities, retry: I2CRetryPolicy) {
+      self.fd = fd
+      self.name = name
+      self.capabilities = capabilities
+      self.retryPolicy = retry
+      self.usesRDWR = capabilities.contains(.plainI2C)
+      self.hasI2CBlock = capabilities.contains(.smbusI2CBlock)
+    }
+
+    deinit { close(fd) }
+
+    func begin(lockFailure: I2CError?) {
+      self.lockFailure = lockFailure
+      isOpen = true
+      isReady = lockFailure == nil
+    }
+
+    func end() {
+      isOpen = false
+      isReady = false
+      lockFailure = nil
+    }
+
+    /// One transaction of the open session: the bare ioctl(s) and the retry policy.
+    // Always inlined so the protocol witness thunk holds the whole hot path (one call
+    // level fewer through `any I2CBus`).
+    @inline(__always)
+    public func writeRead(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
+      throws(I2CError)
+    {
+      guard isReady else { throw notReadyError(address: address) }
+      try transact(address: address, write: write, read: read)
+    }
+
+    /// Why a transaction of this session cannot run (kept off the hot path).
+    @inline(never)
+    private func notReadyError(address: UInt8) -> I2CError {
+      if isOpen, let lockFailure { return lockFailure }
+      return I2CError(
+        .unsupported, bus: name, address: address, detail: "session used after withExclusiveAccess returned")
+    }
+
+    /// One transaction with retries; the caller holds the bus. The first attempt is
+    /// inline; a failure goes to ``retry(after:address:write:read:)``.
+    @inline(__always)
+    func transact(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
+      throws(I2CError)
+    {
+      guard address < 0x80 else {
+        throw I2CError(.unsupported, bus: name, address: address, detail: "not a 7-bit address")
+      }
+      let code = try perform(address: address, write: write, read: read)
+      if code != 0 { try retry(after: code, address: address, write: write, read: read) }
+    }
+
+    /// The retry policy, from a first attempt that failed with errno `code`.
+    @inline(never)
+    private func retry(
+      after code: Int32, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+    ) throws(I2CError) {
+      var first: Int32? = code
+      try retryPolicy.run(
+        { () throws(I2CError) -> Int32 in
+          if let pending = first {
+            first = nil
+            return pending
+          }
+          return try perform(address: address, write: write, read: read)
+        },
+        error: { I2CErrno.transferError($0, bus: name, address: address) }, pause: { pause($0) })
+    }
+
+    /// i2cdetect's probe; the caller holds the bus.
+    func probe(address: UInt8, readByte: Bool) throws(I2CError) -> Bool {
+      try select(address: address)
+      if readByte {
+        guard capabilities.contains(.smbusByte) else {
+          throw I2CError(.unsupported, bus: name, address: address, detail: "no SMBus receive byte")
+        }
+        let rc = cloak_i2c_smbus_read_byte(fd)
+        return rc >= 0
+      }
+      guard capabilities.contains(.smbusQuick) else {
+        throw I2CError(.unsupported, bus: name, address: address, detail: "no SMBus quick command")
+      }
+      return cloak_i2c_smbus_quick(fd, 0) == 0
+    }
+
+    private func select(address: UInt8) throws(I2CError) {
+      guard slaveAddress != Int32(address) else { return }
       let rc = cloak_i2c_set_address(fd, UInt16(address), 0)
       guard rc == 0 else {
-        state.slaveAddress = -1
+        slaveAddress = -1
         if rc == -EBUSY {
           throw I2CError(.busBusy, bus: name, address: address, detail: "address is claimed by a kernel driver (UU)")
         }
         throw I2CErrno.transferError(-rc, bus: name, address: address)
       }
-      state.slaveAddress = Int32(address)
+      slaveAddress = Int32(address)
     }
 
     /// One attempt. Returns 0 on success or the kernel's errno (the caller maps it and
     /// decides on a retry); throws the errors that are never retried (a shape the
     /// adapter cannot do, an address owned by a kernel driver).
-    private func perform(
-      _ state: inout BusState, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
-    ) throws(I2CError) -> Int32 {
+    @inline(__always)
+    private func perform(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
+      throws(I2CError) -> Int32
+    {
       if usesRDWR {
         guard write.count <= 8192, read.count <= 8192 else {
           throw I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes")
@@ -162,7 +292,7 @@
       }
       // Fast path for the steady-state shape (a register burst of 2...32 bytes): the
       // same transfer the plan would choose, without building it.
-      if write.count == 1, read.count >= 2, read.count <= 32, state.slaveAddress == Int32(address), hasI2CBlock,
+      if write.count == 1, read.count >= 2, read.count <= 32, slaveAddress == Int32(address), hasI2CBlock,
         Int(write[0]) + read.count <= 0x100
       {
         return -execute(.readI2CBlock(command: write[0], readOffset: 0, count: read.count), write: write, read: read)
@@ -176,7 +306,7 @@
         throw I2CError(.unsupported, bus: name, address: address, detail: error.reason)
       }
       do {
-        try select(&state, address: address)
+        try select(address: address)
       } catch {
         // EBUSY from I2C_SLAVE is ownership, not a busy bus: never retried.
         guard error.kind == .busBusy else { throw error }
@@ -190,6 +320,7 @@
     }
 
     /// One SMBus transfer; returns 0 or -errno.
+    @inline(__always)
     private func execute(_ op: SMBusOperation, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       -> Int32
     {

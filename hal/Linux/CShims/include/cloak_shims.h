@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cloak_i2c_hot.h"
+
 int cloak_shims_version(void);
 
 // MARK: GPIO (libgpiod)
@@ -65,6 +67,15 @@ int cloak_gpio_read_edge(cloak_gpio_line *line, cloak_gpio_edge *event);
 /// Releases the line and frees the handle. NULL is ignored.
 void cloak_gpio_release(cloak_gpio_line *line);
 
+/// What an output's `set` calls, so Swift can call libgpiod with no shim frame in
+/// between (docs/decisions/0421-gpio-set-without-a-mutex.md): `*target` is the libgpiod
+/// object (1.6: the `gpiod_line`; 2.x: the `gpiod_line_request`), `*offset` the line's
+/// offset in it, and the return value the library function itself, as a pointer:
+/// 1.6 `int gpiod_line_set_value(struct gpiod_line *, int)`, 2.x `int
+/// gpiod_line_request_set_value(struct gpiod_line_request *, unsigned int, enum
+/// gpiod_line_value)` (cloak_gpio_libgpiod_major says which). Valid until cloak_gpio_release.
+void *cloak_gpio_set_target(cloak_gpio_line *line, void **target, unsigned int *offset);
+
 // MARK: I2C (i2c-dev)
 
 /// Opens a bus device read-write, close-on-exec. Returns the fd or -errno.
@@ -73,10 +84,6 @@ int cloak_i2c_open(const char *path);
 int cloak_i2c_funcs(int fd, unsigned long *funcs);
 /// I2C_SLAVE (or I2C_SLAVE_FORCE when `force`): the address SMBus calls go to.
 int cloak_i2c_set_address(int fd, uint16_t address, int force);
-/// I2C_RDWR: a write message (if `write_len` > 0) then, after a repeated start, a
-/// read message (if `read_len` > 0). Both zero sends one zero-length write (a probe).
-int cloak_i2c_rdwr(int fd, uint16_t address, const uint8_t *write, uint16_t write_len, uint8_t *read,
-  uint16_t read_len);
 /// One message of a general I2C_RDWR transaction (layout-independent of the kernel's
 /// struct i2c_msg, which the shim fills in). `flags`: CLOAK_I2C_M_RD for a read.
 typedef struct cloak_i2c_message {
@@ -103,8 +110,6 @@ int cloak_i2c_smbus_write_byte_data(int fd, uint8_t command, uint8_t value);
 /// SMBus read word data: the word (first byte on the wire is the low byte) or -errno.
 int cloak_i2c_smbus_read_word_data(int fd, uint8_t command);
 int cloak_i2c_smbus_write_word_data(int fd, uint8_t command, uint16_t value);
-/// I2C block read of `length` (1...32) bytes after `command`: the count read or -errno.
-int cloak_i2c_smbus_read_i2c_block(int fd, uint8_t command, uint8_t *buffer, uint8_t length);
 /// I2C block write of `length` (1...32) bytes after `command`.
 int cloak_i2c_smbus_write_i2c_block(int fd, uint8_t command, const uint8_t *buffer, uint8_t length);
 

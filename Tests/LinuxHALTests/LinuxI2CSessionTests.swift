@@ -1,0 +1,124 @@
+import Glibc
+import HAL
+import Synchronization
+import Testing
+
+@testable import LinuxHAL
+
+/// Sessions (`withExclusiveAccess`) over a descriptor that is not an adapter: a private
+/// temporary file, so the `flock` these tests observe is theirs alone.
+@Suite("LinuxI2CBus sessions without an adapter")
+struct LinuxI2CSessionTests {
+  /// A bus over a fresh temporary file, and the file's path (unlinked by `cleanUp`).
+  func makeBus(_ caps: I2CCapabilities = .full) throws -> (LinuxI2CBus, String) {
+    var template = Array("/tmp/cloak-i2c-session-XXXXXX".utf8CString)
+    let fd = mkstemp(&template)
+    try #require(fd >= 0)
+    let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return (LinuxI2CBus(testingDescriptor: fd, name: "/dev/i2c-test", capabilities: caps), path)
+  }
+
+  /// Whether another open file description of `path` can take the flock right now.
+  func deviceLockIsFree(_ path: String) -> Bool {
+    let fd = open(path, O_RDWR)
+    defer { close(fd) }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return false }
+    flock(fd, LOCK_UN)
+    return true
+  }
+
+  @Test func sessionHoldsTheDeviceLockForItsWholeBodyAndReleasesIt() throws {
+    let (bus, path) = try makeBus()
+    defer { unlink(path) }
+    #expect(deviceLockIsFree(path))
+    let heldInside = bus.withExclusiveAccess { (_) -> Bool in !deviceLockIsFree(path) }
+    #expect(heldInside)
+    #expect(deviceLockIsFree(path))
+  }
+
+  @Test func sessionTransactionsReachTheKernelAndMapItsErrors() throws {
+    let (bus, path) = try makeBus(.smbusOnly)
+    defer { unlink(path) }
+    #expect {
+      try bus.withExclusiveAccess { (session) throws(I2CError) in
+        _ = try session.readRegister(address: 0x76, register: 0xD0)
+      }
+    } throws: { error in
+      (error as? I2CError)?.kind == .io(errno: ENOTTY) && (error as? I2CError)?.address == 0x76
+        && (error as? I2CError)?.bus == "/dev/i2c-test"
+    }
+  }
+
+  @Test func theBusItselfAndNestedSessionsWorkInsideASessionOnTheSameThread() throws {
+    let (bus, path) = try makeBus()
+    defer { unlink(path) }
+    // Without re-entrancy the bus's own call would wait for its own mutex forever.
+    let errors = bus.withExclusiveAccess { (_) -> [I2CError.Kind] in
+      var kinds: [I2CError.Kind] = []
+      do throws(I2CError) { _ = try bus.readRegister(address: 0x76, register: 0xD0) } catch { kinds.append(error.kind) }
+      bus.withExclusiveAccess { (inner) in
+        do throws(I2CError) { _ = try inner.readRegister(address: 0x76, register: 0xD0) } catch {
+          kinds.append(error.kind)
+        }
+      }
+      do throws(I2CError) { _ = try bus.probe(address: 0x76, readByte: false) } catch { kinds.append(error.kind) }
+      return kinds
+    }
+    #expect(errors == [.io(errno: ENOTTY), .io(errno: ENOTTY), .io(errno: ENOTTY)])
+    #expect(deviceLockIsFree(path))
+  }
+
+  @Test func aSessionThatEscapedItsBodyRefusesTransactions() throws {
+    let (bus, path) = try makeBus()
+    defer { unlink(path) }
+    let escaped = bus.withSession { $0 }
+    #expect {
+      _ = try escaped.readRegister(address: 0x76, register: 0xD0)
+    } throws: { error in
+      guard let error = error as? I2CError else { return false }
+      return error.kind == .unsupported && error.bus == "/dev/i2c-test" && error.detail.contains("session")
+    }
+  }
+
+  @Test func anotherThreadsTransactionWaitsForTheSessionToEnd() throws {
+    let (bus, path) = try makeBus()
+    defer { unlink(path) }
+    final class Flags: Sendable {
+      let started = Atomic<Bool>(false)
+      let sessionOver = Atomic<Bool>(false)
+      let sawSessionOver = Atomic<Bool>(false)
+    }
+    final class Job: @unchecked Sendable {
+      let run: () -> Void
+      init(_ run: @escaping () -> Void) { self.run = run }
+    }
+    let flags = Flags()
+    var thread = pthread_t()
+    try bus.withExclusiveAccess { (_) throws(I2CError) in
+      let job = Job {
+        flags.started.store(true, ordering: .sequentiallyConsistent)
+        _ = try? bus.readRegister(address: 0x76, register: 0xD0)
+        flags.sawSessionOver.store(
+          flags.sessionOver.load(ordering: .sequentiallyConsistent), ordering: .sequentiallyConsistent)
+      }
+      let context = Unmanaged.passRetained(job).toOpaque()
+      let rc = pthread_create(
+        &thread, nil,
+        { raw in
+          guard let raw else { return nil }
+          let job = Unmanaged<Job>.fromOpaque(raw).takeRetainedValue()
+          job.run()
+          return nil
+        }, context)
+      guard rc == 0 else { throw I2CError(.io(errno: rc), bus: "test thread") }
+      // Let the other thread reach the bus while it is held (no timing is asserted:
+      // whenever it runs, it must not finish inside the session).
+      while !flags.started.load(ordering: .sequentiallyConsistent) { sched_yield() }
+      usleep(20_000)
+      flags.sessionOver.store(true, ordering: .sequentiallyConsistent)
+    }
+    pthread_join(thread, nil)
+    let waited = flags.sawSessionOver.load(ordering: .sequentiallyConsistent)
+    #expect(waited)
+  }
+}
