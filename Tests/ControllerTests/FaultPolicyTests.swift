@@ -103,6 +103,20 @@ struct FaultPolicyTests {
     #expect(sampler.latest.status == .failing)
   }
 
+  @Test("failed re-initialisations are reported at attempts 1, 2, 4, 8..., not every attempt")
+  func reinitFailuresThrottled() {
+    let events = sink()
+    let sensor = FakeSensor("gone")
+    let policy = DeviceFaultPolicy(retries: 0, staleAfterPeriods: 1, excludeAfterPeriods: 1, reinitEveryPeriods: 1)
+    let sampler = SensorSampler(sensor: sensor, policy: policy, events: events)
+    sensor.failure = gone
+    for index in 0..<12 { sampler.run(tick(UInt64(index))) }
+    #expect(sampler.isExcluded)
+    #expect(sensor.reinits >= 9)
+    events.flush()
+    #expect(recorder.events(.deviceReinitFailed).map(\.value) == [1, 2, 4, 8])
+  }
+
   @Test("stale after N periods, excluded after M, re-initialised every K, back in use on success")
   func escalation() {
     let events = sink()

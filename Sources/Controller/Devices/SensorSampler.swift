@@ -131,7 +131,11 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
       reading.status = .failing
       events.emit(.info, .deviceRestored, source: source, value: Int64(reinitAttempts))
     } catch {
-      events.emit(.warning, .deviceReinitFailed, source: source, value: Int64(reinitAttempts))
+      // Throttled: attempts 1, 2, 4, 8... are reported (the value is the attempt count),
+      // so a sensor that stays gone does not flood the event queue.
+      if reinitAttempts & (reinitAttempts - 1) == 0 {
+        events.emit(.warning, .deviceReinitFailed, source: source, value: Int64(reinitAttempts))
+      }
     }
   }
 
