@@ -202,17 +202,19 @@ public final class BMP280Emulator: RegisterFileDevice {
 
   private func recompute() {
     let cal = calibration
-    let targetFine = Int64((temperature.celsius * 5120).rounded())
-    rawT = nearestCode(limit: 1 << 20, target: targetFine, increasing: true, avoiding: BMP280Compensation.skipped20) {
-      (try? BMP280Compensation.temperature(adcT: $0, cal)).map { Int64($0.tFine) }
+    // A NaN input keeps its code; an unreportable one gets the nearest code.
+    if let targetFine = saturatingTarget(temperature.celsius, scale: 5120) {
+      rawT = nearestCode(limit: 1 << 20, target: targetFine, increasing: true, avoiding: BMP280Compensation.skipped20) {
+        (try? BMP280Compensation.temperature(adcT: $0, cal)).map { Int64($0.tFine) }
+      }
     }
     let tFine = (try? BMP280Compensation.temperature(adcT: rawT, cal))?.tFine ?? 0
-    let targetP = Int64((pressure.pascals * 256).rounded())
-    rawP = nearestCode(limit: 1 << 20, target: targetP, increasing: false, avoiding: BMP280Compensation.skipped20) {
-      (try? BMP280Compensation.pressure64(adcP: $0, tFine: tFine, cal)).map { Int64($0) }
+    if let targetP = saturatingTarget(pressure.pascals, scale: 256) {
+      rawP = nearestCode(limit: 1 << 20, target: targetP, increasing: false, avoiding: BMP280Compensation.skipped20) {
+        (try? BMP280Compensation.pressure64(adcP: $0, tFine: tFine, cal)).map { Int64($0) }
+      }
     }
-    if let h = cal.humidity {
-      let targetH = Int64((humidity.percent * 1024).rounded())
+    if let h = cal.humidity, let targetH = saturatingTarget(humidity.percent, scale: 1024) {
       rawH = nearestCode(limit: 1 << 16, target: targetH, increasing: true, avoiding: BMP280Compensation.skipped16) {
         (try? BMP280Compensation.humidity(adcH: $0, tFine: tFine, h)).map { Int64($0) }
       }

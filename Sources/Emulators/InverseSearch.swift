@@ -17,7 +17,33 @@ func nearestCode(
     if pastTarget(mid) { high = mid } else { low = mid + 1 }
   }
   var best = low
-  if low > 0, let a = value(low - 1), let b = value(low), abs(a - target) < abs(b - target) { best = low - 1 }
+  // Past the end of the formula's range (a target beyond what the chip can report):
+  // the last code that still compensates is the nearest the chip can produce.
+  if low > 0, low - 1 != marker, value(low) == nil, value(low - 1) != nil { return low - 1 }
+  // Distances as magnitudes: a failing code may report Int64.min, a target may be
+  // saturated, and `abs(a - target)` would trap on either.
+  if low > 0, let a = value(low - 1), let b = value(low),
+    a.distanceMagnitude(to: target) < b.distanceMagnitude(to: target)
+  {
+    best = low - 1
+  }
   if let marker, best == marker { best = marker + 1 }
   return best
+}
+
+extension Int64 {
+  /// |self - other| without overflow (the true difference always fits in UInt64).
+  func distanceMagnitude(to other: Int64) -> UInt64 {
+    self >= other ? UInt64(bitPattern: self &- other) : UInt64(bitPattern: other &- self)
+  }
+}
+
+/// `value * scale` rounded to the nearest integer, saturated to Int64; nil for NaN.
+/// Emulator inputs come from scenarios (a leak to vacuum, a model glitch): a value
+/// the chip cannot report becomes the nearest code it can, never a trap.
+func saturatingTarget(_ value: Double, scale: Double) -> Int64? {
+  let scaled = (value * scale).rounded()
+  guard !scaled.isNaN else { return nil }
+  if let exact = Int64(exactly: scaled) { return exact }
+  return scaled > 0 ? .max : .min
 }

@@ -103,17 +103,19 @@ public final class MS5611Emulator: SimulatedI2CDevice {
 
   private func recompute() {
     let p = truePROM
-    // TEMP rises with D2; P rises with D1 for a given D2.
-    let targetT = Int64((temperature.celsius * 100).rounded())
-    let d2 = nearestCode(limit: 1 << 24, target: targetT, increasing: true, avoiding: 0) { code in
-      (try? MS5611Compensation.temperature(d2: UInt32(code), prom: p)).map(\.temperature)
+    // TEMP rises with D2; P rises with D1 for a given D2. A NaN input keeps its code.
+    if let targetT = saturatingTarget(temperature.celsius, scale: 100) {
+      let d2 = nearestCode(limit: 1 << 24, target: targetT, increasing: true, avoiding: 0) { code in
+        (try? MS5611Compensation.temperature(d2: UInt32(code), prom: p)).map(\.temperature)
+      }
+      rawD2 = UInt32(max(d2, 1))
     }
-    let targetP = Int64(pressure.pascals.rounded())
+    guard let targetP = saturatingTarget(pressure.pascals, scale: 1) else { return }
+    let d2 = rawD2
     let d1 = nearestCode(limit: 1 << 24, target: targetP, increasing: true, avoiding: 0) { code in
       guard code > 0 else { return Int64.min }
-      return (try? MS5611Compensation.compensate(d1: UInt32(code), d2: UInt32(d2), prom: p)).map(\.pressure) ?? .min
+      return (try? MS5611Compensation.compensate(d1: UInt32(code), d2: d2, prom: p)).map(\.pressure) ?? .min
     }
-    rawD2 = UInt32(max(d2, 1))
     rawD1 = UInt32(max(d1, 1))
   }
 }
