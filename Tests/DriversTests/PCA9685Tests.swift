@@ -110,6 +110,26 @@ import Testing
     #expect(throws: PWMError.self) { _ = try rig.driver.channel(16) }
   }
 
+  @Test func badOscillatorValuesGiveAZeroOrSaturatedPeriodNotATrap() {
+    #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: 0)) == .zero)
+    #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: .nan)) == .zero)
+    #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: -25_000_000)) == .zero)
+    #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: 1e-300)) == .nanoseconds(Int64.max))
+  }
+
+  @Test func aPeriodThatRoundsToZeroIsATypedErrorNotADivisionByZero() throws {
+    // An absurd calibration (1e30 Hz) still gives a valid prescale, but a 0 ns period.
+    let clock = VirtualClock()
+    let bus = SimulatedI2CBus()
+    bus.attach(PCA9685Emulator(clock: clock), at: 0x40)
+    let driver = PCA9685(bus: bus, oscillator: .init(hertz: 1e30))
+    try driver.initialise(frequency: .init(hertz: 1e30 / 4096 / 10), clock: clock)
+    #expect(driver.period == .zero)
+    #expect {
+      _ = try driver.counts(for: .zero)
+    } throws: { ($0 as? PWMError)?.kind == .outOfRange && ($0 as? PWMError)?.channel == "pca9685@sim-i2c:0x40" }
+  }
+
   @Test func nackDuringInitIsATypedBusError() {
     let rig = Rig()
     rig.bus.inject(.nack(.address), address: 0x40)

@@ -41,9 +41,12 @@ public final class PCA9685 {
   }
 
   /// The PWM period the chip generates for `prescale`: (prescale + 1) * 4096 / osc.
+  /// Zero for an oscillator that is not positive and finite; saturates at Int64
+  /// nanoseconds (a bad calibration value must not trap the conversion).
   public static func period(prescale: UInt8, oscillator: Frequency) -> Duration {
-    let seconds = Double(Int(prescale) + 1) * 4096 / oscillator.hertz
-    return .nanoseconds(Int64((seconds * 1e9).rounded()))
+    guard oscillator.hertz > 0, oscillator.hertz.isFinite else { return .zero }
+    let nanoseconds = (Double(Int(prescale) + 1) * 4096 / oscillator.hertz * 1e9).rounded()
+    return .nanoseconds(Int64(exactly: nanoseconds) ?? .max)
   }
 
   /// The period in use (nil before initialisation).
@@ -91,6 +94,7 @@ public final class PCA9685 {
     guard let period else { throw PWMError(.unsupported, channel: device, detail: "not initialised") }
     let p = period.nanosecondsSaturated
     let w = width.nanosecondsSaturated
+    guard p > 0 else { throw PWMError(.outOfRange, channel: device, detail: "period \(period) rounds to zero") }
     guard w >= 0, w <= p else { throw PWMError(.outOfRange, channel: device, detail: "pulse \(width) > period") }
     return Int((Double(w) * 4096 / Double(p)).rounded())
   }
