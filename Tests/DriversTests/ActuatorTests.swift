@@ -176,6 +176,28 @@ import Testing
     #expect(rig.driveClose.history.dropFirst(before.count).allSatisfy { !$0 })
   }
 
+  @Test func reversalBeforeLeavingTheStartStopsTheRunningDrive() throws {
+    let rig = Rig()
+    try rig.hatch.move(to: .closed, now: .zero)
+    #expect(rig.driveClose.lastValue)
+    // Still on the open sensor: "open" is already reached, so the close drive stops.
+    try rig.hatch.move(to: .open, now: .zero + .milliseconds(100))
+    #expect(rig.hatch.state == .idle(.open))
+    #expect(!rig.driveClose.lastValue && !rig.driveOpen.lastValue && !rig.power.lastValue)
+  }
+
+  @Test func repeatingAMoveDoesNotExtendItsTimeout() throws {
+    let rig = Rig()
+    try rig.hatch.move(to: .closed, now: .zero)
+    rig.openSensor.current = false
+    try rig.hatch.move(to: .closed, now: .zero + .seconds(8))
+    #expect(rig.hatch.state == .moving(to: .closed, deadline: .zero + .seconds(10)))
+    #expect {
+      try rig.hatch.update(now: .zero + .seconds(10))
+    } throws: { ($0 as? ActuatorError)?.kind == .didNotReachPosition }
+    #expect(!rig.driveClose.lastValue && !rig.power.lastValue)
+  }
+
   @Test func sensorConflictIsTyped() {
     let rig = Rig()
     rig.closedSensor.current = true

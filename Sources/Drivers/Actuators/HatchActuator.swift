@@ -59,7 +59,9 @@ public final class HatchActuator {
     return isOpen ? .open : isClosed ? .closed : .between
   }
 
-  /// Starts moving to `target` (`.open` or `.closed`). Already there: nothing moves.
+  /// Starts moving to `target` (`.open` or `.closed`). Already there: nothing moves,
+  /// and a move still running (the other way) is stopped. Repeating the target of a
+  /// running move keeps its deadline, so a repeated command cannot extend the timeout.
   public func move(to target: Position, now: MonotonicInstant) throws(ActuatorError) {
     if let fault { throw ActuatorError(.faulted, actuator: name, detail: fault.description) }
     guard target != .between else {
@@ -67,9 +69,13 @@ public final class HatchActuator {
     }
     let current = try position()
     if current == target {
+      // A reversal before the hatch left its sensor: the running drive must stop here,
+      // as `update(now:)` no longer supervises an idle hatch.
+      if case .moving = state { try stopDrive() }
       state = .idle(current)
       return
     }
+    if case .moving(let running, _) = state, running == target { return }
     do {
       // Never both directions at once: release the other line first.
       try (target == .open ? driveClose : driveOpen).set(false)
