@@ -95,6 +95,9 @@ private func makeBus(capabilities: I2CCapabilities = .full) -> SimulatedI2CBus {
     let bus = makeBus()
     bus.inject(.corrupt(index: 9, mask: 0xFF), address: 0x76)
     #expect(try bus.transfer(address: 0x76, write: [0xD0], read: 2) == [0x58, 0x01])
+    // A negative index was written before the read buffer.
+    bus.inject(.corrupt(index: -1, mask: 0xFF), address: 0x76)
+    #expect(try bus.transfer(address: 0x76, write: [0xD0], read: 2) == [0x58, 0x01])
   }
 
   @Test func stuckRepeatsThePreviousReadWithoutReachingTheDevice() throws {

@@ -150,7 +150,7 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
       if case .nack(let phase) = kind { kind = .nack(reported(phase)) }
       throw I2CError(kind, bus: name, address: address, detail: error.detail)
     }
-    if case .corrupt(let index, let mask)? = fault, index < read.count {
+    if case .corrupt(let index, let mask)? = fault, (0..<read.count).contains(index) {
       read[index] ^= mask
     }
     // Kept for `.stuck` (write-only transactions leave it alone), reusing the stored
@@ -181,7 +181,8 @@ public enum I2CFault: Hashable, Sendable {
   case busBusy
   /// Arbitration is lost.
   case arbitrationLost
-  /// The device answers, but byte `index` of the read comes back XOR `mask`.
+  /// The device answers, but byte `index` of the read comes back XOR `mask` (an index
+  /// outside the read changes nothing).
   case corrupt(index: Int, mask: UInt8)
   /// The device returns its previous non-empty read again (stuck data), without doing
   /// the transaction; bytes beyond that read come back as 0xFF (a released bus).
