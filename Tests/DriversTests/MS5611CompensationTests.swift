@@ -6,6 +6,33 @@ import Testing
 @Suite struct MS5611CompensationTests {
   let prom = MS5611PROM.datasheetExample
 
+  /// Every corner of the coefficient and raw ranges: a bad PROM that passes its CRC or
+  /// a garbage ADC word gives a result or a typed error, never an overflow trap.
+  @Test func extremeCoefficientsAndRawValuesNeverTrap() {
+    let corners: [UInt16] = [1, 0xFFFF]
+    var outcomes = 0
+    for mask in 0..<64 {
+      let c = (0..<6).map { corners[(mask >> $0) & 1] }
+      let prom = MS5611PROM(c: c)
+      for d1: UInt32 in [1, (1 << 24) - 1] {
+        for d2: UInt32 in [1, (1 << 24) - 1] {
+          do throws(CompensationError) {
+            let r = try MS5611Compensation.compensate(d1: d1, d2: d2, prom: prom)
+            #expect(r.pressure > 0)
+          } catch {
+            // Valid 24-bit raws: the only possible failure is a non-positive pressure.
+            guard case .implausibleResult = error else {
+              Issue.record("C=\(c) D1=\(d1) D2=\(d2): \(error)")
+              continue
+            }
+          }
+          outcomes += 1
+        }
+      }
+    }
+    #expect(outcomes == 256)
+  }
+
   @Test func firstOrderMatchesDatasheetExample() throws {
     let r = try MS5611Compensation.compensate(d1: 9_085_466, d2: 8_569_150, prom: prom)
     #expect(r.dT == 2366)

@@ -3,7 +3,8 @@
 /// Every `/ 2^n` of the datasheet is an arithmetic right shift (floor for negative
 /// values): the published second-order figures depend on it. With 16-bit coefficients
 /// and 24-bit raw values every intermediate fits in Int64 (the largest, D1 * SENS, is
-/// below 2^57), so plain arithmetic cannot trap here.
+/// below 2^62 with the second-order SENS2 included), so plain arithmetic cannot trap
+/// here; a test runs every corner of those ranges.
 public enum MS5611Compensation {
   /// The intermediate and final values, for tests and diagnostics.
   public struct Result: Hashable, Sendable {

@@ -2,7 +2,7 @@
 // Swift inlines them into LinuxI2CBusSession (no shim call frame per transaction;
 // under QEMU's TCG every call/return is a block lookup). Same contract as the rest of
 // cloak_shims.h: 0 (or a count) on success, -errno on failure.
-// docs/decisions/0422-hot-i2c-calls-inline.md
+// docs/decisions/0422-hot-i2c-path-shape.md
 #ifndef CLOAK_I2C_HOT_H
 #define CLOAK_I2C_HOT_H
 
