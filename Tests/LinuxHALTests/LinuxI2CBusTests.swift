@@ -68,6 +68,12 @@ struct LinuxI2CBusPlumbingTests {
     #expect {
       _ = try bus(.full).readRegister(address: 0x80, register: 0)
     } throws: { error in (error as? I2CError)?.kind == .unsupported }
+    // A scan over a range past 0x77 gets the same typed refusal, not an ioctl errno.
+    #expect {
+      _ = try bus(.full).probe(address: 0x80, readByte: false)
+    } throws: { error in
+      (error as? I2CError)?.kind == .unsupported && (error as? I2CError)?.detail == "not a 7-bit address"
+    }
   }
 }
 

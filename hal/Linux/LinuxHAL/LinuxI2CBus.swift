@@ -247,6 +247,9 @@
 
     /// i2cdetect's probe; the caller holds the bus.
     func probe(address: UInt8, readByte: Bool) throws(I2CError) -> Bool {
+      guard address < 0x80 else {
+        throw I2CError(.unsupported, bus: name, address: address, detail: "not a 7-bit address")
+      }
       try select(address: address)
       if readByte {
         guard capabilities.contains(.smbusByte) else {
