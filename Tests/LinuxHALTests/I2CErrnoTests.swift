@@ -52,6 +52,8 @@ struct I2CErrnoTests {
     #expect(policy.backoff(afterAttempt: 3) == .milliseconds(2))
     let huge = I2CRetryPolicy(maxAttempts: 2, initialBackoff: .seconds(Int64.max / 2))
     #expect(huge.backoff(afterAttempt: 30) == .nanoseconds(Int64.max))
+    #expect(policy.backoff(afterAttempt: .min) == .microseconds(500))
+    #expect(policy.backoff(afterAttempt: .max) == .microseconds(500 << 20))
     #expect(I2CRetryPolicy(maxAttempts: 0).maxAttempts == 1)
   }
 }

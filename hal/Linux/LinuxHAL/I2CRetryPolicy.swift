@@ -29,7 +29,7 @@ public struct I2CRetryPolicy: Hashable, Sendable {
 
   /// The pause after failed attempt number `attempt` (1-based), saturating.
   public func backoff(afterAttempt attempt: Int) -> Duration {
-    let shift = min(max(attempt - 1, 0), 20)
+    let shift = attempt <= 1 ? 0 : min(attempt - 1, 20)  // no `attempt - 1` at Int.min
     let nanos = initialBackoff.nanosecondsSaturated
     let (scaled, overflow) = nanos.multipliedReportingOverflow(by: Int64(1) << Int64(shift))
     return .nanoseconds(overflow ? Int64.max : scaled)
