@@ -43,6 +43,26 @@ import Testing
     }
   }
 
+  /// A depressurised module (below the chip's 300 hPa specification) reads as a low
+  /// pressure, not as a failed sensor; an over-range reading is still a named fault.
+  @Test(arguments: [BMP280Kind.bmp280, .bme280])
+  func lowPressureIsAReadingAndOverRangeIsAFault(kind: BMP280Kind) throws {
+    let rig = Rig(kind: kind)
+    try rig.driver.initialise(clock: rig.clock)
+    for pascals in [25_000.0, 5_000.0, 500.0] {
+      rig.chip.pressure = Pressure(pascals: pascals)
+      let s = try rig.driver.readOnce(clock: rig.clock)
+      #expect(abs(s.pressure.pascals - pascals) <= 0.5, "P \(pascals)")
+    }
+    rig.chip.pressure = .hectopascals(1200)
+    #expect {
+      _ = try rig.driver.readOnce(clock: rig.clock)
+    } throws: { error in
+      guard let e = error as? SensorError else { return false }
+      return e.kind == .invalidRawValue && e.device == "\(kind.rawValue)@sim-i2c:0x76" && e.detail.contains("1150 hPa")
+    }
+  }
+
   @Test func collectNeverReturnsTheSameSampleTwice() throws {
     let rig = Rig(kind: .bmp280)
     try rig.driver.initialise(clock: rig.clock)

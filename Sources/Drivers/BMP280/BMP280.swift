@@ -213,14 +213,17 @@ public final class BMP280 {
     }
   }
 
-  /// The chip's operating range (-40...85 C, 300...1100 hPa) widened by a margin (5 C,
-  /// 50 hPa) so readings at the edge pass: anything further out is a fault, not a reading.
+  /// The chip's operating temperature (-40...85 C) and its upper pressure limit
+  /// (1100 hPa) widened by a margin (5 C, 50 hPa): anything further out is a fault, not
+  /// a reading. Low pressure has no floor beyond the compensation's own (> 0 Pa): a
+  /// module losing its air must read as a low pressure, not as a failed sensor
+  /// (docs/decisions/0700-low-pressure-is-a-reading.md).
   private func checkRange(_ sample: BMP280Sample) throws(SensorError) {
     guard (-4500...9000).contains(sample.centiCelsius) else {
       throw SensorError(.invalidRawValue, device: device, detail: "temperature \(sample.temperature) out of range")
     }
-    guard (25_000 * 256...115_000 * 256).contains(sample.pressureQ24Dot8) else {
-      throw SensorError(.invalidRawValue, device: device, detail: "pressure \(sample.pressure) out of range")
+    guard sample.pressureQ24Dot8 <= 115_000 * 256 else {
+      throw SensorError(.invalidRawValue, device: device, detail: "pressure \(sample.pressure) above 1150 hPa")
     }
   }
 
