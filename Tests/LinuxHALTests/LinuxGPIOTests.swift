@@ -1,8 +1,9 @@
 import CLinuxShims
 import Glibc
 import HAL
-import LinuxHAL
 import Testing
+
+@testable import LinuxHAL
 
 private let hostHasGPIO: Bool = {
   guard let dir = opendir("/dev") else { return false }
@@ -37,6 +38,14 @@ struct LinuxGPIOTests {
     #expect {
       _ = try LinuxGPIO().requestInput(id, config: GPIOInputConfig(debounce: .milliseconds(-1)), consumer: "t")
     } throws: { error in (error as? GPIOError)?.kind == .unsupported }
+  }
+
+  @Test func debounceRoundsUpToWholeMicrosecondsNeverToNone() {
+    #expect(LinuxGPIO.debounceMicroseconds(.zero) == 0)
+    #expect(LinuxGPIO.debounceMicroseconds(.nanoseconds(500)) == 1)
+    #expect(LinuxGPIO.debounceMicroseconds(.microseconds(10)) == 10)
+    #expect(LinuxGPIO.debounceMicroseconds(.nanoseconds(10_001)) == 11)
+    #expect(LinuxGPIO.debounceMicroseconds(.seconds(Int64.max)) == Int64.max / 1_000 + 1)
   }
 
   @Test func shimCodesMapToTypedErrors() {

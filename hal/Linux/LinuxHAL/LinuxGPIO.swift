@@ -45,7 +45,7 @@
       guard debounce >= .zero else {
         throw GPIOError(.unsupported, line: id, detail: "negative debounce period")
       }
-      let debounceMicros = debounce.nanosecondsSaturated / 1_000
+      let debounceMicros = Self.debounceMicroseconds(debounce)
       guard debounceMicros <= Int64(UInt32.max) else {
         throw GPIOError(.unsupported, line: id, detail: "debounce period too long")
       }
@@ -82,6 +82,13 @@
         filter = GPIODebounceFilter(period: debounce, edges: config.edges, initialLevel: level == 1)
       }
       return LinuxGPIOInputLine(id: id, handle: handle, edges: config.edges, debounce: filter)
+    }
+
+    /// The kernel's debounce unit is 1 us: a period is rounded up, so a requested
+    /// sub-microsecond debounce is 1 us rather than silently none. Non-negative input.
+    static func debounceMicroseconds(_ period: Duration) -> Int64 {
+      let nanos = max(period.nanosecondsSaturated, 0)
+      return nanos / 1_000 + (nanos % 1_000 > 0 ? 1 : 0)
     }
 
     /// Looks a line up without requesting it (for `cloak probe`): its offset on the chip
