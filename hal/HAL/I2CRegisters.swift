@@ -1,5 +1,7 @@
 /// Register-level helpers for byte-register devices, built on
-/// ``I2CBus/writeRead(address:write:read:)``. None of them allocates.
+/// ``I2CBus/writeRead(address:write:read:)``. None of them allocates except
+/// ``I2CBus/writeRegisters(address:start:bytes:)`` and ``I2CBus/transfer(address:write:read:)``,
+/// which build arrays (configuration and tools, not the sampling path).
 extension I2CBus {
   /// Writes `value` to `register`: START, addr+W, register, value, STOP.
   @inlinable @inline(__always)
@@ -54,7 +56,8 @@ extension I2CBus {
     try outcome.get()
   }
 
-  /// Writes `bytes` to consecutive registers from `start` in one transaction.
+  /// Writes `bytes` to consecutive registers from `start` in one transaction
+  /// (allocates the frame: START, addr+W, start, bytes..., STOP).
   public func writeRegisters(address: UInt8, start: UInt8, bytes: [UInt8]) throws(I2CError) {
     var frame = [UInt8]()
     frame.reserveCapacity(bytes.count + 1)
