@@ -16,6 +16,20 @@ import Testing
     #expect(!watchdog.hasExpired)
   }
 
+  @Test func strokeLogIsBoundedButCountsAndGapsCoverEveryStroke() throws {
+    let clock = VirtualClock()
+    let watchdog = MockWatchdog(clock: clock, timeout: .seconds(1))
+    watchdog.strokeHistoryLimit = 3
+    for step in 1...10 {
+      clock.advance(by: .milliseconds(step == 2 ? 700 : 100))
+      try watchdog.stroke()
+    }
+    #expect(watchdog.strokeCount == 10)
+    #expect(watchdog.strokes == [at(1400), at(1500), at(1600)])
+    #expect(watchdog.longestGap == .milliseconds(700))  // the second stroke's, long dropped from the log
+    #expect(!watchdog.hasExpired)
+  }
+
   @Test func gapLongerThanTheTimeoutIsAnExpiry() throws {
     let clock = VirtualClock()
     let watchdog = MockWatchdog(name: "/dev/watchdog", clock: clock, timeout: .milliseconds(500))

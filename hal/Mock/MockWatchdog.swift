@@ -11,8 +11,18 @@ public final class MockWatchdog: Watchdog, @unchecked Sendable {
   public let name: String
   /// The countdown; nil for a watchdog that never expires.
   public let timeout: Duration?
-  /// When each successful stroke happened, oldest first.
-  public private(set) var strokes: [MonotonicInstant] = []
+  /// When each of the most recent successful strokes happened (at most
+  /// ``strokeHistoryLimit``), oldest first.
+  public var strokes: [MonotonicInstant] { Array(history.suffix(max(0, strokeHistoryLimit))) }
+  /// How many of the most recent strokes ``strokes`` keeps: the sim board strokes it for
+  /// as long as `cloak run` runs, so an unbounded log would grow without end.
+  public var strokeHistoryLimit = 10_000
+  /// Number of successful strokes, including those dropped from ``strokes``.
+  public private(set) var strokeCount = 0
+  /// The longest time between arming or a stroke and the next stroke.
+  public private(set) var longestGap: Duration = .zero
+  private var history: [MonotonicInstant] = []
+  private var lastStroke: MonotonicInstant?
   /// Whether ``disarm()`` has succeeded.
   public private(set) var isDisarmed = false
   /// When the watchdog would have fired, for each gap longer than ``timeout`` that a
@@ -29,26 +39,12 @@ public final class MockWatchdog: Watchdog, @unchecked Sendable {
     self.armedAt = clock.now()
   }
 
-  /// Number of successful strokes.
-  public var strokeCount: Int { strokes.count }
-
   /// Whether the watchdog has fired: an earlier gap was too long, or it is armed and
   /// the time since the last stroke (or arming) now exceeds ``timeout``.
   public var hasExpired: Bool {
     guard expiries.isEmpty else { return true }
     guard !isDisarmed, let timeout else { return false }
-    return (strokes.last ?? armedAt).duration(to: clock.now()) > timeout
-  }
-
-  /// The longest time between arming or a stroke and the next stroke.
-  public var longestGap: Duration {
-    var previous = armedAt
-    var longest = Duration.zero
-    for stroke in strokes {
-      longest = max(longest, previous.duration(to: stroke))
-      previous = stroke
-    }
-    return longest
+    return (lastStroke ?? armedAt).duration(to: clock.now()) > timeout
   }
 
   /// Makes the next `count` calls to `stroke()` or `disarm()` throw `kind`.
@@ -60,9 +56,16 @@ public final class MockWatchdog: Watchdog, @unchecked Sendable {
     guard !isDisarmed else { throw WatchdogError(.closed, device: name) }
     try takeFault()
     let now = clock.now()
-    let previous = strokes.last ?? armedAt
-    if let timeout, previous.duration(to: now) > timeout { expiries.append(previous.advanced(by: timeout)) }
-    strokes.append(now)
+    let previous = lastStroke ?? armedAt
+    let gap = previous.duration(to: now)
+    if let timeout, gap > timeout { expiries.append(previous.advanced(by: timeout)) }
+    longestGap = max(longestGap, gap)
+    lastStroke = now
+    strokeCount &+= 1
+    history.append(now)
+    // Trimmed in bulk once the log holds twice the limit (amortised O(1), as VirtualClock).
+    let limit = max(0, strokeHistoryLimit)
+    if history.count - limit >= max(limit, 1) { history.removeFirst(history.count - limit) }
   }
 
   public func disarm() throws(WatchdogError) {
