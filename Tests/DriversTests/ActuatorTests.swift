@@ -71,6 +71,17 @@ import Testing
     #expect(abs(rig.outputUS - 2000) < 2.5)
   }
 
+  @Test func aHugeSlewLimitOrGapDoesNotTrapTheStep() throws {
+    let rig = try Rig()
+    let servo = try rig.motor(
+      ServoLimits(neutral: .microseconds(1000), maxSlewPerSecond: .seconds(Int64.max), requiresArming: false))
+    try servo.command(.microseconds(1000))
+    try servo.update(now: .zero)
+    try servo.command(.microseconds(2000))
+    try servo.update(now: MonotonicInstant(nanoseconds: Int64.max))
+    #expect(servo.output == .microseconds(2000))
+  }
+
   @Test func safeIsImmediateDisarmsAndCutsPower() throws {
     let rig = try Rig()
     let motor = try rig.motor()

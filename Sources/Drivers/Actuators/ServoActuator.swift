@@ -61,7 +61,9 @@ public final class ServoActuator {
     var next = target
     if let slew = limits.maxSlewPerSecond, let current = output {
       let elapsed = lastUpdate.map { max($0.duration(to: now), .zero) } ?? .zero
-      let step = slew * elapsed.secondsDouble
+      // In saturated nanoseconds: `Duration * Double` traps past about 1.7e20 s.
+      let nanos = (Double(slew.nanosecondsSaturated) * elapsed.secondsDouble).rounded()
+      let step = Duration.nanoseconds(Int64(exactly: nanos) ?? .max)
       if target > current + step {
         next = current + step
       } else if target < current - step {
