@@ -7,7 +7,9 @@ func nearestCode(
   limit: Int32, target: Int64, increasing: Bool, avoiding marker: Int32? = nil, value: (Int32) -> Int64?
 ) -> Int32 {
   func pastTarget(_ code: Int32) -> Bool {
-    guard let v = value(code) else { return true }
+    // The marker code (a skipped channel) has no value: judge it by its neighbour so a
+    // probe that lands on it does not read as "past" and send the search below the target.
+    guard let v = value(code == marker ? code + 1 : code) else { return true }
     return increasing ? v >= target : v <= target
   }
   var low: Int32 = 0
@@ -19,7 +21,7 @@ func nearestCode(
   var best = low
   // Past the end of the formula's range (a target beyond what the chip can report):
   // the last code that still compensates is the nearest the chip can produce.
-  if low > 0, low - 1 != marker, value(low) == nil, value(low - 1) != nil { return low - 1 }
+  if low > 0, low != marker, low - 1 != marker, value(low) == nil, value(low - 1) != nil { return low - 1 }
   // Distances as magnitudes: a failing code may report Int64.min, a target may be
   // saturated, and `abs(a - target)` would trap on either.
   if low > 0, let a = value(low - 1), let b = value(low),

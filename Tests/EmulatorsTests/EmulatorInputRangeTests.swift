@@ -1,8 +1,9 @@
 import Drivers
-import Emulators
 import HAL
 import MockHAL
 import Testing
+
+@testable import Emulators
 
 /// Physical inputs outside what a chip can report (vacuum, non-finite or huge values
 /// from a scenario) must not trap the emulators: they report the nearest code the
@@ -59,5 +60,20 @@ import Testing
     let lowest = try BMP280Compensation.pressure64(adcP: chip.rawP, tFine: tFine, chip.calibration)
     #expect(Double(lowest) / 256 < 10)
     #expect(chip.rawH == 0)
+  }
+
+  @Test func inverseSearchNeverReturnsTheMarkerAndHandlesExtremeTargets() {
+    let marker: Int32 = 0x80
+    func value(_ code: Int32) -> Int64? { code == marker ? nil : code >= 0xF0 ? nil : Int64(code) * 10 }
+    let search = { (target: Int64) in
+      nearestCode(limit: 0x100, target: target, increasing: true, avoiding: marker, value: value)
+    }
+    #expect(search(0x40 * 10) == 0x40)
+    #expect(search(Int64(marker) * 10) == marker + 1)
+    #expect(search(Int64(marker + 1) * 10) == marker + 1)
+    #expect(search(Int64(marker + 5) * 10) == marker + 5)
+    // Beyond the formula's range: the last code that still has a value.
+    #expect(search(.max) == 0xEF)
+    #expect(search(.min) == 0)
   }
 }
