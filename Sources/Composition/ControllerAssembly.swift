@@ -43,7 +43,8 @@ public final class ControllerAssembly {
     let sensorPeriod = Self.period(of: "sensors", in: configuration)
     let monitor = StaleDataMonitor(
       readings: ordered.map { $0.subscribe() }, minimumFresh: min(minimumFreshSensors, ordered.count),
-      staleAfter: sensorPeriod * (policy.staleAfterPeriods + 1), latch: executive.safety, events: executive.events)
+      staleAfter: Self.staleAfter(sensorPeriod: sensorPeriod, policy: policy), latch: executive.safety,
+      events: executive.events)
     try executive.add(monitor, to: "actuators")
 
     for (role, channel) in board.pwmChannels.sorted(by: { $0.key < $1.key }) {
@@ -101,6 +102,14 @@ public final class ControllerAssembly {
     ServoLimits(
       range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
       requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
+  }
+
+  /// How long a sensor may go without a fresh reading: `staleAfterPeriods + 1` sensor
+  /// periods. The policy's fields are public and settable past its clamping init, so
+  /// they are clamped again here: a huge value saturates instead of trapping.
+  static func staleAfter(sensorPeriod: Duration, policy: DeviceFaultPolicy) -> Duration {
+    let periods = min(max(policy.staleAfterPeriods, 1), DeviceFaultPolicy.maximumPeriods)
+    return sensorPeriod * (periods + 1)
   }
 
   static func period(of group: String, in configuration: ExecutiveConfiguration) -> Duration {

@@ -1,11 +1,12 @@
 import Boards
-import Composition
 import Controller
 import Emulators
 import Foundation
 import HAL
 import MockHAL
 import Testing
+
+@testable import Composition
 
 /// The controller's rate groups wired onto the `sim` board, stepped on the virtual clock.
 @Suite struct ControllerAssemblyTests {
@@ -30,6 +31,21 @@ import Testing
     #expect(!actuators.contains { $0.contains("DRONE1_ARM") })
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
     #expect(executive.memberNames(of: "planner") == ["status-blinker"])
+  }
+
+  @Test("a fault policy with a huge stale step (set past its clamping init) assembles; no overflow trap")
+  func hugeStaleStepSaturates() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let running = try RunningBoard(
+      board: board, backend: SimBackend(board: board), options: .init(sensorProfile: .loop))
+    var policy = DeviceFaultPolicy()
+    policy.staleAfterPeriods = Int.max
+    let assembly = try ControllerAssembly(
+      board: running, configuration: .standard(), consumer: EventRecorder(), policy: policy)
+    #expect(assembly.samplers.count == 4)
+    #expect(
+      ControllerAssembly.staleAfter(sensorPeriod: .milliseconds(10), policy: policy)
+        == .milliseconds(10) * (DeviceFaultPolicy.maximumPeriods + 1))
   }
 
   @Test func samplersDeliverFreshReadingsOfTheEmulatedPressure() throws {
