@@ -69,10 +69,18 @@ struct ActuatorSet: ParsableCommand {
       printError("cloak actuator set: no PWM output '\(role)' on board \(board.board.name); outputs: \(known)")
       throw ExitCode(1)
     }
+    let limits = ControllerAssembly.limits(spec)
+    let pulse = Duration.microseconds(pulseUs ?? 0)
+    // Checked before --arm takes effect: a mistyped pulse must not power a motor first.
+    if !safe, !limits.range.contains(pulse) {
+      let bounds = "\(Self.micros(spec.minPulse))...\(Self.micros(spec.maxPulse)) us"
+      printError("cloak actuator set: \(role): \(pulseUs ?? 0) us is out of range \(bounds); nothing armed or driven")
+      throw ExitCode(1)
+    }
     let servo: ServoActuator
     do {
       servo = try ServoActuator(
-        name: role, channel: channel, limits: ControllerAssembly.limits(spec),
+        name: role, channel: channel, limits: limits,
         powerEnable: spec.arming.flatMap { board.outputs[$0] })
       if safe {
         try servo.safe()
@@ -83,7 +91,6 @@ struct ActuatorSet: ParsableCommand {
         try servo.arm()
         try pwmController(of: spec, in: board)?.setOutputsEnabled(true)
       }
-      let pulse = Duration.microseconds(pulseUs ?? 0)
       try servo.command(pulse)
       try servo.update(now: board.clock.now())
     } catch {
@@ -98,6 +105,8 @@ struct ActuatorSet: ParsableCommand {
     }
     print("\(role): back at its safe value (\(spec.safe))")
   }
+
+  private static func micros(_ duration: Duration) -> Int64 { duration.nanosecondsSaturated / 1000 }
 
   private func pwmController(of spec: PWMOutputSpec, in board: RunningBoard) -> PCA9685? {
     guard case .pca9685(let device, _) = spec.source else { return nil }
