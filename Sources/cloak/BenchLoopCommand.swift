@@ -47,9 +47,18 @@ struct BenchLoop: ParsableCommand {
     #if canImport(Glibc)
       let printer = StderrEventPrinter()
       let running: RunningBoard
-      let assembly: ControllerAssembly
       do {
         running = try BoardAssembly.bringUp(board, options: .init(sensorProfile: .loop), simClock: SystemClock())
+      } catch {
+        printer.write("cloak bench loop: board \(board): \(error)")
+        throw ExitCode(1)
+      }
+      defer {
+        for failure in running.applySafeState() { printer.write("cloak bench loop: safe state: \(failure)") }
+        running.release()
+      }
+      let assembly: ControllerAssembly
+      do {
         assembly = try ControllerAssembly(
           board: running, configuration: .standard(baseRateHz: rateHz), consumer: printer,
           wallClock: FoundationWallClock())
@@ -57,7 +66,6 @@ struct BenchLoop: ParsableCommand {
         printer.write("cloak bench loop: board \(board): \(error)")
         throw ExitCode(1)
       }
-      defer { running.release() }
       let executive = assembly.executive
       if countAllocations {
         guard let probe = AllocationCounter.threadCounter() else {

@@ -41,7 +41,12 @@ struct Run: ParsableCommand {
   func run() throws {
     let clock = VirtualClock()
     let board = try boardOption.bringUp(.init(sensorProfile: .loop), simClock: clock)
-    defer { board.release() }
+    defer {
+      // Every exit, a thrown error included, leaves the outputs safe (the executive's
+      // shutdown already did on a normal end; repeating it is harmless).
+      for failure in board.applySafeState() { printError("cloak run: safe state: \(failure)") }
+      board.release()
+    }
     let printer = EventPrinter(clock: board.clock)
     let assembly: ControllerAssembly
     do {
