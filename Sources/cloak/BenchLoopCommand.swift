@@ -48,7 +48,10 @@ struct BenchLoop: ParsableCommand {
       let printer = StderrEventPrinter()
       let running: RunningBoard
       do {
-        running = try BoardAssembly.bringUp(board, options: .init(sensorProfile: .loop), simClock: SystemClock())
+        // As `cloak run`: sensors initialised through their samplers, so one absent at
+        // start is excluded and re-initialised by the fault policy, not left out.
+        running = try BoardAssembly.bringUp(
+          board, options: .init(initialiseSensors: false, sensorProfile: .loop), simClock: SystemClock())
       } catch {
         printer.write("cloak bench loop: board \(board): \(error)")
         throw ExitCode(1)
@@ -62,6 +65,7 @@ struct BenchLoop: ParsableCommand {
         assembly = try ControllerAssembly(
           board: running, configuration: .standard(baseRateHz: rateHz), consumer: printer,
           wallClock: FoundationWallClock())
+        assembly.initialiseSamplers()
       } catch {
         printer.write("cloak bench loop: board \(board): \(error)")
         throw ExitCode(1)

@@ -40,7 +40,10 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let clock = VirtualClock()
-    let board = try boardOption.bringUp(.init(sensorProfile: .loop), simClock: clock)
+    // Sensors are initialised through their samplers (below), not by bring-up: one that
+    // does not answer at start then starts excluded and is re-initialised by the fault
+    // policy, instead of being left out for the whole run.
+    let board = try boardOption.bringUp(.init(initialiseSensors: false, sensorProfile: .loop), simClock: clock)
     defer {
       // Every exit, a thrown error included, leaves the outputs safe (the executive's
       // shutdown already did on a normal end; repeating it is harmless).
@@ -51,6 +54,7 @@ struct Run: ParsableCommand {
     let assembly: ControllerAssembly
     do {
       assembly = try ControllerAssembly(board: board, configuration: .standard(), consumer: printer)
+      assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
       throw ExitCode(1)

@@ -48,6 +48,34 @@ import Testing
         == .milliseconds(10) * (DeviceFaultPolicy.maximumPeriods + 1))
   }
 
+  @Test("a sensor absent at start starts excluded and comes back once it answers (not left out for the run)")
+  func sensorAbsentAtStartIsReinitialised() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let backend = SimBackend(board: board)
+    let spec = try #require(board.i2cDevices["pressure.node1.a"])
+    let bus = try #require(backend.buses[spec.bus])
+    let chip = try #require(backend.pressureModels["pressure.node1.a"] as? any SimulatedI2CDevice)
+    bus.detach(address: spec.address)
+    // What `cloak run` and `cloak bench loop` do: sensors initialised by their samplers.
+    let running = try RunningBoard(
+      board: board, backend: backend, options: .init(initialiseSensors: false, sensorProfile: .loop))
+    let recorder = EventRecorder()
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: recorder)
+    assembly.initialiseSamplers()
+    let sampler = try #require(assembly.samplers["pressure.node1.a"])
+    #expect(sampler.isExcluded)
+    let clock = backend.virtualClock
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(sampler.isExcluded)
+    bus.attach(chip, at: spec.address)
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
+    #expect(!sampler.isExcluded)
+    #expect(sampler.latest.status == .fresh)
+    assembly.executive.events.flush()
+    #expect(recorder.events(.deviceExcluded).count == 1)
+    #expect(recorder.events(.deviceRestored).count == 1)
+  }
+
   @Test func samplersDeliverFreshReadingsOfTheEmulatedPressure() throws {
     let (assembly, backend, _) = try assemble()
     for model in backend.pressureModels.values { model.pressure = Pressure(pascals: 100_000) }
