@@ -188,6 +188,31 @@ import Testing
     #expect(recorder.events(.deviceRestored).count == 1)
   }
 
+  @Test("a disarm command cuts the motors' power and pulses at once (not only safe mode)")
+  func aDisarmCommandDisarms() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(pca.pulseWidth(channel: 0) != .zero)
+
+    assembly.armCommands["drone.d1.arm"]?.publish(false)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+    #expect(!executive.safety.isLatched)
+    // Re-armed, the motor does not resume the pulse commanded before the disarm.
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+  }
+
   @Test func aMotorCommandBeyondNeutralIsRefusedUntilArmedThenSafeModeDisarms() throws {
     let (assembly, backend, recorder) = try assemble()
     let clock = backend.virtualClock

@@ -7,7 +7,8 @@ import HAL
 /// `actuatorFailed` event) and the output stays where it was.
 ///
 /// Arming is itself a command (``armCommand``), so only the slower groups or the command
-/// link decide it; safe mode disarms. Bus contract: at most one pulse-width write per
+/// link decide it; a disarm command and safe mode take the output to its safe value
+/// and cut its power. Bus contract: at most one pulse-width write per
 /// cycle (one 5-byte register write on a PCA9685), plus the arming line when it changes.
 public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
@@ -31,8 +32,15 @@ public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   }
 
   public func run(_ tick: TickContext) {
-    if armCommand.read() == true, !servo.isArmed, !tick.safeMode {
+    switch armCommand.read() {
+    case true? where !servo.isArmed && !tick.safeMode:
       do throws(ActuatorError) { try servo.arm() } catch { events.emit(.error, .actuatorFailed, source: source) }
+    case false? where servo.isArmed:
+      // A disarm command takes the output to its safe value and cuts its power at once
+      // (as safe mode does); a pulse commanded while armed is not resumed on re-arming.
+      if !applySafeState() { events.emit(.error, .actuatorFailed, source: source) }
+    default:
+      break
     }
     if let wanted = command.read(), wanted != accepted, wanted != refused {
       do throws(ActuatorError) {
