@@ -76,6 +76,27 @@ import Testing
     #expect(recorder.events(.deviceRestored).count == 1)
   }
 
+  @Test("a board's watchdog, opened at bring-up as `cloak run` does, is stroked while healthy and disarmed at shutdown")
+  func boardWatchdogStrokedThenDisarmed() throws {
+    let path = SimBoardBringUpTests.boardsDirectory + "/sim.yaml"
+    let yaml = try String(contentsOfFile: path, encoding: .utf8)
+      .replacingOccurrences(of: "pwm-pca9685]", with: "pwm-pca9685, watchdog]")
+      .replacingOccurrences(
+        of: "watchdog:\n  kind: none", with: "watchdog:\n  kind: device\n  device: /dev/watchdog\n  timeout_s: 15")
+    let board = try BoardLoader.load(yaml: yaml, file: path, expectedName: "sim")
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(
+      board: board, backend: backend, options: .init(openWatchdog: true, sensorProfile: .loop))
+    #expect(running.watchdog != nil)
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: EventRecorder())
+    let clock = backend.virtualClock
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(backend.mockWatchdog.strokeCount >= 9)
+    assembly.executive.requestShutdown()
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(backend.mockWatchdog.isDisarmed)
+  }
+
   @Test func samplersDeliverFreshReadingsOfTheEmulatedPressure() throws {
     let (assembly, backend, _) = try assemble()
     for model in backend.pressureModels.values { model.pressure = Pressure(pascals: 100_000) }
