@@ -234,6 +234,41 @@ import Testing
     #expect(pca.pulseWidth(channel: 0) == .zero)
   }
 
+  @Test("clearing safe mode resumes nothing: no re-arming, no earlier pulse, no earlier hatch drive")
+  func clearingSafeModeResumesNothing() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
+    let hatch = try #require(assembly.board.board.lines["hatch.node1.close"]).id
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    assembly.lineCommands["hatch.node1.close"]?.publish(true)
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(backend.simulatedGPIO.level(of: hatch)?.logical == true)
+    #expect(pca.pulseWidth(channel: 0) != .zero)
+
+    #expect(executive.commands.push(.enterSafeMode))
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: hatch)?.logical == false)
+    #expect(executive.commands.push(.clearSafeMode))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(!executive.safety.isLatched)
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: hatch)?.logical == false)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+
+    // Commands published after the clear act as usual.
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(abs((pca.pulseWidth(channel: 0) - .microseconds(1400)).microsecondsDouble) < 5)
+  }
+
   @Test func aMotorCommandBeyondNeutralIsRefusedUntilArmedThenSafeModeDisarms() throws {
     let (assembly, backend, recorder) = try assemble()
     let clock = backend.virtualClock
