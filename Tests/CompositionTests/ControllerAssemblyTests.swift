@@ -25,10 +25,13 @@ import Testing
     #expect(executive.memberNames(of: "sensors").count == 4)
     let actuators = executive.memberNames(of: "actuators")
     #expect(actuators.first == "stale-data-monitor")
-    // The stale-data monitor, five servo/ESC outputs, seven GPIO outputs (the drone's arming
-    // line belongs to its motors' interlock, not to a GPIO actuator of its own).
-    #expect(actuators.count == 1 + 5 + 7)
-    #expect(!actuators.contains { $0.contains("DRONE1_ARM") })
+    // The stale-data monitor, five servo/ESC outputs, two hatches, three other GPIO outputs
+    // (the drone's arming line belongs to its motors' interlock and the hatch drive lines
+    // to their hatch, not to GPIO actuators of their own).
+    #expect(actuators.count == 1 + 5 + 2 + 3)
+    #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
+    #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") })
+    #expect(assembly.lineCommands["hatch.node1.close"] == nil)
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
     #expect(executive.memberNames(of: "planner") == ["status-blinker"])
   }
@@ -244,7 +247,7 @@ import Testing
     let hatch = try #require(assembly.board.board.lines["hatch.node1.close"]).id
     assembly.armCommands["drone.d1.arm"]?.publish(true)
     assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
-    assembly.lineCommands["hatch.node1.close"]?.publish(true)
+    assembly.hatchCommands["node1"]?.publish(.closed)
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(backend.simulatedGPIO.level(of: hatch)?.logical == true)
@@ -267,6 +270,42 @@ import Testing
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(abs((pca.pulseWidth(channel: 0) - .microseconds(1400)).microsecondsDouble) < 5)
+  }
+
+  @Test("a hatch command drives one direction only and stops at the position sensor")
+  func hatchMovesThroughItsInterlock() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let lines = assembly.board.board.lines
+    let close = try #require(lines["hatch.node1.close"]).id
+    let open = try #require(lines["hatch.node1.open"]).id
+    let closedSensor = try #require(lines["hatch.node1.closed_sensor"]).id
+    assembly.hatchCommands["node1"]?.publish(.closed)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
+    #expect(backend.simulatedGPIO.level(of: open)?.logical == false)
+    // The closed sensor (active low) reports: the drive stops.
+    try backend.simulatedGPIO.drive(closedSensor, physicalLevel: false)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: open)?.logical == false)
+    executive.events.flush()
+    #expect(recorder.events(.actuatorFailed).isEmpty)
+  }
+
+  @Test("a hatch that does not reach its position stops at the move timeout and reports it")
+  func hatchMoveTimesOut() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let close = try #require(assembly.board.board.lines["hatch.node1.close"]).id
+    assembly.hatchCommands["node1"]?.publish(.closed)
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(29)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == false)
+    assembly.executive.events.flush()
+    #expect(recorder.events(.actuatorFailed).count == 1)
   }
 
   @Test func aMotorCommandBeyondNeutralIsRefusedUntilArmedThenSafeModeDisarms() throws {
