@@ -28,7 +28,8 @@ struct ActuatorSet: ParsableCommand {
     discussion: """
       Refuses pulses outside the board file's range. Outputs with an arming line (drone \
       motors) accept only their neutral pulse unless --arm is given; --arm drives the arming \
-      line and enables the PWM controller's outputs. The pulse is held until Ctrl-C or --for \
+      line. The PWM controller's outputs are enabled once the pulse is set (for an output \
+      that needs arming, only with --arm). The pulse is held until Ctrl-C or --for \
       seconds (on the sim board: --for seconds of virtual time, default 1), then the output \
       and every other output of the board return to their safe values.
       """)
@@ -87,12 +88,13 @@ struct ActuatorSet: ParsableCommand {
         print("\(role): at its safe value (\(spec.safe))")
         return
       }
-      if arm {
-        try servo.arm()
-        try pwmController(of: spec, in: board)?.setOutputsEnabled(true)
-      }
+      if arm { try servo.arm() }
       try servo.command(pulse)
       try servo.update(now: board.clock.now())
+      // The PCA9685's output-enable line gates all its channels; it is raised once the
+      // pulse is set. An output without an arming line needs no --arm to move (its
+      // range is its protection); the others stay gated unless armed.
+      if arm || !limits.requiresArming { try pwmController(of: spec, in: board)?.setOutputsEnabled(true) }
     } catch {
       printError("cloak actuator set: \(error)")
       throw ExitCode(1)
