@@ -9,8 +9,9 @@ import HAL
 /// Arming is itself a command (``armCommand``), so only the slower groups or the command
 /// link decide it; a disarm command and safe mode take the output to its safe value
 /// and cut its power. After that, only commands (arm and pulse) published later act:
-/// clearing safe mode or re-arming never resumes an earlier pulse. Bus contract: at most one pulse-width write per
-/// cycle (one 5-byte register write on a PCA9685), plus the arming line when it changes.
+/// clearing safe mode or re-arming never resumes an earlier pulse (decision 0714).
+/// Bus contract: at most one pulse-width write per cycle (one 5-byte register write on
+/// a PCA9685), plus the arming line when it changes.
 public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
   public let servo: ServoActuator
