@@ -4,9 +4,9 @@ import Drivers
 import HAL
 
 /// Wires a ``RunningBoard`` into the executive's rate groups: one sampler per pressure
-/// sensor (sensors group), the stale-data monitor and one actuator per output
-/// (actuators group, monitor first), the leak-rate estimator (leak group) and the status
-/// blinker (planner group). Used by `cloak run` and `cloak bench loop`, so both run the
+/// sensor (sensors group), the stale-data monitor, one member per hatch and one
+/// actuator per other output (actuators group, monitor first), the leak-rate estimator
+/// (leak group) and the status blinker (planner group). Used by `cloak run` and `cloak bench loop`, so both run the
 /// controller's real rate groups against the same board.
 public final class ControllerAssembly {
   public let board: RunningBoard
@@ -19,12 +19,15 @@ public final class ControllerAssembly {
   public private(set) var lineCommands: [String: Snapshot<Bool?>] = [:]
   /// Arm request per arming line role (e.g. `drone.d1.arm`), shared by its outputs.
   public private(set) var armCommands: [String: Snapshot<Bool?>] = [:]
+  /// Target position per hatch (`node1` for the `hatch.node1.*` roles), through
+  /// ``HatchMember``; the hatch's drive lines are not in ``lineCommands``.
+  public private(set) var hatchCommands: [String: Snapshot<HatchActuator.Position?>] = [:]
   public let leakEstimator: LeakRateEstimator
 
   public init(
     board: RunningBoard, configuration: ExecutiveConfiguration, consumer: any EventConsumer,
     wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
-    minimumFreshSensors: Int = 1
+    minimumFreshSensors: Int = 1, hatchMoveTimeout: Duration = .seconds(30)
   ) throws(ExecutiveConfigurationError) {
     self.board = board
     let executive = try Executive(
@@ -43,7 +46,8 @@ public final class ControllerAssembly {
     let sensorPeriod = Self.period(of: "sensors", in: configuration)
     let monitor = StaleDataMonitor(
       readings: ordered.map { $0.subscribe() }, minimumFresh: min(minimumFreshSensors, ordered.count),
-      staleAfter: sensorPeriod * (policy.staleAfterPeriods + 1), latch: executive.safety, events: executive.events)
+      staleAfter: Self.staleAfter(sensorPeriod: sensorPeriod, policy: policy), latch: executive.safety,
+      events: executive.events)
     try executive.add(monitor, to: "actuators")
 
     for (role, channel) in board.pwmChannels.sorted(by: { $0.key < $1.key }) {
@@ -68,10 +72,23 @@ public final class ControllerAssembly {
       try executive.add(
         ServoMember(servo: servo, command: command, armCommand: arm, events: executive.events), to: "actuators")
     }
+    // Hatch drive lines belong to their HatchMember: one direction at a time, stopped
+    // at the position sensor or the move timeout (decision 0715).
+    var hatchLines: Set<String> = []
+    for hatch in Self.hatches(in: board) {
+      let command = Snapshot<HatchActuator.Position?>(nil)
+      hatchCommands[hatch.name] = command
+      hatchLines.formUnion(hatch.roles)
+      let actuator = HatchActuator(
+        name: "hatch.\(hatch.name)", driveOpen: hatch.open, driveClose: hatch.close, openSensor: hatch.openSensor,
+        closedSensor: hatch.closedSensor, moveTimeout: hatchMoveTimeout)
+      try executive.add(HatchMember(hatch: actuator, command: command, events: executive.events), to: "actuators")
+    }
     // Arming lines belong to their servos (armed through ServoMember), not to a plain
     // GPIO actuator that could raise them behind the interlock's back.
     let armingLines = Set(board.board.pwmOutputs.values.compactMap(\.arming))
-    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key }) where !armingLines.contains(role) {
+    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key })
+    where !armingLines.contains(role) && !hatchLines.contains(role) {
       guard let spec = board.board.lines[role], let safe = spec.safe else { continue }
       let command = Snapshot<Bool?>(nil)
       lineCommands[role] = command
@@ -96,11 +113,46 @@ public final class ControllerAssembly {
     for sampler in samplers.values { sampler.initialise() }
   }
 
+  /// A hatch with both drive lines and both position sensors on the running board.
+  struct HatchLines {
+    var name: String
+    var open: any GPIOOutputLine
+    var close: any GPIOOutputLine
+    var openSensor: any GPIOInputLine
+    var closedSensor: any GPIOInputLine
+    var roles: [String] { ["open", "close"].map { "hatch.\(name).\($0)" } }
+  }
+
+  /// Every hatch X with `hatch.X.open`, `hatch.X.close` (outputs) and
+  /// `hatch.X.open_sensor`, `hatch.X.closed_sensor` (inputs), in name order.
+  static func hatches(in board: RunningBoard) -> [HatchLines] {
+    let names = board.outputs.keys.compactMap { role -> String? in
+      guard role.hasPrefix("hatch."), role.hasSuffix(".close") else { return nil }
+      return String(role.dropFirst("hatch.".count).dropLast(".close".count))
+    }
+    return names.sorted().compactMap { name in
+      let prefix = "hatch.\(name)."
+      guard let open = board.outputs[prefix + "open"], let close = board.outputs[prefix + "close"],
+        let openSensor = board.inputs[prefix + "open_sensor"],
+        let closedSensor = board.inputs[prefix + "closed_sensor"]
+      else { return nil }
+      return HatchLines(name: name, open: open, close: close, openSensor: openSensor, closedSensor: closedSensor)
+    }
+  }
+
   /// The drivers' servo limits from a board file's PWM output.
   public static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
     ServoLimits(
       range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
       requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
+  }
+
+  /// How long a sensor may go without a fresh reading: `staleAfterPeriods + 1` sensor
+  /// periods. The policy's fields are public and settable past its clamping init, so
+  /// they are clamped again here: a huge value saturates instead of trapping.
+  static func staleAfter(sensorPeriod: Duration, policy: DeviceFaultPolicy) -> Duration {
+    let periods = min(max(policy.staleAfterPeriods, 1), DeviceFaultPolicy.maximumPeriods)
+    return sensorPeriod * (periods + 1)
   }
 
   static func period(of group: String, in configuration: ExecutiveConfiguration) -> Duration {

@@ -159,8 +159,11 @@ public final class RunningBoard {
 
   /// Puts every output at its board-declared safe value: GPIO outputs at their safe
   /// level (hatch drives inactive, which holds the hatch where it is), PWM outputs at
-  /// their safe pulse or off, PWM controllers all off. Tries every output even when one
-  /// fails, and returns the failures (empty: all safe).
+  /// their safe pulse or off (`hold` is off: nothing to hold across a restart), and so
+  /// a PWM controller's output-enable line, a GPIO output, at its safe level. Channels
+  /// no board output uses are left as bring-up put them (all off); the controllers get
+  /// no ALL_LED_OFF here, which would override a safe pulse. Tries every output even when
+  /// one fails, and returns the failures (empty: all safe).
   @discardableResult
   public func applySafeState() -> [CompositionError] {
     var failures: [CompositionError] = []

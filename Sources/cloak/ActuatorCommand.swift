@@ -28,7 +28,8 @@ struct ActuatorSet: ParsableCommand {
     discussion: """
       Refuses pulses outside the board file's range. Outputs with an arming line (drone \
       motors) accept only their neutral pulse unless --arm is given; --arm drives the arming \
-      line and enables the PWM controller's outputs. The pulse is held until Ctrl-C or --for \
+      line. The PWM controller's outputs are enabled once the pulse is set (for an output \
+      that needs arming, only with --arm). The pulse is held until Ctrl-C or --for \
       seconds (on the sim board: --for seconds of virtual time, default 1), then the output \
       and every other output of the board return to their safe values.
       """)
@@ -69,23 +70,31 @@ struct ActuatorSet: ParsableCommand {
       printError("cloak actuator set: no PWM output '\(role)' on board \(board.board.name); outputs: \(known)")
       throw ExitCode(1)
     }
+    let limits = ControllerAssembly.limits(spec)
+    let pulse = Duration.microseconds(pulseUs ?? 0)
+    // Checked before --arm takes effect: a mistyped pulse must not power a motor first.
+    if !safe, !limits.range.contains(pulse) {
+      let bounds = "\(Self.micros(spec.minPulse))...\(Self.micros(spec.maxPulse)) us"
+      printError("cloak actuator set: \(role): \(pulseUs ?? 0) us is out of range \(bounds); nothing armed or driven")
+      throw ExitCode(1)
+    }
     let servo: ServoActuator
     do {
       servo = try ServoActuator(
-        name: role, channel: channel, limits: ControllerAssembly.limits(spec),
+        name: role, channel: channel, limits: limits,
         powerEnable: spec.arming.flatMap { board.outputs[$0] })
       if safe {
         try servo.safe()
         print("\(role): at its safe value (\(spec.safe))")
         return
       }
-      if arm {
-        try servo.arm()
-        try pwmController(of: spec, in: board)?.setOutputsEnabled(true)
-      }
-      let pulse = Duration.microseconds(pulseUs ?? 0)
+      if arm { try servo.arm() }
       try servo.command(pulse)
       try servo.update(now: board.clock.now())
+      // The PCA9685's output-enable line gates all its channels; it is raised once the
+      // pulse is set. An output without an arming line needs no --arm to move (its
+      // range is its protection); the others stay gated unless armed.
+      if arm || !limits.requiresArming { try pwmController(of: spec, in: board)?.setOutputsEnabled(true) }
     } catch {
       printError("cloak actuator set: \(error)")
       throw ExitCode(1)
@@ -98,6 +107,8 @@ struct ActuatorSet: ParsableCommand {
     }
     print("\(role): back at its safe value (\(spec.safe))")
   }
+
+  private static func micros(_ duration: Duration) -> Int64 { duration.nanosecondsSaturated / 1000 }
 
   private func pwmController(of spec: PWMOutputSpec, in board: RunningBoard) -> PCA9685? {
     guard case .pca9685(let device, _) = spec.source else { return nil }

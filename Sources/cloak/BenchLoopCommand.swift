@@ -47,17 +47,29 @@ struct BenchLoop: ParsableCommand {
     #if canImport(Glibc)
       let printer = StderrEventPrinter()
       let running: RunningBoard
-      let assembly: ControllerAssembly
       do {
-        running = try BoardAssembly.bringUp(board, options: .init(sensorProfile: .loop), simClock: SystemClock())
-        assembly = try ControllerAssembly(
-          board: running, configuration: .standard(baseRateHz: rateHz), consumer: printer,
-          wallClock: FoundationWallClock())
+        // As `cloak run`: sensors initialised through their samplers, so one absent at
+        // start is excluded and re-initialised by the fault policy, not left out.
+        running = try BoardAssembly.bringUp(
+          board, options: .init(initialiseSensors: false, sensorProfile: .loop), simClock: SystemClock())
       } catch {
         printer.write("cloak bench loop: board \(board): \(error)")
         throw ExitCode(1)
       }
-      defer { running.release() }
+      defer {
+        for failure in running.applySafeState() { printer.write("cloak bench loop: safe state: \(failure)") }
+        running.release()
+      }
+      let assembly: ControllerAssembly
+      do {
+        assembly = try ControllerAssembly(
+          board: running, configuration: .standard(baseRateHz: rateHz), consumer: printer,
+          wallClock: FoundationWallClock())
+        assembly.initialiseSamplers()
+      } catch {
+        printer.write("cloak bench loop: board \(board): \(error)")
+        throw ExitCode(1)
+      }
       let executive = assembly.executive
       if countAllocations {
         guard let probe = AllocationCounter.threadCounter() else {

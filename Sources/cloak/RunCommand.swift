@@ -33,6 +33,11 @@ struct Run: ParsableCommand {
   @Option(name: .customLong("fail-sensor"), help: "ROLE@AT_S: the sensor leaves its bus at AT_S (sim only).")
   var failSensor: [SensorFailure] = []
 
+  @Flag(
+    name: .customLong("no-watchdog"),
+    help: "Do not open the board file's watchdog (bench runs; by default the controller runs under it).")
+  var noWatchdog = false
+
   func validate() throws {
     guard seconds > 0, seconds <= 30 * 86_400 else { throw ValidationError("--seconds must be in (0, 2592000]") }
     guard statusEvery > 0 else { throw ValidationError("--status-every must be positive") }
@@ -40,12 +45,26 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let clock = VirtualClock()
-    let board = try boardOption.bringUp(.init(sensorProfile: .loop), simClock: clock)
-    defer { board.release() }
+    // Sensors are initialised through their samplers (below), not by bring-up: one that
+    // does not answer at start then starts excluded and is re-initialised by the fault
+    // policy, instead of being left out for the whole run.
+    // The board file's watchdog is opened here and stroked by the executive while every
+    // group is healthy (decision 0713).
+    let board = try boardOption.bringUp(
+      .init(initialiseSensors: false, openWatchdog: !noWatchdog, sensorProfile: .loop), simClock: clock)
+    defer {
+      // Every exit, a thrown error included, leaves the outputs safe (the executive's
+      // shutdown already did on a normal end; repeating it is harmless) and the watchdog
+      // disarmed: a clean exit must not reset the board.
+      for failure in board.applySafeState() { printError("cloak run: safe state: \(failure)") }
+      Self.disarm(board.watchdog)
+      board.release()
+    }
     let printer = EventPrinter(clock: board.clock)
     let assembly: ControllerAssembly
     do {
       assembly = try ControllerAssembly(board: board, configuration: .standard(), consumer: printer)
+      assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
       throw ExitCode(1)
@@ -101,6 +120,13 @@ struct Run: ParsableCommand {
     print(
       "cloak run: done: \(report.ticks) ticks, \(report.slips) slips, safe mode \(report.safeMode ?? "none"), "
         + "\(printer.count) warning events")
+  }
+
+  /// Disarms `watchdog` unless the executive's shutdown already did (then it is closed).
+  private static func disarm(_ watchdog: (any Watchdog)?) {
+    do { try watchdog?.disarm() } catch  where error.kind == .closed {} catch {
+      printError("cloak run: watchdog: \(error)")
+    }
   }
 
   /// Baseline pressure, lowered exponentially by any leak in the role's module.

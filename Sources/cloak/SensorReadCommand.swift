@@ -36,7 +36,10 @@ struct SensorRead: ParsableCommand {
 
   func run() throws {
     let board = try boardOption.bringUp()
-    defer { board.release() }
+    defer {
+      for failure in board.applySafeState() { printError("cloak sensor read: safe state: \(failure)") }
+      board.release()
+    }
     guard let sensor = board.pressureSensors[role] else {
       let known = board.board.i2cDevices.values.filter(\.kind.isPressureSensor).map(\.role).sorted()
       let reason = board.problems.first { $0.role == role }.map { "did not come up: \($0)" }

@@ -1,11 +1,12 @@
 import Boards
-import Composition
 import Controller
 import Emulators
 import Foundation
 import HAL
 import MockHAL
 import Testing
+
+@testable import Composition
 
 /// The controller's rate groups wired onto the `sim` board, stepped on the virtual clock.
 @Suite struct ControllerAssemblyTests {
@@ -24,12 +25,79 @@ import Testing
     #expect(executive.memberNames(of: "sensors").count == 4)
     let actuators = executive.memberNames(of: "actuators")
     #expect(actuators.first == "stale-data-monitor")
-    // The stale-data monitor, five servo/ESC outputs, seven GPIO outputs (the drone's arming
-    // line belongs to its motors' interlock, not to a GPIO actuator of its own).
-    #expect(actuators.count == 1 + 5 + 7)
-    #expect(!actuators.contains { $0.contains("DRONE1_ARM") })
+    // The stale-data monitor, five servo/ESC outputs, two hatches, three other GPIO outputs
+    // (the drone's arming line belongs to its motors' interlock and the hatch drive lines
+    // to their hatch, not to GPIO actuators of their own).
+    #expect(actuators.count == 1 + 5 + 2 + 3)
+    #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
+    #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") })
+    #expect(assembly.lineCommands["hatch.node1.close"] == nil)
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
     #expect(executive.memberNames(of: "planner") == ["status-blinker"])
+  }
+
+  @Test("a fault policy with a huge stale step (set past its clamping init) assembles; no overflow trap")
+  func hugeStaleStepSaturates() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let running = try RunningBoard(
+      board: board, backend: SimBackend(board: board), options: .init(sensorProfile: .loop))
+    var policy = DeviceFaultPolicy()
+    policy.staleAfterPeriods = Int.max
+    let assembly = try ControllerAssembly(
+      board: running, configuration: .standard(), consumer: EventRecorder(), policy: policy)
+    #expect(assembly.samplers.count == 4)
+    #expect(
+      ControllerAssembly.staleAfter(sensorPeriod: .milliseconds(10), policy: policy)
+        == .milliseconds(10) * (DeviceFaultPolicy.maximumPeriods + 1))
+  }
+
+  @Test("a sensor absent at start starts excluded and comes back once it answers (not left out for the run)")
+  func sensorAbsentAtStartIsReinitialised() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let backend = SimBackend(board: board)
+    let spec = try #require(board.i2cDevices["pressure.node1.a"])
+    let bus = try #require(backend.buses[spec.bus])
+    let chip = try #require(backend.pressureModels["pressure.node1.a"] as? any SimulatedI2CDevice)
+    bus.detach(address: spec.address)
+    // What `cloak run` and `cloak bench loop` do: sensors initialised by their samplers.
+    let running = try RunningBoard(
+      board: board, backend: backend, options: .init(initialiseSensors: false, sensorProfile: .loop))
+    let recorder = EventRecorder()
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: recorder)
+    assembly.initialiseSamplers()
+    let sampler = try #require(assembly.samplers["pressure.node1.a"])
+    #expect(sampler.isExcluded)
+    let clock = backend.virtualClock
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(sampler.isExcluded)
+    bus.attach(chip, at: spec.address)
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
+    #expect(!sampler.isExcluded)
+    #expect(sampler.latest.status == .fresh)
+    assembly.executive.events.flush()
+    #expect(recorder.events(.deviceExcluded).count == 1)
+    #expect(recorder.events(.deviceRestored).count == 1)
+  }
+
+  @Test("a board's watchdog, opened at bring-up as `cloak run` does, is stroked while healthy and disarmed at shutdown")
+  func boardWatchdogStrokedThenDisarmed() throws {
+    let path = SimBoardBringUpTests.boardsDirectory + "/sim.yaml"
+    let yaml = try String(contentsOfFile: path, encoding: .utf8)
+      .replacingOccurrences(of: "pwm-pca9685]", with: "pwm-pca9685, watchdog]")
+      .replacingOccurrences(
+        of: "watchdog:\n  kind: none", with: "watchdog:\n  kind: device\n  device: /dev/watchdog\n  timeout_s: 15")
+    let board = try BoardLoader.load(yaml: yaml, file: path, expectedName: "sim")
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(
+      board: board, backend: backend, options: .init(openWatchdog: true, sensorProfile: .loop))
+    #expect(running.watchdog != nil)
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: EventRecorder())
+    let clock = backend.virtualClock
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(backend.mockWatchdog.strokeCount >= 9)
+    assembly.executive.requestShutdown()
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
+    #expect(backend.mockWatchdog.isDisarmed)
   }
 
   @Test func samplersDeliverFreshReadingsOfTheEmulatedPressure() throws {
@@ -142,6 +210,102 @@ import Testing
     #expect(assembly.samplers["pressure.node1.b"]?.latest.status == .fresh)
     executive.events.flush()
     #expect(recorder.events(.deviceRestored).count == 1)
+  }
+
+  @Test("a disarm command cuts the motors' power and pulses at once (not only safe mode)")
+  func aDisarmCommandDisarms() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(pca.pulseWidth(channel: 0) != .zero)
+
+    assembly.armCommands["drone.d1.arm"]?.publish(false)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+    #expect(!executive.safety.isLatched)
+    // Re-armed, the motor does not resume the pulse commanded before the disarm.
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+  }
+
+  @Test("clearing safe mode resumes nothing: no re-arming, no earlier pulse, no earlier hatch drive")
+  func clearingSafeModeResumesNothing() throws {
+    let (assembly, backend, _) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
+    let hatch = try #require(assembly.board.board.lines["hatch.node1.close"]).id
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    assembly.hatchCommands["node1"]?.publish(.closed)
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(backend.simulatedGPIO.level(of: hatch)?.logical == true)
+    #expect(pca.pulseWidth(channel: 0) != .zero)
+
+    #expect(executive.commands.push(.enterSafeMode))
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: hatch)?.logical == false)
+    #expect(executive.commands.push(.clearSafeMode))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(!executive.safety.isLatched)
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: hatch)?.logical == false)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+
+    // Commands published after the clear act as usual.
+    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    executive.run(until: clock.now().advanced(by: .milliseconds(200)))
+    #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
+    #expect(abs((pca.pulseWidth(channel: 0) - .microseconds(1400)).microsecondsDouble) < 5)
+  }
+
+  @Test("a hatch command drives one direction only and stops at the position sensor")
+  func hatchMovesThroughItsInterlock() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let executive = assembly.executive
+    let lines = assembly.board.board.lines
+    let close = try #require(lines["hatch.node1.close"]).id
+    let open = try #require(lines["hatch.node1.open"]).id
+    let closedSensor = try #require(lines["hatch.node1.closed_sensor"]).id
+    assembly.hatchCommands["node1"]?.publish(.closed)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
+    #expect(backend.simulatedGPIO.level(of: open)?.logical == false)
+    // The closed sensor (active low) reports: the drive stops.
+    try backend.simulatedGPIO.drive(closedSensor, physicalLevel: false)
+    executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == false)
+    #expect(backend.simulatedGPIO.level(of: open)?.logical == false)
+    executive.events.flush()
+    #expect(recorder.events(.actuatorFailed).isEmpty)
+  }
+
+  @Test("a hatch that does not reach its position stops at the move timeout and reports it")
+  func hatchMoveTimesOut() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    let close = try #require(assembly.board.board.lines["hatch.node1.close"]).id
+    assembly.hatchCommands["node1"]?.publish(.closed)
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(29)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
+    #expect(backend.simulatedGPIO.level(of: close)?.logical == false)
+    assembly.executive.events.flush()
+    #expect(recorder.events(.actuatorFailed).count == 1)
   }
 
   @Test func aMotorCommandBeyondNeutralIsRefusedUntilArmedThenSafeModeDisarms() throws {

@@ -86,4 +86,17 @@ struct ConfigurationBoundsTests {
     #expect(
       policy == DeviceFaultPolicy(retries: 0, staleAfterPeriods: 1, excludeAfterPeriods: 10, reinitEveryPeriods: 1))
   }
+
+  @Test("a fault policy from a file cannot set steps so large they stall a group or overflow a duration")
+  func faultPolicyUpperBounds() throws {
+    let json = #"""
+      {"retries": 9223372036854775807, "staleAfterPeriods": 9223372036854775807,
+       "excludeAfterPeriods": 9223372036854775807, "reinitEveryPeriods": 9223372036854775807}
+      """#
+    let policy = try JSONDecoder().decode(DeviceFaultPolicy.self, from: Data(json.utf8))
+    #expect(policy.retries == DeviceFaultPolicy.maximumRetries)
+    #expect(policy.staleAfterPeriods == DeviceFaultPolicy.maximumPeriods)
+    #expect(policy.excludeAfterPeriods == DeviceFaultPolicy.maximumPeriods)
+    #expect(policy.reinitEveryPeriods == DeviceFaultPolicy.maximumPeriods)
+  }
 }

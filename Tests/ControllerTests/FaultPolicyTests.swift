@@ -92,6 +92,20 @@ struct FaultPolicyTests {
     #expect(recorder.events(.deviceRetry).count == 1)
   }
 
+  @Test("a device that fails transiently forever cannot stall its group, whatever the policy says")
+  func retriesBounded() {
+    let sensor = FakeSensor("p")
+    var policy = DeviceFaultPolicy(retries: Int.max)
+    #expect(policy.retries == DeviceFaultPolicy.maximumRetries)
+    policy.retries = Int.max  // set past the clamping init: the sampler bounds it again
+    let sampler = SensorSampler(sensor: sensor, policy: policy, events: sink())
+    sampler.run(tick(0))
+    sensor.failure = timeout
+    sampler.run(tick(1))
+    #expect(sensor.collects == 1 + DeviceFaultPolicy.maximumRetries)  // the first try, then the bounded retries
+    #expect(sampler.latest.status == .failing)
+  }
+
   @Test("a non-transient failure is not retried")
   func noRetryOnPermanentFault() {
     let sensor = FakeSensor("p")

@@ -72,6 +72,9 @@ struct OutputActuatorTests {
     actuator.run(tick)
     actuator.run(tick)
     #expect(actuator.applySafeState())
+    // A command published before the safe state is not resumed by the next cycles.
+    actuator.run(tick)
+    actuator.run(tick)
     try script.verify()
   }
 }

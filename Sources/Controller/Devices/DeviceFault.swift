@@ -63,16 +63,26 @@ public struct DeviceFaultPolicy: Sendable, Hashable, Codable {
   public var excludeAfterPeriods: Int
   public var reinitEveryPeriods: Int
 
+  /// Most retries in one cycle: every retry is a bus transfer inside the group's period,
+  /// so a bound keeps a device that fails transiently forever from stalling its group.
+  public static let maximumRetries = 10
+  /// Most periods for any step (about 2.8 hours at 100 Hz): keeps derived durations
+  /// (``staleAfterPeriods`` times the period) far from overflow.
+  public static let maximumPeriods = 1_000_000
+
+  /// Clamps every step into range: retries `0...maximumRetries`, periods
+  /// `1...maximumPeriods`, `excludeAfterPeriods >= staleAfterPeriods`.
   public init(retries: Int = 1, staleAfterPeriods: Int = 3, excludeAfterPeriods: Int = 10, reinitEveryPeriods: Int = 50)
   {
-    self.retries = max(retries, 0)
-    self.staleAfterPeriods = max(staleAfterPeriods, 1)
-    self.excludeAfterPeriods = max(excludeAfterPeriods, self.staleAfterPeriods)
-    self.reinitEveryPeriods = max(reinitEveryPeriods, 1)
+    let periods = 1...Self.maximumPeriods
+    self.retries = min(max(retries, 0), Self.maximumRetries)
+    self.staleAfterPeriods = staleAfterPeriods.clamped(to: periods)
+    self.excludeAfterPeriods = max(excludeAfterPeriods.clamped(to: periods), self.staleAfterPeriods)
+    self.reinitEveryPeriods = reinitEveryPeriods.clamped(to: periods)
   }
 
   /// Decodes through ``init(retries:staleAfterPeriods:excludeAfterPeriods:reinitEveryPeriods:)``,
-  /// so a file cannot set a zero or negative step (missing fields take the defaults).
+  /// so a file cannot set a zero, negative or huge step (missing fields take the defaults).
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: Keys.self)
     self.init(
@@ -88,5 +98,11 @@ public struct DeviceFaultPolicy: Sendable, Hashable, Codable {
     try container.encode(staleAfterPeriods, forKey: .staleAfterPeriods)
     try container.encode(excludeAfterPeriods, forKey: .excludeAfterPeriods)
     try container.encode(reinitEveryPeriods, forKey: .reinitEveryPeriods)
+  }
+}
+
+extension Int {
+  fileprivate func clamped(to range: ClosedRange<Int>) -> Int {
+    Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
   }
 }

@@ -13,6 +13,9 @@ public final class PWMActuator: SafeStateActuator, @unchecked Sendable {
   private let events: EventSink
   private let source: EventSource
   private var applied: Duration?
+  // Command version at the last safe state: only later commands act (no resume on
+  // leaving safe mode).
+  private var versionAtSafe: UInt64?  // nil: no safe state yet
 
   public init(
     channel: any PWMChannel, safeValue: SafeValue, command: Snapshot<Duration?>, events: EventSink
@@ -26,7 +29,7 @@ public final class PWMActuator: SafeStateActuator, @unchecked Sendable {
   }
 
   public func run(_ tick: TickContext) {
-    guard let wanted = command.read(), wanted != applied else { return }
+    guard command.version != versionAtSafe, let wanted = command.read(), wanted != applied else { return }
     do throws(PWMError) {
       if !channel.isEnabled { try channel.setEnabled(true) }
       try channel.setPulseWidth(wanted)
@@ -38,6 +41,7 @@ public final class PWMActuator: SafeStateActuator, @unchecked Sendable {
 
   public func applySafeState() -> Bool {
     applied = nil
+    versionAtSafe = command.version
     do throws(PWMError) {
       switch safeValue {
       case .pulse(let width):
@@ -63,6 +67,9 @@ public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
   private let command: Snapshot<Bool?>
   private let events: EventSink
   private let source: EventSource
+  // Command version at the last safe state: only later commands act, so leaving safe
+  // mode never re-energises a drive (a hatch, a valve) commanded before it.
+  private var versionAtSafe: UInt64?  // nil: no safe state yet
 
   public init(line: any GPIOOutputLine, safeValue: SafeValue, command: Snapshot<Bool?>, events: EventSink) {
     self.name = line.id.description
@@ -74,11 +81,12 @@ public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
   }
 
   public func run(_ tick: TickContext) {
-    guard let wanted = command.read(), wanted != line.lastValue else { return }
+    guard command.version != versionAtSafe, let wanted = command.read(), wanted != line.lastValue else { return }
     do throws(GPIOError) { try line.set(wanted) } catch { events.emit(.error, .actuatorFailed, source: source) }
   }
 
   public func applySafeState() -> Bool {
+    versionAtSafe = command.version
     guard case .level(let level) = safeValue else { return true }
     do throws(GPIOError) {
       try line.set(level)

@@ -139,7 +139,8 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
     }
   }
 
-  /// Runs `body`, retrying transient faults up to `policy.retries` times.
+  /// Runs `body`, retrying transient faults up to `policy.retries` times (at most
+  /// ``DeviceFaultPolicy/maximumRetries``).
   private func attempt<T>(at now: MonotonicInstant, _ body: () throws(DeviceFault) -> T) -> T? {
     var tries = 0
     while true {
@@ -147,7 +148,8 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
         return try body()
       } catch {
         tries += 1
-        guard error.isTransient, tries <= policy.retries else { return nil }
+        // Bounded again here: the policy's fields are settable past its clamping init.
+        guard error.isTransient, tries <= min(policy.retries, DeviceFaultPolicy.maximumRetries) else { return nil }
         if let suppressed = retryThrottle.admit(at: now) {
           events.emit(.info, .deviceRetry, source: source, value: suppressed &+ 1)
         }

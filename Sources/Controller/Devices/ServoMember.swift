@@ -7,8 +7,11 @@ import HAL
 /// `actuatorFailed` event) and the output stays where it was.
 ///
 /// Arming is itself a command (``armCommand``), so only the slower groups or the command
-/// link decide it; safe mode disarms. Bus contract: at most one pulse-width write per
-/// cycle (one 5-byte register write on a PCA9685), plus the arming line when it changes.
+/// link decide it; a disarm command and safe mode take the output to its safe value
+/// and cut its power. After that, only commands (arm and pulse) published later act:
+/// clearing safe mode or re-arming never resumes an earlier pulse (decision 0714).
+/// Bus contract: at most one pulse-width write per cycle (one 5-byte register write on
+/// a PCA9685), plus the arming line when it changes.
 public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
   public let servo: ServoActuator
@@ -18,6 +21,10 @@ public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   private let source: EventSource
   private var accepted: Duration?
   private var refused: Duration?
+  // Command versions at the last safe state: only commands published after it act, so
+  // leaving safe mode (or re-arming) never resumes a pulse or re-arms by itself.
+  private var commandVersionAtSafe: UInt64?  // nil: no safe state yet
+  private var armVersionAtSafe: UInt64?
 
   public init(
     servo: ServoActuator, command: Snapshot<Duration?>, armCommand: Snapshot<Bool?>, events: EventSink
@@ -31,10 +38,19 @@ public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   }
 
   public func run(_ tick: TickContext) {
-    if armCommand.read() == true, !servo.isArmed, !tick.safeMode {
+    let armIsNew = armCommand.version != armVersionAtSafe
+    switch armCommand.read() {
+    case true? where armIsNew && !servo.isArmed && !tick.safeMode:
       do throws(ActuatorError) { try servo.arm() } catch { events.emit(.error, .actuatorFailed, source: source) }
+    case false? where servo.isArmed:
+      // A disarm command takes the output to its safe value and cuts its power at once
+      // (as safe mode does); a pulse commanded while armed is not resumed on re-arming.
+      if !applySafeState() { events.emit(.error, .actuatorFailed, source: source) }
+    default:
+      break
     }
-    if let wanted = command.read(), wanted != accepted, wanted != refused {
+    let commandIsNew = command.version != commandVersionAtSafe
+    if commandIsNew, let wanted = command.read(), wanted != accepted, wanted != refused {
       do throws(ActuatorError) {
         try servo.command(wanted)
         accepted = wanted
@@ -53,6 +69,8 @@ public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   public func applySafeState() -> Bool {
     accepted = nil
     refused = nil
+    commandVersionAtSafe = command.version
+    armVersionAtSafe = armCommand.version
     do throws(ActuatorError) {
       try servo.safe()
       return true
