@@ -87,8 +87,12 @@ public final class ControllerAssembly {
     // Arming lines belong to their servos (armed through ServoMember), not to a plain
     // GPIO actuator that could raise them behind the interlock's back.
     let armingLines = Set(board.board.pwmOutputs.values.compactMap(\.arming))
+    // A PWM controller's output-enable line is its kill path: the driver owns it (see
+    // below), and no GPIO actuator may drop it in safe mode, which would take away the
+    // servos' safe pulses; process death still releases it to its pull resistor.
+    let outputEnableLines = Set(board.board.i2cDevices.values.compactMap(\.outputEnableRole))
     for (role, line) in board.outputs.sorted(by: { $0.key < $1.key })
-    where !armingLines.contains(role) && !hatchLines.contains(role) {
+    where !armingLines.contains(role) && !hatchLines.contains(role) && !outputEnableLines.contains(role) {
       guard let spec = board.board.lines[role], let safe = spec.safe else { continue }
       let command = Snapshot<Bool?>(nil)
       lineCommands[role] = command
@@ -104,6 +108,14 @@ public final class ControllerAssembly {
     try executive.add(leakEstimator, to: "leak")
     if let led = lineCommands["status.led"] {
       try executive.add(StatusBlinker(command: led), to: "planner")
+    }
+    // Every channel is at its safe value now (ESCs off, servos at their safe pulse), so
+    // the PWM controllers' outputs may be enabled: from here on the per-channel safe
+    // values are what safe mode drives.
+    for (role, chip) in board.pwmControllers.sorted(by: { $0.key < $1.key }) {
+      do { try chip.setOutputsEnabled(true) } catch {
+        throw ExecutiveConfigurationError(field: "i2c.devices.\(role).output_enable", problem: error.description)
+      }
     }
   }
 

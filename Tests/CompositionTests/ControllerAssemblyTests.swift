@@ -25,12 +25,12 @@ import Testing
     #expect(executive.memberNames(of: "sensors").count == 4)
     let actuators = executive.memberNames(of: "actuators")
     #expect(actuators.first == "stale-data-monitor")
-    // The stale-data monitor, five servo/ESC outputs, two hatches, three other GPIO outputs
-    // (the drone's arming line belongs to its motors' interlock and the hatch drive lines
-    // to their hatch, not to GPIO actuators of their own).
-    #expect(actuators.count == 1 + 5 + 2 + 3)
+    // The stale-data monitor, five servo/ESC outputs, two hatches, two other GPIO outputs
+    // (the drone's arming line belongs to its motors' interlock, the hatch drive lines to
+    // their hatch and the PCA9685's output enable to its driver, not to GPIO actuators).
+    #expect(actuators.count == 1 + 5 + 2 + 2)
     #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
-    #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") })
+    #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") || $0.contains("PCA_OE") })
     #expect(assembly.lineCommands["hatch.node1.close"] == nil)
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
     #expect(executive.memberNames(of: "planner") == ["status-blinker"])
@@ -332,5 +332,29 @@ import Testing
     executive.run(until: clock.now().advanced(by: .milliseconds(100)))
     #expect(pca.pulseWidth(channel: 0) == .zero)
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
+  }
+
+  @Test func pwmOutputsAreEnabledOnceSafeAndStayEnabledInSafeMode() throws {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let backend = SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
+    let oe = try #require(board.lines["pwm.output_enable"]).id
+    // Bring-up leaves the kill path holding the outputs off.
+    #expect(backend.simulatedGPIO.level(of: oe)?.logical == false)
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: EventRecorder())
+    // Assembled: every channel is at its safe value, so the outputs are enabled.
+    #expect(backend.simulatedGPIO.level(of: oe)?.logical == true)
+    #expect(backend.simulatedGPIO.level(of: oe)?.physical == false)  // OE is active-low
+    _ = assembly.executive.safety.trip(.crewCommand)
+    assembly.executive.run(until: backend.virtualClock.now().advanced(by: .milliseconds(100)))
+    // Safe mode drives the channels' safe values (gimbal at neutral, ESCs off) and keeps
+    // the outputs enabled so the gimbal's safe pulse reaches it.
+    #expect(backend.simulatedGPIO.level(of: oe)?.logical == true)
+    let pca = try #require(backend.pwmModels["pwm.main"])
+    #expect(abs((pca.pulseWidth(channel: 4) - .microseconds(1500)).microsecondsDouble) < 5)
+    #expect(pca.pulseWidth(channel: 0) == .zero)
+    // Releasing the board (process exit) hands the line back to its pull-up: outputs off.
+    running.release()
+    #expect(backend.simulatedGPIO.consumer(of: oe) == nil)
   }
 }
