@@ -1,7 +1,6 @@
 import ArgumentParser
 import Boards
 import Composition
-import Dispatch
 import Drivers
 import Foundation
 import HAL
@@ -123,14 +122,7 @@ struct ActuatorSet: ParsableCommand {
       return
     }
     #if canImport(LinuxHAL)
-      let stop = DispatchSemaphore(value: 0)
-      let signals = ShutdownSignals { _ in stop.signal() }
-      defer { signals.cancel() }
-      if let holdSeconds {
-        _ = stop.wait(timeout: .now() + holdSeconds)
-      } else {
-        stop.wait()
-      }
+      _ = StopRequest().wait(holdSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) })
     #else
       clock.sleep(for: .milliseconds(Int64(((holdSeconds ?? 1) * 1000).rounded())))
     #endif

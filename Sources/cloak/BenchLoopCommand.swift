@@ -45,7 +45,7 @@ struct BenchLoop: ParsableCommand {
 
   func run() throws {
     #if canImport(Glibc)
-      let printer = StderrEventPrinter()
+      let printer = EventPrinter(toStandardError: true)
       let running: RunningBoard
       do {
         // As `cloak run`: sensors initialised through their samplers, so one absent at
@@ -53,11 +53,11 @@ struct BenchLoop: ParsableCommand {
         running = try BoardAssembly.bringUp(
           board, options: .init(initialiseSensors: false, sensorProfile: .loop), simClock: SystemClock())
       } catch {
-        printer.write("cloak bench loop: board \(board): \(error)")
+        printError("cloak bench loop: board \(board): \(error)")
         throw ExitCode(1)
       }
       defer {
-        for failure in running.applySafeState() { printer.write("cloak bench loop: safe state: \(failure)") }
+        for failure in running.applySafeState() { printError("cloak bench loop: safe state: \(failure)") }
         running.release()
       }
       let assembly: ControllerAssembly
@@ -67,7 +67,7 @@ struct BenchLoop: ParsableCommand {
           wallClock: FoundationWallClock())
         assembly.initialiseSamplers()
       } catch {
-        printer.write("cloak bench loop: board \(board): \(error)")
+        printError("cloak bench loop: board \(board): \(error)")
         throw ExitCode(1)
       }
       let executive = assembly.executive
@@ -93,7 +93,7 @@ struct BenchLoop: ParsableCommand {
       var setupProblems: [String] = []
       let report = executive.runRealtime(options: options, environment: RealtimeSetup()) { problems in
         setupProblems = problems
-        printer.write(
+        printError(
           "cloak: warning: real-time set-up incomplete, the loop runs on without it: "
             + problems.joined(separator: "; "))
       }
@@ -190,18 +190,4 @@ private enum BenchLoopText {
 /// Wall clock from Foundation (CLOCK_REALTIME); used for event timestamps only.
 private final class FoundationWallClock: WallClock, @unchecked Sendable {
   func nanosecondsSince1970() -> Int64 { Int64(exactly: (Date().timeIntervalSince1970 * 1e9).rounded()) ?? 0 }
-}
-
-/// Prints warnings and worse to stderr as they are drained (off the loop).
-private final class StderrEventPrinter: EventConsumer, @unchecked Sendable {
-  func consume(_ event: Event, sourceName: String) {
-    guard event.severity >= .warning else { return }
-    write(
-      "cloak: \(event.severity) \(event.code) [\(sourceName)] value \(event.value) at "
-        + String(format: "%.6f", Double(event.monotonic.nanoseconds) / 1e9) + " s")
-  }
-
-  func write(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-  }
 }

@@ -14,8 +14,8 @@ struct BoardOption: ParsableArguments {
   func bringUp(_ options: RunningBoard.Options = .init(), simClock: (any MonotonicClock)? = nil) throws
     -> RunningBoard
   {
+    let description = try loadBoardOrExit(board)
     do {
-      let description = try BoardCatalog.standard().load(board)
       let running = try BoardAssembly.bringUp(description, options: options, simClock: simClock) { warning in
         printError("warning: \(warning)")
       }
@@ -25,6 +25,17 @@ struct BoardOption: ParsableArguments {
       printError("cloak: board \(board): \(error)")
       throw ExitCode(1)
     }
+  }
+}
+
+/// Loads a board by name or path, or prints why not (file, line, key path) and exits 1
+/// without a backtrace.
+func loadBoardOrExit(_ nameOrPath: String) throws -> BoardDescription {
+  do {
+    return try BoardCatalog.standard().load(nameOrPath)
+  } catch {
+    printError("cloak: board \(nameOrPath): \(error)")
+    throw ExitCode(1)
   }
 }
 

@@ -27,13 +27,7 @@ struct GPIOCommand: ParsableCommand {
       if let role {
         guard chip == nil, line == nil else { throw ValidationError("give ROLE or --chip/--line, not both") }
         guard let board else { throw ValidationError("ROLE '\(role)' needs --board NAME|PATH") }
-        let description: BoardDescription
-        do {
-          description = try BoardCatalog.standard().load(board)
-        } catch {
-          printError("cloak: board \(board): \(error)")
-          throw ExitCode(1)
-        }
+        let description = try loadBoardOrExit(board)
         guard let spec = description.lines[role] else {
           let known = description.lines.keys.sorted().joined(separator: ", ")
           throw ValidationError("board '\(description.name)' has no line role '\(role)' (roles: \(known))")
@@ -90,7 +84,7 @@ struct GPIOCommand: ParsableCommand {
           throw ValidationError("unknown drive '\(drive ?? "")'")
         }
         if let seconds, !(seconds >= 0 && seconds < 1e9) { throw ValidationError("--for must be 0 or more seconds") }
-        var signals = StopSignals()
+        let signals = StopRequest()
         let activeLow = target.activeLow || spec?.activeLow == true
         let config = GPIOOutputConfig(activeLow: activeLow, drive: drive, initialValue: level)
         let line = try benchRun { () throws(GPIOError) in
@@ -135,7 +129,7 @@ struct GPIOCommand: ParsableCommand {
           debounce = spec?.debounce ?? .zero
         }
         if let seconds, !(seconds >= 0 && seconds < 1e9) { throw ValidationError("--for must be 0 or more seconds") }
-        var signals = StopSignals()
+        let signals = StopRequest()
         let config = GPIOInputConfig(
           activeLow: target.activeLow || spec?.activeLow == true, bias: bias, debounce: debounce, edges: edges)
         let line = try benchRun { () throws(GPIOError) in
@@ -229,34 +223,3 @@ func flushOutput() {
     fflush(nil)
   #endif
 }
-
-#if canImport(LinuxHAL)
-  /// SIGINT/SIGTERM as something to wait for: blocked at creation, then taken with
-  /// sigtimedwait, so Ctrl-C ends a hold cleanly (the line is released) instead of
-  /// killing the process mid-call.
-  struct StopSignals {
-    private var set = sigset_t()
-
-    init() {
-      sigemptyset(&set)
-      sigaddset(&set, SIGINT)
-      sigaddset(&set, SIGTERM)
-      pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-
-    /// Waits at most `timeout` (nil: forever) for a stop signal; true when one came.
-    mutating func wait(_ timeout: Duration?) -> Bool {
-      guard let timeout else {
-        var signal: Int32 = 0
-        return sigwait(&set, &signal) == 0
-      }
-      let nanos = max(timeout.nanosecondsSaturated, 0)
-      var spec = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
-      while true {
-        let rc = sigtimedwait(&set, nil, &spec)
-        if rc > 0 { return true }
-        if errno != EINTR { return false }
-      }
-    }
-  }
-#endif

@@ -35,13 +35,7 @@ struct ProbeCommand: ParsableCommand {
       var deviceSpecs: [ProbeDeviceSpec] = []
       var lineSpecs: [ProbeLineSpec] = []
       if let board {
-        let description: BoardDescription
-        do {
-          description = try BoardCatalog.standard().load(board)
-        } catch {
-          printError("cloak: board \(board): \(error)")
-          throw ExitCode(1)
-        }
+        let description = try loadBoardOrExit(board)
         (deviceSpecs, lineSpecs) = try Self.specs(of: description)
       }
       for text in devices {

@@ -60,7 +60,7 @@ struct Run: ParsableCommand {
       Self.disarm(board.watchdog)
       board.release()
     }
-    let printer = EventPrinter(clock: board.clock)
+    let printer = EventPrinter()
     let assembly: ControllerAssembly
     do {
       assembly = try ControllerAssembly(board: board, configuration: .standard(), consumer: printer)
@@ -184,13 +184,14 @@ struct SensorFailure: ExpressibleByArgument {
   }
 }
 
-/// Prints warning and worse events with their time on the board's clock.
+/// Prints warning and worse events with their time on the board's clock: to standard
+/// output for `cloak run`, to standard error where standard output carries JSON.
 final class EventPrinter: EventConsumer, @unchecked Sendable {
-  private let clock: any MonotonicClock
+  private let toStandardError: Bool
   private let lock = NSLock()
   private(set) var count = 0
 
-  init(clock: any MonotonicClock) { self.clock = clock }
+  init(toStandardError: Bool = false) { self.toStandardError = toStandardError }
 
   func consume(_ event: Event, sourceName: String) {
     guard event.severity >= .warning else { return }
@@ -198,6 +199,7 @@ final class EventPrinter: EventConsumer, @unchecked Sendable {
     count += 1
     lock.unlock()
     let seconds = Double(event.monotonic.nanoseconds) / 1e9
-    print(String(format: "%9.3f s  ", seconds) + "\(event.severity) \(event.code) [\(sourceName)] \(event.value)")
+    let line = String(format: "%9.3f s  ", seconds) + "\(event.severity) \(event.code) [\(sourceName)] \(event.value)"
+    if toStandardError { printError(line) } else { print(line) }
   }
 }

@@ -1,0 +1,35 @@
+#if canImport(LinuxHAL)
+  import Dispatch
+  import HAL
+  import LinuxHAL
+
+  /// SIGINT/SIGTERM as something a bench command waits for, so Ctrl-C ends a hold
+  /// cleanly (outputs back to safe, lines released) instead of killing the process
+  /// mid-call. Built on the executive's `ShutdownSignals`.
+  final class StopRequest {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var signals: ShutdownSignals?
+    private var stopped = false
+
+    init() {
+      let semaphore = self.semaphore
+      signals = ShutdownSignals { _ in semaphore.signal() }
+    }
+
+    deinit { signals?.cancel() }
+
+    /// Waits at most `timeout` (nil: until a signal) for a stop signal; true once one
+    /// has come (and on every later call).
+    func wait(_ timeout: Duration?) -> Bool {
+      if stopped { return true }
+      if let timeout {
+        let nanos = Int(clamping: max(timeout.nanosecondsSaturated, 0))
+        stopped = semaphore.wait(timeout: .now() + .nanoseconds(nanos)) == .success
+      } else {
+        semaphore.wait()
+        stopped = true
+      }
+      return stopped
+    }
+  }
+#endif
