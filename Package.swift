@@ -37,11 +37,12 @@ let package = Package(
     // MARK: Sources/ — what decides
     .target(name: "Drivers", dependencies: ["HAL"]),
     .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
-    .target(name: "Boards", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
+    .target(name: "Station"),
+    .target(name: "Boards", dependencies: ["HAL", "Station", .product(name: "Yams", package: "Yams")]),
     .target(
       name: "Controller",
       dependencies: [
-        "HAL", "Drivers",
+        "HAL", "Drivers", "Station",
         .product(name: "Atomics", package: "swift-atomics"),
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -65,7 +66,8 @@ let package = Package(
     .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
     .testTarget(name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
-    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards"]),
+    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Station"]),
+    .testTarget(name: "StationTests", dependencies: ["Station"]),
     .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
     .testTarget(
       name: "CompositionTests", dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL"]),
