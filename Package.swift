@@ -50,13 +50,16 @@ let package = Package(
     .target(
       name: "Composition",
       dependencies: [
-        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller",
+        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station",
         .target(name: "LinuxHAL", condition: linuxOnly),
       ]),
+    .target(
+      name: "Simulation",
+      dependencies: ["Composition", "Boards", "Station", "HAL", "Emulators", "MockHAL"]),
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
+        "Composition", "Simulation", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -68,9 +71,11 @@ let package = Package(
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Station"]),
     .testTarget(name: "StationTests", dependencies: ["Station"]),
-    .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
     .testTarget(
-      name: "CompositionTests", dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL"]),
+      name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller", "Station"]),
+    .testTarget(
+      name: "CompositionTests",
+      dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation"]),
     // The bench suite: an executable (not XCTest/Swift Testing) because it runs inside
     // the virtual bench's QEMU guest and on real boards (scripts/virtual-bench, scripts/bench).
     .executableTarget(

@@ -2,54 +2,104 @@ import Boards
 import Controller
 import Drivers
 import HAL
+import Station
 
-/// Wires a ``RunningBoard`` into the executive's rate groups: one sampler per pressure
-/// sensor (sensors group), the stale-data monitor, one member per hatch and one
-/// actuator per other output (actuators group, monitor first), the leak-rate estimator
-/// (leak group) and the status blinker (planner group). Used by `cloak run` and `cloak bench loop`, so both run the
-/// controller's real rate groups against the same board.
+/// Wires a ``RunningBoard`` and a station into the executive's rate groups:
+/// - sensors group: one sampler per pressure sensor the station's modules name, its
+///   events naming the sensor role and module;
+/// - actuators group, in this order: the per-module stale-data monitor, the
+///   ``CommandArbiter`` (the single writer of every actuator command), one
+///   ``HatchMember`` per station hatch, one ``ServoMember`` per PWM output, one
+///   ``GPIOActuator`` per other output (actuator power and the status light among
+///   them);
+/// - leak group: the leak-rate estimator.
+///
+/// Commands reach the actuators only through ``submit(_:)``: the order snapshots the
+/// members read are created here and handed to the arbiter alone. Used by `cloak run`,
+/// `cloak sim` and `cloak bench loop`, so all run the controller's real rate groups.
 public final class ControllerAssembly {
   public let board: RunningBoard
+  public let station: StationDescription
   public let executive: Executive
+  /// The single writer of actuator commands.
+  public let arbiter: CommandArbiter
   /// Samplers by sensor role.
-  public private(set) var samplers: [String: SensorSampler] = [:]
-  /// Commanded pulse width per PWM output role (nil: nothing commanded yet).
-  public private(set) var pwmCommands: [String: Snapshot<Duration?>] = [:]
-  /// Commanded level per GPIO output role (arming lines excepted: see ``armCommands``).
-  public private(set) var lineCommands: [String: Snapshot<Bool?>] = [:]
-  /// Arm request per arming line role (e.g. `drone.d1.arm`), shared by its outputs.
-  public private(set) var armCommands: [String: Snapshot<Bool?>] = [:]
-  /// Target position per hatch (`node1` for the `hatch.node1.*` roles), through
-  /// ``HatchMember``; the hatch's drive lines are not in ``lineCommands``.
-  public private(set) var hatchCommands: [String: Snapshot<HatchActuator.Position?>] = [:]
+  public private(set) var samplers: [SensorRole: SensorSampler] = [:]
+  /// The per-module stale-data monitor (modules in station order).
+  public let staleDataMonitor: StaleDataMonitor
+  /// Hatch members by station hatch id.
+  public private(set) var hatches: [HatchID: HatchMember] = [:]
+  /// PWM output members by role (drone thrust channels, servos).
+  public private(set) var servos: [BoardRole: ServoMember] = [:]
   public let leakEstimator: LeakRateEstimator
 
+  /// The role of the relay feeding actuator power, switched by the arbiter.
+  public static let powerEnableRole = "actuator.power_enable"
+  /// The role of the status light, blinked by the arbiter.
+  public static let statusLightRole = "status.led"
+
   public init(
-    board: RunningBoard, configuration: ExecutiveConfiguration, consumer: any EventConsumer,
-    wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
-    minimumFreshSensors: Int = 1, hatchMoveTimeout: Duration = .seconds(30)
+    board: RunningBoard, station: StationDescription, configuration: ExecutiveConfiguration,
+    consumer: any EventConsumer, wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
+    authority: any AuthorityPolicy = PermissiveLocalPolicy()
   ) throws(ExecutiveConfigurationError) {
     self.board = board
+    self.station = station
     let executive = try Executive(
       configuration: configuration, clock: board.clock, wallClock: wallClock, consumer: consumer,
       watchdog: board.watchdog)
     self.executive = executive
+    let events = executive.events
     try executive.add(TickCounter(), to: "base")
 
-    for (role, sensor) in board.pressureSensors.sorted(by: { $0.key < $1.key }) {
-      let sampler = SensorSampler(
-        sensor: PressureSensorAdapter(sensor: sensor, clock: board.clock), policy: policy, events: executive.events)
-      samplers[role] = sampler
-      try executive.add(sampler, to: "sensors")
+    // Sensors: the station's modules, in station order.
+    var watched: [StaleDataMonitor.WatchedModule] = []
+    for module in station.modules {
+      var readings: [Snapshot<SamplerReading>] = []
+      for role in module.sensors {
+        guard let sensor = board.pressureSensors[role.rawValue] else {
+          throw ExecutiveConfigurationError(
+            field: "station.modules.\(module.id).sensors",
+            problem: "sensor '\(role)' is not a pressure sensor on board \(board.board.name)")
+        }
+        let sampler = SensorSampler(
+          sensor: PressureSensorAdapter(sensor: sensor, clock: board.clock), policy: policy, events: events,
+          subject: EventSubject(module: module.id, sensor: role))
+        samplers[role] = sampler
+        try executive.add(sampler, to: "sensors")
+        readings.append(sampler.subscribe())
+      }
+      watched.append(.init(id: module.id, readings: readings))
     }
-    let ordered = samplers.sorted { $0.key < $1.key }.map(\.value)
     let sensorPeriod = Self.period(of: "sensors", in: configuration)
-    let monitor = StaleDataMonitor(
-      readings: ordered.map { $0.subscribe() }, minimumFresh: min(minimumFreshSensors, ordered.count),
+    staleDataMonitor = StaleDataMonitor(
+      modules: watched, policy: station.blindPolicy,
       staleAfter: Self.staleAfter(sensorPeriod: sensorPeriod, policy: policy), latch: executive.safety,
-      events: executive.events)
-    try executive.add(monitor, to: "actuators")
+      events: events)
 
+    // Actuator members (added after the monitor and the arbiter, below).
+    var members: [any RateGroupMember] = []
+    var hatchEntries: [CommandArbiter.HatchEntry] = []
+    for hatch in station.hatches {
+      guard let open = board.outputs[hatch.openRole.rawValue], let close = board.outputs[hatch.closeRole.rawValue],
+        let openSensor = board.inputs[hatch.openSensorRole.rawValue],
+        let closedSensor = board.inputs[hatch.closedSensorRole.rawValue]
+      else {
+        throw ExecutiveConfigurationError(
+          field: "station.hatches.\(hatch.id)",
+          problem: "board \(board.board.name) lacks one of \(hatch.role).open/close/open_sensor/closed_sensor")
+      }
+      let actuator = HatchActuator(
+        name: hatch.role.rawValue, driveOpen: open, driveClose: close, openSensor: openSensor,
+        closedSensor: closedSensor, moveTimeout: Self.moveTimeout(travelSeconds: hatch.travelS))
+      let order = Snapshot<HatchOrder?>(nil)
+      let member = HatchMember(hatch: actuator, order: order, events: events, subject: EventSubject(hatch: hatch.id))
+      hatches[hatch.id] = member
+      hatchEntries.append(.init(id: hatch.id, member: member, order: order))
+      members.append(member)
+    }
+    var armRequests: [String: Snapshot<Bool?>] = [:]
+    var outputEntries: [CommandArbiter.OutputEntry] = []
     for (role, channel) in board.pwmChannels.sorted(by: { $0.key < $1.key }) {
       guard let spec = board.board.pwmOutputs[role] else { continue }
       let servo: ServoActuator
@@ -60,55 +110,60 @@ public final class ControllerAssembly {
       } catch {
         throw ExecutiveConfigurationError(field: "pwm.outputs.\(role)", problem: error.description)
       }
-      let command = Snapshot<Duration?>(nil)
+      let pulse = Snapshot<Duration?>(nil)
       let arm: Snapshot<Bool?>
       if let line = spec.arming {
-        arm = armCommands[line] ?? Snapshot<Bool?>(nil)
-        armCommands[line] = arm
+        arm = armRequests[line] ?? Snapshot<Bool?>(nil)
+        armRequests[line] = arm
       } else {
         arm = Snapshot<Bool?>(nil)
       }
-      pwmCommands[role] = command
-      try executive.add(
-        ServoMember(servo: servo, command: command, armCommand: arm, events: executive.events), to: "actuators")
+      let outputRole = BoardRole(unchecked: role)
+      let member = ServoMember(
+        servo: servo, command: pulse, armCommand: arm, events: events,
+        subject: EventSubject(drone: station.drones.first { $0.thrustRoles.contains(outputRole) }?.id, output: outputRole))
+      servos[outputRole] = member
+      outputEntries.append(.init(role: outputRole, member: member, pulse: pulse))
+      members.append(member)
     }
-    // Hatch drive lines belong to their HatchMember: one direction at a time, stopped
-    // at the position sensor or the move timeout (decision 0715).
-    var hatchLines: Set<String> = []
-    for hatch in Self.hatches(in: board) {
-      let command = Snapshot<HatchActuator.Position?>(nil)
-      hatchCommands[hatch.name] = command
-      hatchLines.formUnion(hatch.roles)
-      let actuator = HatchActuator(
-        name: "hatch.\(hatch.name)", driveOpen: hatch.open, driveClose: hatch.close, openSensor: hatch.openSensor,
-        closedSensor: hatch.closedSensor, moveTimeout: hatchMoveTimeout)
-      try executive.add(HatchMember(hatch: actuator, command: command, events: executive.events), to: "actuators")
+    var droneEntries: [CommandArbiter.DroneEntry] = []
+    let servosByRole = servos
+    for drone in station.drones {
+      guard let arm = armRequests[drone.armRole.rawValue] else {
+        throw ExecutiveConfigurationError(
+          field: "station.drones.\(drone.id).arm_role",
+          problem: "no PWM output on board \(board.board.name) is armed by '\(drone.armRole)'")
+      }
+      droneEntries.append(
+        .init(id: drone.id, arm: arm, thrust: drone.thrustRoles.compactMap { servosByRole[$0] }))
     }
-    // Arming lines belong to their servos (armed through ServoMember), not to a plain
-    // GPIO actuator that could raise them behind the interlock's back.
-    let armingLines = Set(board.board.pwmOutputs.values.compactMap(\.arming))
-    // A PWM controller's output-enable line is its kill path: the driver owns it (see
-    // below), and no GPIO actuator may drop it in safe mode, which would take away the
-    // servos' safe pulses; process death still releases it to its pull resistor.
-    let outputEnableLines = Set(board.board.i2cDevices.values.compactMap(\.outputEnableRole))
-    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key })
-    where !armingLines.contains(role) && !hatchLines.contains(role) && !outputEnableLines.contains(role) {
+    // Lines owned elsewhere: hatch drives (their HatchMember), arming lines (their
+    // servos, so nothing raises them behind the interlock's back), output-enable lines
+    // (their PWM controller's driver: decision 0007).
+    var owned = Set(station.hatches.flatMap { [$0.openRole.rawValue, $0.closeRole.rawValue] })
+    owned.formUnion(board.board.pwmOutputs.values.compactMap(\.arming))
+    owned.formUnion(board.board.i2cDevices.values.compactMap(\.outputEnableRole))
+    var powerCommand: Snapshot<Bool?>?
+    var statusCommand: Snapshot<Bool?>?
+    for (role, line) in board.outputs.sorted(by: { $0.key < $1.key }) where !owned.contains(role) {
       guard let spec = board.board.lines[role], let safe = spec.safe else { continue }
       let command = Snapshot<Bool?>(nil)
-      lineCommands[role] = command
-      try executive.add(
+      if role == Self.powerEnableRole { powerCommand = command }
+      if role == Self.statusLightRole { statusCommand = command }
+      members.append(
         GPIOActuator(
-          line: line, safeValue: safe == .hold ? .level(false) : safe, command: command,
-          events: executive.events),
-        to: "actuators")
+          line: line, safeValue: safe == .hold ? .level(false) : safe, command: command, events: events,
+          role: BoardRole(parsing: role), actsWhileSafe: role == Self.powerEnableRole))
     }
-    // The leak group's estimator reads every sampler; its valve command goes nowhere
-    // until a board declares a vent valve role.
-    leakEstimator = LeakRateEstimator(readings: ordered.map { $0.subscribe() }, valveCommand: Snapshot(nil))
+    arbiter = CommandArbiter(
+      hatches: hatchEntries, drones: droneEntries, outputs: outputEntries, powerCommand: powerCommand,
+      statusCommand: statusCommand, policy: authority, latch: executive.safety, events: events)
+    try executive.add(staleDataMonitor, to: "actuators")
+    try executive.add(arbiter, to: "actuators")
+    for member in members { try executive.add(member, to: "actuators") }
+
+    leakEstimator = LeakRateEstimator(readings: samplers.sorted { $0.key < $1.key }.map { $0.value.subscribe() })
     try executive.add(leakEstimator, to: "leak")
-    if let led = lineCommands["status.led"] {
-      try executive.add(StatusBlinker(command: led), to: "planner")
-    }
     // Every channel is at its safe value now (ESCs off, servos at their safe pulse), so
     // the PWM controllers' outputs may be enabled: from here on the per-channel safe
     // values are what safe mode drives.
@@ -119,37 +174,21 @@ public final class ControllerAssembly {
     }
   }
 
+  /// Sends `request` to the arbiter (any thread). `nil`: queued, the response comes on
+  /// ``CommandArbiter/responses``; otherwise the immediate `busy` response.
+  public func submit(_ request: CommandRequest) -> CommandResponse? { arbiter.submit(request) }
+
   /// Initialises every sensor through its sampler (a failure excludes that sensor and
   /// the fault policy takes over). Sensors brought up by ``RunningBoard`` need not be.
   public func initialiseSamplers() {
     for sampler in samplers.values { sampler.initialise() }
   }
 
-  /// A hatch with both drive lines and both position sensors on the running board.
-  struct HatchLines {
-    var name: String
-    var open: any GPIOOutputLine
-    var close: any GPIOOutputLine
-    var openSensor: any GPIOInputLine
-    var closedSensor: any GPIOInputLine
-    var roles: [String] { ["open", "close"].map { "hatch.\(name).\($0)" } }
-  }
-
-  /// Every hatch X with `hatch.X.open`, `hatch.X.close` (outputs) and
-  /// `hatch.X.open_sensor`, `hatch.X.closed_sensor` (inputs), in name order.
-  static func hatches(in board: RunningBoard) -> [HatchLines] {
-    let names = board.outputs.keys.compactMap { role -> String? in
-      guard role.hasPrefix("hatch."), role.hasSuffix(".close") else { return nil }
-      return String(role.dropFirst("hatch.".count).dropLast(".close".count))
-    }
-    return names.sorted().compactMap { name in
-      let prefix = "hatch.\(name)."
-      guard let open = board.outputs[prefix + "open"], let close = board.outputs[prefix + "close"],
-        let openSensor = board.inputs[prefix + "open_sensor"],
-        let closedSensor = board.inputs[prefix + "closed_sensor"]
-      else { return nil }
-      return HatchLines(name: name, open: open, close: close, openSensor: openSensor, closedSensor: closedSensor)
-    }
+  /// A hatch's move timeout from its full travel time: 1.5 x travel + 2 s (margin for
+  /// a slow motor and the sensor's debounce), at least 3 s (decision 0802).
+  public static func moveTimeout(travelSeconds: Double) -> Duration {
+    let seconds = travelSeconds.isFinite ? max(travelSeconds * 1.5 + 2, 3) : 3
+    return .milliseconds(Int64(min(seconds, 86_400) * 1_000))
   }
 
   /// The drivers' servo limits from a board file's PWM output.
@@ -171,19 +210,5 @@ public final class ControllerAssembly {
     let base = configuration.basePeriod ?? .milliseconds(1)
     let divisor = configuration.groups.first { $0.name == group }?.divisor ?? 10
     return base * divisor
-  }
-}
-
-/// The planner group's visible heartbeat: toggles the status LED each planner cycle.
-public final class StatusBlinker: RateGroupMember, @unchecked Sendable {
-  public let name = "status-blinker"
-  private let command: Snapshot<Bool?>
-  private var lit = false
-
-  public init(command: Snapshot<Bool?>) { self.command = command }
-
-  public func run(_ tick: TickContext) {
-    lit.toggle()
-    command.publish(lit)
   }
 }

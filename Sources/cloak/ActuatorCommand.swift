@@ -47,8 +47,9 @@ struct ActuatorSet: ParsableCommand {
   @Flag(help: "Arm the output (needed beyond neutral on outputs with an arming line).")
   var arm = false
 
-  @Option(name: .customLong("for"), help: "Hold for this many seconds, then return to safe (default: until Ctrl-C).")
-  var holdSeconds: Double?
+  @Option(name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then return to safe (default: until Ctrl-C).")
+  var hold: DurationArgument?
+  var holdSeconds: Double? { hold?.seconds }
 
   func validate() throws {
     guard (pulseUs != nil) != safe else { throw ValidationError("give exactly one of --pulse-us N or --safe") }

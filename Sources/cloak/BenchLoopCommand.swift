@@ -24,7 +24,10 @@ struct BenchLoop: ParsableCommand {
       """)
 
   @Option(help: "Base tick rate in hertz.") var rateHz = 1000
-  @Option(help: "How long to run, in seconds.") var seconds = 10.0
+  @Option(name: [.customLong("for"), .customLong("seconds")], help: "How long to run (90s, 15m, or seconds).")
+  var duration = DurationArgument(seconds: 10)
+  @OptionGroup var stationOption: StationOption
+  var seconds: Double { duration.seconds }
   @Option(help: "SCHED_FIFO priority of the base thread (1-99); groups get lower ones.") var priority: Int?
   @Option(help: "Pin the loop's threads to this CPU.") var cpu: Int?
   @Option(help: "Board to run against (name or path; sim: the mock HAL and chip emulators on the real clock).")
@@ -45,7 +48,7 @@ struct BenchLoop: ParsableCommand {
 
   func run() throws {
     #if canImport(Glibc)
-      let printer = EventPrinter(toStandardError: true)
+      let station = try stationOption.loadOrExit()
       let running: RunningBoard
       do {
         // As `cloak run`: sensors initialised through their samplers, so one absent at
@@ -60,10 +63,15 @@ struct BenchLoop: ParsableCommand {
         for failure in running.applySafeState() { printError("cloak bench loop: safe state: \(failure)") }
         running.release()
       }
+      let printer = EventPrinter(
+        formatter: EventRecordFormatter(
+          origin: running.clock.now(),
+          run: RunInfo(board: running.board.name, station: station.name, softwareVersion: Cloak.version)),
+        toStandardError: true)
       let assembly: ControllerAssembly
       do {
         assembly = try ControllerAssembly(
-          board: running, configuration: .standard(baseRateHz: rateHz), consumer: printer,
+          board: running, station: station, configuration: .standard(baseRateHz: rateHz), consumer: printer,
           wallClock: FoundationWallClock())
         assembly.initialiseSamplers()
       } catch {
@@ -187,7 +195,3 @@ private enum BenchLoopText {
   }
 }
 
-/// Wall clock from Foundation (CLOCK_REALTIME); used for event timestamps only.
-private final class FoundationWallClock: WallClock, @unchecked Sendable {
-  func nanosecondsSince1970() -> Int64 { Int64(exactly: (Date().timeIntervalSince1970 * 1e9).rounded()) ?? 0 }
-}

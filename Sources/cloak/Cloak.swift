@@ -4,10 +4,12 @@ import ArgumentParser
 /// the CLI does not collide; add a group here when it lands.
 @main
 struct Cloak: ParsableCommand {
+  /// The software version, in `--version`, event records and the audit log.
+  static let version = "0.2.0"
   static let configuration = CommandConfiguration(
     commandName: "cloak",
     abstract: "Controller for station inspection drones: leak watch, seal and weld scans, crew-first authority.",
-    version: "0.1.0",
+    version: version,
     subcommands: [
       Run.self,
       BoardsCommand.self,

@@ -4,6 +4,7 @@ import Emulators
 import Foundation
 import HAL
 import MockHAL
+import Station
 import Testing
 
 @testable import Composition
@@ -15,7 +16,7 @@ import Testing
     let backend = SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
     let recorder = EventRecorder()
-    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: recorder)
+    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder)
     return (assembly, backend, recorder)
   }
 
@@ -24,16 +25,15 @@ import Testing
     let executive = assembly.executive
     #expect(executive.memberNames(of: "sensors").count == 4)
     let actuators = executive.memberNames(of: "actuators")
-    #expect(actuators.first == "stale-data-monitor")
-    // The stale-data monitor, five servo/ESC outputs, two hatches, two other GPIO outputs
-    // (the drone's arming line belongs to its motors' interlock, the hatch drive lines to
-    // their hatch and the PCA9685's output enable to its driver, not to GPIO actuators).
-    #expect(actuators.count == 1 + 5 + 2 + 2)
+    #expect(Array(actuators.prefix(2)) == ["stale-data-monitor", "command-arbiter"])
+    // The stale-data monitor, the arbiter, five servo/ESC outputs, two hatches, two other
+    // GPIO outputs (the drone's arming line belongs to its motors' interlock, the hatch
+    // drive lines to their hatch and the PCA9685's output enable to its driver).
+    #expect(actuators.count == 2 + 5 + 2 + 2)
     #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
     #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") || $0.contains("PCA_OE") })
-    #expect(assembly.lineCommands["hatch.node1.close"] == nil)
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
-    #expect(executive.memberNames(of: "planner") == ["status-blinker"])
+    #expect(executive.memberNames(of: "planner").isEmpty)
   }
 
   @Test("a fault policy with a huge stale step (set past its clamping init) assembles; no overflow trap")
@@ -44,7 +44,7 @@ import Testing
     var policy = DeviceFaultPolicy()
     policy.staleAfterPeriods = Int.max
     let assembly = try ControllerAssembly(
-      board: running, configuration: .standard(), consumer: EventRecorder(), policy: policy)
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder(), policy: policy)
     #expect(assembly.samplers.count == 4)
     #expect(
       ControllerAssembly.staleAfter(sensorPeriod: .milliseconds(10), policy: policy)
@@ -63,9 +63,9 @@ import Testing
     let running = try RunningBoard(
       board: board, backend: backend, options: .init(initialiseSensors: false, sensorProfile: .loop))
     let recorder = EventRecorder()
-    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: recorder)
+    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder)
     assembly.initialiseSamplers()
-    let sampler = try #require(assembly.samplers["pressure.node1.a"])
+    let sampler = try #require(assembly.samplers[TestStation.role("pressure.node1.a")])
     #expect(sampler.isExcluded)
     let clock = backend.virtualClock
     assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
@@ -91,7 +91,7 @@ import Testing
     let running = try RunningBoard(
       board: board, backend: backend, options: .init(openWatchdog: true, sensorProfile: .loop))
     #expect(running.watchdog != nil)
-    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: EventRecorder())
+    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
     let clock = backend.virtualClock
     assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
     #expect(backend.mockWatchdog.strokeCount >= 9)
@@ -119,7 +119,7 @@ import Testing
     let executive = assembly.executive
     executive.run(until: clock.now().advanced(by: .seconds(1)))
     // Something is commanded away from its safe value first.
-    assembly.pwmCommands["drone.d1.gimbal"]?.publish(.microseconds(1800))
+    assembly.send(.actuatorPulse(TestStation.role("drone.d1.gimbal"), microseconds: 1800))
     executive.run(until: clock.now().advanced(by: .milliseconds(100)))
     let pca = try #require(backend.pwmModels["pwm.main"])
     #expect(abs((pca.pulseWidth(channel: 4) - .microseconds(1800)).microsecondsDouble) < 5)
@@ -175,13 +175,13 @@ import Testing
     let executive = assembly.executive
     executive.run(until: clock.now().advanced(by: .seconds(1)))
     let roles = assembly.samplers.keys.sorted()
-    let first = try #require(assembly.board.board.i2cDevices[roles[0]])
+    let first = try #require(assembly.board.board.i2cDevices[roles[0].rawValue])
     backend.buses[first.bus]?.detach(address: first.address)
     executive.run(until: clock.now().advanced(by: .seconds(1)))
     #expect(!executive.safety.isLatched)
     #expect(assembly.samplers[roles[0]]?.isExcluded == true)
     for role in roles.dropFirst() {
-      let spec = try #require(assembly.board.board.i2cDevices[role])
+      let spec = try #require(assembly.board.board.i2cDevices[role.rawValue])
       backend.buses[spec.bus]?.detach(address: spec.address)
     }
     executive.run(until: clock.now().advanced(by: .seconds(1)))
@@ -203,11 +203,11 @@ import Testing
     let chip = try #require(bus.device(at: spec.address))
     bus.detach(address: spec.address)
     executive.run(until: clock.now().advanced(by: .milliseconds(500)))
-    #expect(assembly.samplers["pressure.node1.b"]?.isExcluded == true)
+    #expect(assembly.samplers[TestStation.role("pressure.node1.b")]?.isExcluded == true)
     bus.attach(chip, at: spec.address)
     executive.run(until: clock.now().advanced(by: .seconds(1)))
-    #expect(assembly.samplers["pressure.node1.b"]?.isExcluded == false)
-    #expect(assembly.samplers["pressure.node1.b"]?.latest.status == .fresh)
+    #expect(assembly.samplers[TestStation.role("pressure.node1.b")]?.isExcluded == false)
+    #expect(assembly.samplers[TestStation.role("pressure.node1.b")]?.latest.status == .fresh)
     executive.events.flush()
     #expect(recorder.events(.deviceRestored).count == 1)
   }
@@ -219,19 +219,19 @@ import Testing
     let executive = assembly.executive
     let pca = try #require(backend.pwmModels["pwm.main"])
     let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
-    assembly.armCommands["drone.d1.arm"]?.publish(true)
-    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    assembly.send(.droneArm(TestStation.d1))
+    assembly.send(.actuatorPulse(TestStation.role("drone.d1.motor1"), microseconds: 1400))
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(pca.pulseWidth(channel: 0) != .zero)
 
-    assembly.armCommands["drone.d1.arm"]?.publish(false)
+    assembly.send(.droneDisarm(TestStation.d1))
     executive.run(until: clock.now().advanced(by: .milliseconds(100)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
     #expect(pca.pulseWidth(channel: 0) == .zero)
     #expect(!executive.safety.isLatched)
     // Re-armed, the motor does not resume the pulse commanded before the disarm.
-    assembly.armCommands["drone.d1.arm"]?.publish(true)
+    assembly.send(.droneArm(TestStation.d1))
     executive.run(until: clock.now().advanced(by: .milliseconds(100)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(pca.pulseWidth(channel: 0) == .zero)
@@ -245,19 +245,19 @@ import Testing
     let pca = try #require(backend.pwmModels["pwm.main"])
     let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
     let hatch = try #require(assembly.board.board.lines["hatch.node1.close"]).id
-    assembly.armCommands["drone.d1.arm"]?.publish(true)
-    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
-    assembly.hatchCommands["node1"]?.publish(.closed)
+    assembly.send(.droneArm(TestStation.d1))
+    assembly.send(.actuatorPulse(TestStation.role("drone.d1.motor1"), microseconds: 1400))
+    assembly.send(.hatchClose(TestStation.hatch1))
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(backend.simulatedGPIO.level(of: hatch)?.logical == true)
     #expect(pca.pulseWidth(channel: 0) != .zero)
 
-    #expect(executive.commands.push(.enterSafeMode))
+    assembly.send(.enterSafeMode)
     executive.run(until: clock.now().advanced(by: .milliseconds(100)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
     #expect(backend.simulatedGPIO.level(of: hatch)?.logical == false)
-    #expect(executive.commands.push(.clearSafeMode))
+    assembly.send(.clearSafeMode)
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(!executive.safety.isLatched)
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
@@ -265,8 +265,8 @@ import Testing
     #expect(pca.pulseWidth(channel: 0) == .zero)
 
     // Commands published after the clear act as usual.
-    assembly.armCommands["drone.d1.arm"]?.publish(true)
-    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    assembly.send(.droneArm(TestStation.d1))
+    assembly.send(.actuatorPulse(TestStation.role("drone.d1.motor1"), microseconds: 1400))
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(abs((pca.pulseWidth(channel: 0) - .microseconds(1400)).microsecondsDouble) < 5)
@@ -281,7 +281,7 @@ import Testing
     let close = try #require(lines["hatch.node1.close"]).id
     let open = try #require(lines["hatch.node1.open"]).id
     let closedSensor = try #require(lines["hatch.node1.closed_sensor"]).id
-    assembly.hatchCommands["node1"]?.publish(.closed)
+    assembly.send(.hatchClose(TestStation.hatch1))
     executive.run(until: clock.now().advanced(by: .milliseconds(100)))
     #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
     #expect(backend.simulatedGPIO.level(of: open)?.logical == false)
@@ -299,7 +299,7 @@ import Testing
     let (assembly, backend, recorder) = try assemble()
     let clock = backend.virtualClock
     let close = try #require(assembly.board.board.lines["hatch.node1.close"]).id
-    assembly.hatchCommands["node1"]?.publish(.closed)
+    assembly.send(.hatchClose(TestStation.hatch1))
     assembly.executive.run(until: clock.now().advanced(by: .seconds(29)))
     #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
     assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
@@ -315,15 +315,15 @@ import Testing
     let pca = try #require(backend.pwmModels["pwm.main"])
     let armLine = try #require(assembly.board.board.lines["drone.d1.arm"]).id
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
-    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1400))
+    assembly.send(.actuatorPulse(TestStation.role("drone.d1.motor1"), microseconds: 1400))
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(pca.pulseWidth(channel: 0) == .zero)
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == false)
     executive.events.flush()
     #expect(recorder.events(.actuatorFailed).count == 1)  // once, not every cycle
 
-    assembly.armCommands["drone.d1.arm"]?.publish(true)
-    assembly.pwmCommands["drone.d1.motor1"]?.publish(.microseconds(1401))
+    assembly.send(.droneArm(TestStation.d1))
+    assembly.send(.actuatorPulse(TestStation.role("drone.d1.motor1"), microseconds: 1401))
     executive.run(until: clock.now().advanced(by: .milliseconds(200)))
     #expect(backend.simulatedGPIO.level(of: armLine)?.logical == true)
     #expect(abs((pca.pulseWidth(channel: 0) - .microseconds(1401)).microsecondsDouble) < 5)
@@ -341,7 +341,7 @@ import Testing
     let oe = try #require(board.lines["pwm.output_enable"]).id
     // Bring-up leaves the kill path holding the outputs off.
     #expect(backend.simulatedGPIO.level(of: oe)?.logical == false)
-    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: EventRecorder())
+    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
     // Assembled: every channel is at its safe value, so the outputs are enabled.
     #expect(backend.simulatedGPIO.level(of: oe)?.logical == true)
     #expect(backend.simulatedGPIO.level(of: oe)?.physical == false)  // OE is active-low
@@ -356,5 +356,12 @@ import Testing
     // Releasing the board (process exit) hands the line back to its pull-up: outputs off.
     running.release()
     #expect(backend.simulatedGPIO.consumer(of: oe) == nil)
+  }
+}
+
+extension ControllerAssembly {
+  /// Sends `command` through the arbiter as `principal`; expects it queued.
+  func send(_ command: Command, by principal: Principal = .crewConsole, id: UInt64 = 1) {
+    #expect(submit(CommandRequest(id: id, principal: principal, command: command)) == nil)
   }
 }

@@ -1,6 +1,7 @@
 import Controller
 import HAL
 import MockHAL
+import Station
 import Testing
 
 @Suite("Device fault policy: retry, stale, exclude, re-initialise")
@@ -166,7 +167,7 @@ struct FaultPolicyTests {
     #expect(sampler.latest.timestamp == .ms(200))
   }
 
-  @Test("the stale-data monitor counts excluded and old readings as missing")
+  @Test("the stale-data monitor counts excluded and old readings as missing, per module")
   func staleMonitorQuorum() {
     let events = sink()
     let latch = SafetyLatch(sink: events)
@@ -174,13 +175,14 @@ struct FaultPolicyTests {
     let old = Snapshot(SamplerReading(status: .failing, timestamp: .ms(10)))
     let excluded = Snapshot(SamplerReading(status: .excluded, timestamp: .ms(99)))
     let monitor = StaleDataMonitor(
-      readings: [fresh, old, excluded], minimumFresh: 1, staleAfter: .milliseconds(30), latch: latch, events: events)
+      modules: [.init(id: ModuleID(unchecked: "node1"), readings: [fresh, old, excluded])],
+      policy: .safeModeWhenAllBlind, staleAfter: .milliseconds(30), latch: latch, events: events)
     monitor.run(tick(10))
-    #expect(monitor.freshCount == 1)
+    #expect(monitor.freshCounts == [1])
     #expect(!latch.isLatched)
     fresh.publish(SamplerReading(status: .failing, timestamp: .ms(95)))
     monitor.run(tick(13))
-    #expect(monitor.freshCount == 0)
+    #expect(monitor.freshCounts == [0])
     #expect(latch.reason == .staleData)
   }
 }

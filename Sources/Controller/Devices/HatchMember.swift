@@ -1,49 +1,90 @@
 import Drivers
 import HAL
+import Station
+
+/// What the arbiter tells a hatch to do.
+public enum HatchOrder: Sendable, Hashable {
+  /// Move to `.open` or `.closed`.
+  case move(HatchActuator.Position)
+  /// Stop where it is (both drive lines off).
+  case stop
+}
 
 /// A hatch (two drive lines, two position sensors) as a rate-group member, through the
 /// drivers' ``HatchActuator``, so the controller cannot drive both directions at once,
 /// keep driving past a reached position or past the move timeout.
 ///
-/// The command is a target position (`.open` or `.closed`); a move starts once per
-/// newly published target and is checked every cycle. Safe state: hold (both drive
-/// lines off, never a reflexive close). As for every output member, a target published
-/// before the last safe state is inert afterwards (decision 0714). Bus contract: one
-/// read of each position sensor per cycle while moving, drive-line writes only when a
-/// move starts or stops.
+/// Orders come only from the ``CommandArbiter`` (the order snapshot is created by the
+/// assembly and handed to the arbiter alone). A move starts once per newly published
+/// order and is supervised every cycle. Safe state: hold (both drive lines off, never a
+/// reflexive close). As for every output member, an order published before the last
+/// safe state is inert afterwards (decision 0714); an order published after it acts even
+/// while safe mode is latched (``runWhileSafe(_:)``), because the arbiter lets only the
+/// crew move a hatch then: the controller's own safe state never freezes a hatch shut.
+/// Events: ``EventCode/hatchMoved`` when a move ends at its target,
+/// ``EventCode/hatchFault`` when a fault latches. Bus contract: one read of each
+/// position sensor per cycle while moving, drive-line writes only when a move starts
+/// or stops.
 public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
   public let hatch: HatchActuator
-  private let command: Snapshot<HatchActuator.Position?>
+  private let order: Snapshot<HatchOrder?>
   private let events: EventSink
   private let source: EventSource
   private var versionAtSafe: UInt64?  // nil: no safe state yet
   private var handledVersion: UInt64?
 
-  public init(hatch: HatchActuator, command: Snapshot<HatchActuator.Position?>, events: EventSink) {
+  /// `subject` names the hatch in events (default: the actuator's name as a component).
+  public init(hatch: HatchActuator, order: Snapshot<HatchOrder?>, events: EventSink, subject: EventSubject? = nil) {
     self.name = hatch.name
     self.hatch = hatch
-    self.command = command
+    self.order = order
     self.events = events
-    self.source = events.registerSource(hatch.name)
+    self.source = events.register(subject ?? EventSubject(component: hatch.name))
+  }
+
+  /// Whether a move is running (drive line energised).
+  public var isMoving: Bool {
+    if case .moving = hatch.state { return true }
+    return false
+  }
+
+  /// Whether an order was published that this member has not acted on yet (reads only
+  /// the snapshot's version: safe from the arbiter on the same group).
+  public var hasPendingOrder: Bool {
+    let version = order.version
+    return version != 0 && version != handledVersion && version != versionAtSafe
   }
 
   public func run(_ tick: TickContext) {
-    let version = command.version
-    if version != versionAtSafe, version != handledVersion, let target = command.read() {
+    let version = order.version
+    if version != versionAtSafe, version != handledVersion, let wanted = order.read() {
       handledVersion = version
-      do throws(ActuatorError) { try hatch.move(to: target, now: tick.deadline) } catch {
-        events.emit(.error, .actuatorFailed, source: source)
+      do throws(ActuatorError) {
+        switch wanted {
+        case .move(let target): try hatch.move(to: target, now: tick.deadline)
+        case .stop: try hatch.safe()
+        }
+      } catch {
+        events.emit(.error, error.kind == .faulted ? .hatchFault : .actuatorFailed, source: source)
       }
     }
-    do throws(ActuatorError) { try hatch.update(now: tick.deadline) } catch {
-      events.emit(.error, .actuatorFailed, source: source)
+    let wasMoving = isMoving
+    do throws(ActuatorError) {
+      let state = try hatch.update(now: tick.deadline)
+      if wasMoving, case .idle(let position) = state, position != .between {
+        events.emit(.info, .hatchMoved, source: source, value: position == .open ? 1 : 0)
+      }
+    } catch {
+      events.emit(.error, .hatchFault, source: source)
     }
   }
 
+  public func runWhileSafe(_ tick: TickContext) { run(tick) }
+
   public func applySafeState() -> Bool {
-    versionAtSafe = command.version
-    handledVersion = command.version
+    versionAtSafe = order.version
+    handledVersion = order.version
     do throws(ActuatorError) {
       try hatch.safe()
       return true

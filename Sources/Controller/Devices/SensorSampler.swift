@@ -1,4 +1,5 @@
 import HAL
+import Station
 
 /// The rate-group member that samples one ``SplitPhaseSensor`` and applies its
 /// ``DeviceFaultPolicy``.
@@ -26,12 +27,16 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
   /// Re-initialisation attempts since the device was last excluded.
   public private(set) var reinitAttempts = 0
 
-  public init(sensor: any SplitPhaseSensor, policy: DeviceFaultPolicy, events: EventSink) {
-    self.name = sensor.name
+  /// `subject` names what the sensor measures (its role and module) in events; by
+  /// default the device's own name.
+  public init(
+    sensor: any SplitPhaseSensor, policy: DeviceFaultPolicy, events: EventSink, subject: EventSubject? = nil
+  ) {
+    self.name = subject?.sensor?.rawValue ?? sensor.name
     self.sensor = sensor
     self.policy = policy
     self.events = events
-    self.source = events.registerSource(sensor.name)
+    self.source = events.register(subject ?? EventSubject(component: sensor.name))
   }
 
   /// A new snapshot of this sampler's readings for one reader thread (set-up only).

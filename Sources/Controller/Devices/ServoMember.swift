@@ -26,16 +26,21 @@ public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   private var commandVersionAtSafe: UInt64?  // nil: no safe state yet
   private var armVersionAtSafe: UInt64?
 
+  /// `subject` names the output (and its drone) in events; by default the servo's name.
   public init(
-    servo: ServoActuator, command: Snapshot<Duration?>, armCommand: Snapshot<Bool?>, events: EventSink
+    servo: ServoActuator, command: Snapshot<Duration?>, armCommand: Snapshot<Bool?>, events: EventSink,
+    subject: EventSubject? = nil
   ) {
     self.name = servo.name
     self.servo = servo
     self.command = command
     self.armCommand = armCommand
     self.events = events
-    self.source = events.registerSource(servo.name)
+    self.source = events.register(subject ?? EventSubject(component: servo.name))
   }
+
+  /// Whether the output is armed.
+  public var isArmed: Bool { servo.isArmed }
 
   public func run(_ tick: TickContext) {
     let armIsNew = armCommand.version != armVersionAtSafe

@@ -31,6 +31,13 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     slots.deallocate()
   }
 
+  /// How many elements are queued, approximately while other threads push or pop
+  /// (exact when none does). Never negative, never above ``capacity``.
+  public var approximateCount: Int {
+    let count = tail.load(ordering: .relaxed) &- head.load(ordering: .relaxed)
+    return min(max(count, 0), capacity)
+  }
+
   /// Appends `element`; returns `false` (and drops it) when the queue is full.
   @discardableResult
   public func push(_ element: Element) -> Bool {

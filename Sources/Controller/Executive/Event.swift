@@ -1,4 +1,5 @@
 import HAL
+import Station
 
 /// How bad an event is.
 public enum EventSeverity: UInt8, Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -20,8 +21,10 @@ public enum EventSeverity: UInt8, Sendable, Hashable, Comparable, CustomStringCo
 }
 
 /// What happened. A closed set so an event is a plain value the loop can queue
-/// without formatting or allocating; `value` carries the one number that matters.
-public enum EventCode: UInt16, Sendable, Hashable, CustomStringConvertible {
+/// without formatting or allocating; ``Event/value`` carries the number that matters,
+/// in the unit ``unit`` names. ``description`` is the stable snake_case name used in
+/// event files and the audit log (a contract: add names, never rename).
+public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringConvertible {
   /// The base tick woke after its next deadline; `value`: whole periods skipped.
   case baseSlip
   /// A group was due while its previous cycle was still running (or was skipped by a
@@ -39,7 +42,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CustomStringConvertible {
   case watchdogWithheld
   /// Latched safe mode entered; `value`: ``SafeModeReason`` raw value.
   case safeModeEntered
-  /// An operator cleared safe mode.
+  /// Safe mode was cleared (by a command, see the command event before it).
   case safeModeCleared
   /// An actuator reached its safe state.
   case safeStateApplied
@@ -55,49 +58,102 @@ public enum EventCode: UInt16, Sendable, Hashable, CustomStringConvertible {
   case deviceRestored
   /// Re-initialising an excluded device failed; `value`: attempts so far.
   case deviceReinitFailed
-  /// Too few devices deliver fresh data to act safely; `value`: devices fresh.
+  /// No module can be watched any more (every module blind); `value`: modules watched.
   case quorumLost
   /// Real-time setup was not (fully) permitted; the loop runs on without it.
   case realtimeDegraded
-  /// Events were lost because the queue was full; `value`: how many.
+  /// Ordinary events were lost because the queue was full; `value`: how many.
   case eventsLost
   /// Orderly shutdown requested (signal or command); `value`: signal number or 0.
   case shutdownRequested
-  /// A crew command was accepted; `value`: command raw value.
+  /// A command was accepted and carried out; ``Event/command``, ``Event/principal`` and
+  /// ``Event/requestID`` say which.
   case commandAccepted
-  /// An actuator could not be driven to its commanded value.
+  /// An actuator could not be driven to its commanded value; `value`: the refused
+  /// pulse in microseconds where there is one.
   case actuatorFailed
+  /// A command was rejected; ``Event/rejection`` gives the code.
+  case commandRejected
+  /// Every pressure sensor of a module is stale or excluded: the module cannot be
+  /// watched for leaks; `value`: its sensors still fresh (0).
+  case moduleBlind
+  /// A blind module has a fresh sensor again; `value`: sensors fresh.
+  case moduleWatched
+  /// A hatch move finished at its target; `value`: 1 open, 0 closed.
+  case hatchMoved
+  /// A hatch fault (a move that did not reach its position, a sensor conflict) was
+  /// latched; no move is accepted until a fault-clear command.
+  case hatchFault
+  /// Actuator power (`actuator.power_enable`) switched; `value`: 1 on, 0 off.
+  case actuatorPower
+  /// Audited events (commands, safety actions) could not be queued: the controller
+  /// refuses commands with `busy` until there is room; `value`: how many were lost.
+  case auditEventsLost
+  /// The run started (first event of a run); the record names board, station, version.
+  case runStarted
+  /// The run stopped (last event of a run); `value`: signal number or 0.
+  case runStopped
 
   public var description: String {
     switch self {
-    case .baseSlip: return "base-slip"
-    case .groupSlip: return "group-slip"
-    case .pingLate: return "ping-late"
-    case .pingFatal: return "ping-fatal"
-    case .pingRecovered: return "ping-recovered"
-    case .watchdogFailed: return "watchdog-failed"
-    case .watchdogWithheld: return "watchdog-withheld"
-    case .safeModeEntered: return "safe-mode-entered"
-    case .safeModeCleared: return "safe-mode-cleared"
-    case .safeStateApplied: return "safe-state-applied"
-    case .safeStateFailed: return "safe-state-failed"
-    case .deviceRetry: return "device-retry"
-    case .deviceStale: return "device-stale"
-    case .deviceExcluded: return "device-excluded"
-    case .deviceRestored: return "device-restored"
-    case .deviceReinitFailed: return "device-reinit-failed"
-    case .quorumLost: return "quorum-lost"
-    case .realtimeDegraded: return "realtime-degraded"
-    case .eventsLost: return "events-lost"
-    case .shutdownRequested: return "shutdown-requested"
-    case .commandAccepted: return "command-accepted"
-    case .actuatorFailed: return "actuator-failed"
+    case .baseSlip: return "base_slip"
+    case .groupSlip: return "group_slip"
+    case .pingLate: return "ping_late"
+    case .pingFatal: return "ping_fatal"
+    case .pingRecovered: return "ping_recovered"
+    case .watchdogFailed: return "watchdog_failed"
+    case .watchdogWithheld: return "watchdog_withheld"
+    case .safeModeEntered: return "safe_mode_entered"
+    case .safeModeCleared: return "safe_mode_cleared"
+    case .safeStateApplied: return "safe_state_applied"
+    case .safeStateFailed: return "safe_state_failed"
+    case .deviceRetry: return "device_retry"
+    case .deviceStale: return "device_stale"
+    case .deviceExcluded: return "device_excluded"
+    case .deviceRestored: return "device_restored"
+    case .deviceReinitFailed: return "device_reinit_failed"
+    case .quorumLost: return "quorum_lost"
+    case .realtimeDegraded: return "realtime_degraded"
+    case .eventsLost: return "events_lost"
+    case .shutdownRequested: return "shutdown_requested"
+    case .commandAccepted: return "command_accepted"
+    case .actuatorFailed: return "actuator_failed"
+    case .commandRejected: return "command_rejected"
+    case .moduleBlind: return "module_blind"
+    case .moduleWatched: return "module_watched"
+    case .hatchMoved: return "hatch_moved"
+    case .hatchFault: return "hatch_fault"
+    case .actuatorPower: return "actuator_power"
+    case .auditEventsLost: return "audit_events_lost"
+    case .runStarted: return "run_started"
+    case .runStopped: return "run_stopped"
+    }
+  }
+
+  /// The unit of ``Event/value`` for this code (`nil`: a count or a code number).
+  public var unit: String? {
+    switch self {
+    case .actuatorFailed: return "us"
+    default: return nil
+    }
+  }
+
+  /// Whether the audit log needs this event: commands and their responses, safety
+  /// actions and alarms. Audited events are never dropped silently (``EventSink``).
+  public var isAudited: Bool {
+    switch self {
+    case .commandAccepted, .commandRejected, .safeModeEntered, .safeModeCleared, .safeStateFailed, .quorumLost,
+      .moduleBlind, .moduleWatched, .hatchFault, .shutdownRequested, .pingFatal, .auditEventsLost, .runStarted,
+      .runStopped:
+      return true
+    default:
+      return false
     }
   }
 }
 
-/// Identifies who raised an event; names are registered once at set-up
-/// (``EventSink/registerSource(_:)``) so the loop only passes a number.
+/// A handle on a registered ``EventSubject`` (registered once at set-up with
+/// ``EventSink/register(_:)``, so the loop only passes a number).
 public struct EventSource: Sendable, Hashable {
   public var id: UInt32
   public init(id: UInt32) { self.id = id }
@@ -105,27 +161,123 @@ public struct EventSource: Sendable, Hashable {
   public static let executive = EventSource(id: 0)
 }
 
-/// One event, a plain value: both a monotonic and a wall-clock timestamp, since boards
-/// often lack a battery-backed real-time clock and the wall time may jump.
+/// What an event is about, by station id where there is one: a module, a sensor (with
+/// its module), a hatch, a drone, a target, an output, or an executive group or
+/// component. Registered once per subject; every field is optional and those that
+/// apply are written to the event record.
+public struct EventSubject: Sendable, Hashable, CustomStringConvertible {
+  public var module: ModuleID?
+  public var sensor: SensorRole?
+  public var hatch: HatchID?
+  public var drone: DroneID?
+  public var target: TargetID?
+  /// A board output role (a thrust channel, a line) not named by a hatch or drone alone.
+  public var output: BoardRole?
+  /// An executive rate group.
+  public var group: String?
+  /// A controller component with no station id (`executive`, `stale-data-monitor`).
+  public var component: String?
+
+  public init(
+    module: ModuleID? = nil, sensor: SensorRole? = nil, hatch: HatchID? = nil, drone: DroneID? = nil,
+    target: TargetID? = nil, output: BoardRole? = nil, group: String? = nil, component: String? = nil
+  ) {
+    self.module = module
+    self.sensor = sensor
+    self.hatch = hatch
+    self.drone = drone
+    self.target = target
+    self.output = output
+    self.group = group
+    self.component = component
+  }
+
+  /// The executive itself.
+  public static let executive = EventSubject(component: "executive")
+
+  /// The subject's fields as `(key, value)` pairs in record order (`module`, `sensor`,
+  /// `hatch`, `drone`, `target`, `output`, `group`, `component`).
+  public var fields: [(key: String, value: String)] {
+    var fields: [(key: String, value: String)] = []
+    if let module { fields.append(("module", module.rawValue)) }
+    if let sensor { fields.append(("sensor", sensor.rawValue)) }
+    if let hatch { fields.append(("hatch", hatch.rawValue)) }
+    if let drone { fields.append(("drone", drone.rawValue)) }
+    if let target { fields.append(("target", target.rawValue)) }
+    if let output { fields.append(("output", output.rawValue)) }
+    if let group { fields.append(("group", group)) }
+    if let component { fields.append(("component", component)) }
+    return fields
+  }
+
+  /// A short name for terminal lines: the most specific id.
+  public var description: String {
+    if let sensor { return sensor.rawValue }
+    if let hatch { return "hatch \(hatch)" }
+    if let drone { return "drone \(drone)" }
+    if let target { return "target \(target)" }
+    if let output { return output.rawValue }
+    if let module { return "module \(module)" }
+    if let group { return "group \(group)" }
+    return component ?? "-"
+  }
+}
+
+/// One event, a plain value (no references, so queueing it never allocates): what
+/// happened, to which subject, the number that matters, who asked (for command
+/// events), and both a monotonic and a wall-clock timestamp, since boards often lack a
+/// battery-backed real-time clock and the wall time may jump.
 public struct Event: Sendable, Hashable {
   public var severity: EventSeverity
   public var code: EventCode
   public var source: EventSource
-  public var value: Int64
+  /// The number that matters, in ``EventCode/unit`` (a count or a code where it has none).
+  public var value: Double
+  /// A rate where the event has one (leak events: %/h); NaN when absent.
+  public var rate: Double
+  /// Who sent the command (command events).
+  public var principal: Principal?
+  /// The command's request id (command events; 0 otherwise).
+  public var requestID: UInt64
+  /// What the command was (command events).
+  public var command: CommandKind?
+  /// Why it was rejected (``EventCode/commandRejected``).
+  public var rejection: RejectionCode?
   public var monotonic: MonotonicInstant
   /// Nanoseconds since 1970 (UTC) as the wall clock said when the event was raised.
   public var wallNanoseconds: Int64
 
   public init(
-    severity: EventSeverity, code: EventCode, source: EventSource, value: Int64,
-    monotonic: MonotonicInstant, wallNanoseconds: Int64
+    severity: EventSeverity, code: EventCode, source: EventSource, value: Double, monotonic: MonotonicInstant,
+    wallNanoseconds: Int64, rate: Double = .nan, principal: Principal? = nil, requestID: UInt64 = 0,
+    command: CommandKind? = nil, rejection: RejectionCode? = nil
   ) {
     self.severity = severity
     self.code = code
     self.source = source
     self.value = value
+    self.rate = rate
+    self.principal = principal
+    self.requestID = requestID
+    self.command = command
+    self.rejection = rejection
     self.monotonic = monotonic
     self.wallNanoseconds = wallNanoseconds
+  }
+
+  public static func == (lhs: Event, rhs: Event) -> Bool {
+    lhs.severity == rhs.severity && lhs.code == rhs.code && lhs.source == rhs.source
+      && (lhs.value == rhs.value || (lhs.value.isNaN && rhs.value.isNaN))
+      && (lhs.rate == rhs.rate || (lhs.rate.isNaN && rhs.rate.isNaN)) && lhs.principal == rhs.principal
+      && lhs.requestID == rhs.requestID && lhs.command == rhs.command && lhs.rejection == rhs.rejection
+      && lhs.monotonic == rhs.monotonic && lhs.wallNanoseconds == rhs.wallNanoseconds
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(code)
+    hasher.combine(source)
+    hasher.combine(monotonic)
+    hasher.combine(requestID)
   }
 }
 
@@ -146,16 +298,28 @@ public final class OffsetWallClock: WallClock, @unchecked Sendable {
   public func nanosecondsSince1970() -> Int64 { epochAtZero &+ clock.now().nanoseconds }
 }
 
-/// Receives drained events, off the loop (formatting, logging, telemetry).
+/// Receives drained events, off the loop (formatting, logging, telemetry, the audit log).
 public protocol EventConsumer: AnyObject {
-  func consume(_ event: Event, sourceName: String)
+  func consume(_ event: Event, subject: EventSubject)
+}
+
+/// One event as an ``EventRecorder`` keeps it.
+public struct RecordedEvent: Sendable {
+  public var event: Event
+  public var subject: EventSubject
+  /// The subject's short name (``EventSubject/description``).
+  public var source: String { subject.description }
 }
 
 /// Keeps every consumed event (tests and the bench report).
 public final class EventRecorder: EventConsumer, @unchecked Sendable {
-  public private(set) var events: [(event: Event, source: String)] = []
+  public private(set) var events: [RecordedEvent] = []
   public init() {}
-  public func consume(_ event: Event, sourceName: String) { events.append((event, sourceName)) }
+  public func consume(_ event: Event, subject: EventSubject) {
+    events.append(RecordedEvent(event: event, subject: subject))
+  }
   /// Recorded events with `code`.
   public func events(_ code: EventCode) -> [Event] { events.map(\.event).filter { $0.code == code } }
+  /// Recorded events with `code`, with their subjects.
+  public func records(_ code: EventCode) -> [RecordedEvent] { events.filter { $0.event.code == code } }
 }

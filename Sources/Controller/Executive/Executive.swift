@@ -22,8 +22,6 @@ public final class Executive: @unchecked Sendable {
   public let events: EventSink
   /// Latched safe mode.
   public let safety: SafetyLatch
-  /// Crew commands into the loop (push from any thread; executed on the next base tick).
-  public let commands: BoundedQueue<CrewCommand>
   /// The loop's status, published every health interval (one reader thread).
   public let status: Snapshot<ExecutiveStatus>
 
@@ -70,7 +68,6 @@ public final class Executive: @unchecked Sendable {
       capacity: configuration.eventCapacity, clock: clock,
       wallClock: wallClock ?? OffsetWallClock(clock: clock), consumer: consumer)
     safety = SafetyLatch(sink: events)
-    commands = BoundedQueue(minimumCapacity: 64)
     status = Snapshot(ExecutiveStatus())
     health = HealthMonitor(sink: events, latch: safety, fatalAfter: configuration.fatalAfterMissedPings)
     baseSlipThrottle = Throttle(interval: configuration.warningThrottle)
@@ -216,13 +213,6 @@ public final class Executive: @unchecked Sendable {
   }
 
   private func process(tick: UInt64) {
-    while let command = commands.pop() {
-      switch command {
-      case .enterSafeMode: safety.trip(.crewCommand)
-      case .clearSafeMode: safety.clear()
-      }
-      events.emit(.info, .commandAccepted, source: .executive, value: Int64(command.rawValue))
-    }
     let releaseDeadline = deadline(ofTick: tick)
     for index in groups.indices {
       let group = groups[index]

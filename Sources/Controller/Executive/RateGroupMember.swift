@@ -60,4 +60,14 @@ public protocol SafeStateActuator: RateGroupMember {
   /// `false` when an output could not be driven (the executive retries next cycle
   /// and raises an event).
   func applySafeState() -> Bool
+
+  /// Called instead of ``RateGroupMember/run(_:)`` on each cycle while safe mode is
+  /// latched, once this actuator's safe state has been applied: an actuator that may
+  /// still act in safe mode (a hatch the crew moves, the actuator power its move needs)
+  /// acts here on commands published after the safe state. Default: nothing.
+  func runWhileSafe(_ tick: TickContext)
+}
+
+extension SafeStateActuator {
+  public func runWhileSafe(_ tick: TickContext) {}
 }

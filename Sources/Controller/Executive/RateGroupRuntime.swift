@@ -120,6 +120,8 @@ final class RateGroupRuntime: @unchecked Sendable {
       if latched, let actuator = actuators[index] {
         if appliedGeneration[index] != generation {
           driveSafe(actuator, index: index, generation: generation)
+        } else {
+          actuator.runWhileSafe(tick)
         }
       } else {
         member.run(tick)

@@ -72,11 +72,3 @@ public final class SafetyLatch: @unchecked Sendable {
     return true
   }
 }
-
-/// A command from the crew link to the loop, passed through a lock-free queue.
-public enum CrewCommand: UInt8, Sendable, Hashable {
-  /// Enter latched safe mode now.
-  case enterSafeMode = 1
-  /// Clear latched safe mode (the trigger, if still present, latches it again).
-  case clearSafeMode = 2
-}

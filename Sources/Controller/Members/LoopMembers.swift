@@ -8,12 +8,12 @@ public final class TickCounter: RateGroupMember, @unchecked Sendable {
   public func run(_ tick: TickContext) { count &+= 1 }
 }
 
-/// A small leak-rate estimator for the 10 Hz group (a stand-in until the leak detector lands): least-squares slope of the mean
-/// pressure over a fixed window (preallocated ring), and a vent-valve command from it.
+/// A small leak-rate estimator for the 10 Hz group (a stand-in until the leak detector
+/// lands): least-squares slope of the mean pressure over a fixed window (preallocated
+/// ring). It commands nothing: actuator commands go through the ``CommandArbiter``.
 public final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
   public let name = "leak-estimator"
   private let readings: [Snapshot<SamplerReading>]
-  private let valveCommand: Snapshot<Duration?>
   private var times: [Double]
   private var values: [Double]
   private var next = 0
@@ -21,9 +21,8 @@ public final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
   /// Latest estimate in pascals per second (negative: losing air).
   public private(set) var rate = 0.0
 
-  public init(readings: [Snapshot<SamplerReading>], valveCommand: Snapshot<Duration?>, window: Int = 20) {
+  public init(readings: [Snapshot<SamplerReading>], window: Int = 20) {
     self.readings = readings
-    self.valveCommand = valveCommand
     times = [Double](repeating: 0, count: max(window, 2))
     values = [Double](repeating: 0, count: max(window, 2))
   }
@@ -44,8 +43,6 @@ public final class LeakRateEstimator: RateGroupMember, @unchecked Sendable {
     next = (next + 1) % times.count
     filled = min(filled + 1, times.count)
     rate = slope()
-    // Close the vent (1.0 ms) when losing air fast, else neutral (1.5 ms).
-    valveCommand.publish(rate < -5 ? .microseconds(1_000) : .microseconds(1_500))
   }
 
   private func slope() -> Double {

@@ -3,15 +3,15 @@
   import HAL
   import LinuxHAL
 
-  /// SIGINT/SIGTERM as something a bench command waits for, so Ctrl-C ends a hold
+  /// SIGINT/SIGTERM as something a command waits for, so Ctrl-C ends a hold or a run
   /// cleanly (outputs back to safe, lines released) instead of killing the process
   /// mid-call. Built on the executive's `ShutdownSignals`.
-  final class StopRequest {
+  public final class StopRequest {
     private let semaphore = DispatchSemaphore(value: 0)
     private var signals: ShutdownSignals?
     private var stopped = false
 
-    init() {
+    public init() {
       let semaphore = self.semaphore
       signals = ShutdownSignals { _ in semaphore.signal() }
     }
@@ -20,7 +20,7 @@
 
     /// Waits at most `timeout` (nil: until a signal) for a stop signal; true once one
     /// has come (and on every later call).
-    func wait(_ timeout: Duration?) -> Bool {
+    public func wait(_ timeout: Duration?) -> Bool {
       if stopped { return true }
       if let timeout {
         let nanos = Int(clamping: max(timeout.nanosecondsSaturated, 0))
@@ -31,5 +31,8 @@
       }
       return stopped
     }
+
+    /// Whether a stop signal has come, without waiting.
+    public var isStopped: Bool { wait(.zero) }
   }
 #endif

@@ -1,0 +1,250 @@
+import HAL
+import Station
+
+/// Who sent a command. Every command and every command event names one.
+public enum Principal: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  /// A crew member at the crew console (local, authenticated by the console link).
+  case crewConsole = 1
+  /// The physical crew panel (the override switch and its buttons).
+  case crewPanel = 2
+  /// Ground control, over the signed ground link.
+  case ground = 3
+  /// The controller's own autonomy (leak isolation, the inspection scheduler).
+  case autonomy = 4
+  /// A local operator at the board (bench tools, maintenance).
+  case localOperator = 5
+
+  /// Whether the principal is the crew (console or panel).
+  public var isCrew: Bool { self == .crewConsole || self == .crewPanel }
+
+  /// The stable snake_case name used in event records and the audit log.
+  public var description: String {
+    switch self {
+    case .crewConsole: return "crew_console"
+    case .crewPanel: return "crew_panel"
+    case .ground: return "ground"
+    case .autonomy: return "autonomy"
+    case .localOperator: return "local_operator"
+    }
+  }
+
+  /// Parses the snake_case name.
+  public init?(name: String) {
+    guard let match = Self.allCases.first(where: { $0.description == name }) else { return nil }
+    self = match
+  }
+}
+
+/// What a command is, without its arguments: a plain value for events.
+public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  case enterSafeMode = 1
+  case clearSafeMode
+  case hatchOpen
+  case hatchClose
+  case hatchStop
+  case hatchClearFault
+  case droneArm
+  case droneDisarm
+  case actuatorPulse
+
+  /// The stable snake_case name (a command's `"command"` field on every link).
+  public var description: String {
+    switch self {
+    case .enterSafeMode: return "enter_safe_mode"
+    case .clearSafeMode: return "clear_safe_mode"
+    case .hatchOpen: return "hatch_open"
+    case .hatchClose: return "hatch_close"
+    case .hatchStop: return "hatch_stop"
+    case .hatchClearFault: return "hatch_clear_fault"
+    case .droneArm: return "drone_arm"
+    case .droneDisarm: return "drone_disarm"
+    case .actuatorPulse: return "actuator_pulse"
+    }
+  }
+}
+
+/// A command to the controller. Every actuator command from any principal (crew,
+/// ground, autonomy, operator) is one of these and goes through the one
+/// ``CommandArbiter``.
+public enum Command: Sendable, Hashable {
+  /// Latch safe mode (every actuator to its safe state).
+  case enterSafeMode
+  /// Clear latched safe mode (nothing commanded before it resumes).
+  case clearSafeMode
+  /// Open a hatch.
+  case hatchOpen(HatchID)
+  /// Close a hatch.
+  case hatchClose(HatchID)
+  /// Stop a moving hatch where it is (both drive lines off).
+  case hatchStop(HatchID)
+  /// Clear a hatch's latched fault after someone has looked at it.
+  case hatchClearFault(HatchID)
+  /// Arm a drone (its arming line and thrust channels' interlock).
+  case droneArm(DroneID)
+  /// Disarm a drone: thrust to its safe value, arming line off.
+  case droneDisarm(DroneID)
+  /// Set a PWM output's pulse width, within the output's limits (microseconds).
+  case actuatorPulse(BoardRole, microseconds: Int)
+
+  public var kind: CommandKind {
+    switch self {
+    case .enterSafeMode: return .enterSafeMode
+    case .clearSafeMode: return .clearSafeMode
+    case .hatchOpen: return .hatchOpen
+    case .hatchClose: return .hatchClose
+    case .hatchStop: return .hatchStop
+    case .hatchClearFault: return .hatchClearFault
+    case .droneArm: return .droneArm
+    case .droneDisarm: return .droneDisarm
+    case .actuatorPulse: return .actuatorPulse
+    }
+  }
+
+  /// The hatch the command is about, if any.
+  public var hatch: HatchID? {
+    switch self {
+    case .hatchOpen(let id), .hatchClose(let id), .hatchStop(let id), .hatchClearFault(let id): return id
+    default: return nil
+    }
+  }
+
+  /// The drone the command is about, if any.
+  public var drone: DroneID? {
+    switch self {
+    case .droneArm(let id), .droneDisarm(let id): return id
+    default: return nil
+    }
+  }
+
+  /// Parses a command from its name and string arguments (`hatch`, `drone`, `output`,
+  /// `pulse_us`), as every link and file carries it: the one parser. Throws a
+  /// ``CommandParseError`` naming the missing or malformed argument.
+  public static func parse(name: String, arguments: [String: String]) throws(CommandParseError) -> Command {
+    guard let kind = CommandKind.allCases.first(where: { $0.description == name }) else {
+      throw CommandParseError(
+        "unknown command '\(name)' (known: \(CommandKind.allCases.map(\.description).joined(separator: ", ")))")
+    }
+    func id<ID: StationIdentifier>(_ key: String, _: ID.Type) throws(CommandParseError) -> ID {
+      guard let text = arguments[key] else { throw CommandParseError("\(name) needs '\(key)'") }
+      guard let id = ID(parsing: text) else { throw CommandParseError("'\(text)' is not a valid \(ID.kind) id") }
+      return id
+    }
+    switch kind {
+    case .enterSafeMode: return .enterSafeMode
+    case .clearSafeMode: return .clearSafeMode
+    case .hatchOpen: return .hatchOpen(try id("hatch", HatchID.self))
+    case .hatchClose: return .hatchClose(try id("hatch", HatchID.self))
+    case .hatchStop: return .hatchStop(try id("hatch", HatchID.self))
+    case .hatchClearFault: return .hatchClearFault(try id("hatch", HatchID.self))
+    case .droneArm: return .droneArm(try id("drone", DroneID.self))
+    case .droneDisarm: return .droneDisarm(try id("drone", DroneID.self))
+    case .actuatorPulse:
+      guard let text = arguments["output"] else { throw CommandParseError("actuator_pulse needs 'output'") }
+      guard let role = BoardRole(parsing: text) else { throw CommandParseError("'\(text)' is not a board role") }
+      guard let pulse = arguments["pulse_us"] else { throw CommandParseError("actuator_pulse needs 'pulse_us'") }
+      guard let microseconds = Int(pulse), (0...100_000).contains(microseconds) else {
+        throw CommandParseError("pulse_us '\(pulse)' is not a whole number of microseconds in 0...100000")
+      }
+      return .actuatorPulse(role, microseconds: microseconds)
+    }
+  }
+
+  /// The command's arguments as `parse(name:arguments:)` reads them.
+  public var arguments: [String: String] {
+    switch self {
+    case .enterSafeMode, .clearSafeMode: return [:]
+    case .hatchOpen(let id), .hatchClose(let id), .hatchStop(let id), .hatchClearFault(let id):
+      return ["hatch": id.rawValue]
+    case .droneArm(let id), .droneDisarm(let id): return ["drone": id.rawValue]
+    case .actuatorPulse(let role, let microseconds): return ["output": role.rawValue, "pulse_us": "\(microseconds)"]
+    }
+  }
+}
+
+/// A command that could not be parsed; `message` says which argument and why.
+public struct CommandParseError: Error, Sendable, Hashable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// A command as it travels to the arbiter: who sent it and the id its response carries.
+public struct CommandRequest: Sendable, Hashable {
+  /// Chosen by the sender; echoed in the response and in every event about it.
+  public var id: UInt64
+  public var principal: Principal
+  public var command: Command
+
+  public init(id: UInt64, principal: Principal, command: Command) {
+    self.id = id
+    self.principal = principal
+    self.command = command
+  }
+}
+
+/// Why a command was rejected (the flight-software response codes).
+public enum RejectionCode: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  /// The command could not be decoded.
+  case format = 1
+  /// It names something that does not exist, or a value outside its limits.
+  case validation
+  /// The principal may not send it now.
+  case authority
+  /// It was valid and allowed, but carrying it out failed (a faulted hatch, a device).
+  case execution
+  /// The controller cannot take it now (queue full, audit channel without room).
+  case busy
+
+  public var description: String {
+    switch self {
+    case .format: return "format"
+    case .validation: return "validation"
+    case .authority: return "authority"
+    case .execution: return "execution"
+    case .busy: return "busy"
+    }
+  }
+}
+
+/// The response to every command: `ok`, or rejected with a code and a reason.
+public struct CommandResponse: Sendable, Hashable, CustomStringConvertible {
+  public enum Result: Sendable, Hashable {
+    case ok
+    case rejected(RejectionCode, reason: StaticString)
+
+    public static func == (lhs: Result, rhs: Result) -> Bool {
+      switch (lhs, rhs) {
+      case (.ok, .ok): return true
+      case (.rejected(let a, let ra), .rejected(let b, let rb)): return a == b && "\(ra)" == "\(rb)"
+      default: return false
+      }
+    }
+    public func hash(into hasher: inout Hasher) {
+      switch self {
+      case .ok: hasher.combine(0)
+      case .rejected(let code, _): hasher.combine(code)
+      }
+    }
+  }
+
+  public var requestID: UInt64
+  public var result: Result
+
+  public init(requestID: UInt64, result: Result) {
+    self.requestID = requestID
+    self.result = result
+  }
+
+  /// The rejection code, or nil for `ok`.
+  public var rejection: RejectionCode? {
+    if case .rejected(let code, _) = result { return code }
+    return nil
+  }
+
+  public var description: String {
+    switch result {
+    case .ok: return "#\(requestID) ok"
+    case .rejected(let code, let reason): return "#\(requestID) \(code): \(reason)"
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import Drivers
+import HAL
+import Station
+
+/// The single writer of every actuator command. Commands from every principal arrive
+/// on one bounded queue (``submit(_:)``); each actuator cycle the arbiter takes them in
+/// order, checks each (format of ids, limits), asks the ``AuthorityPolicy``, enforces
+/// what safe mode allows, carries it out by publishing to the actuator members it alone
+/// holds the order snapshots of, and answers with a ``CommandResponse`` on
+/// ``responses``. Every command gives exactly one audited event:
+/// ``EventCode/commandAccepted`` or ``EventCode/commandRejected``.
+///
+/// It also switches actuator power (`actuator.power_enable`): on while a hatch moves or
+/// a drone is armed (a crew hatch move in safe mode included), off otherwise, and
+/// blinks the status light once a second while not in safe mode.
+///
+/// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms and
+/// the crew's hatch commands (open, close, stop, clear fault) are accepted; the crew can
+/// always move a hatch, whatever latched safe mode.
+///
+/// Runs first in the actuator group (after the stale-data monitor), on the same thread
+/// as every actuator member, so it reads their state directly.
+public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
+  /// A hatch the arbiter commands.
+  public struct HatchEntry {
+    public var id: HatchID
+    public var member: HatchMember
+    public var order: Snapshot<HatchOrder?>
+    public init(id: HatchID, member: HatchMember, order: Snapshot<HatchOrder?>) {
+      self.id = id
+      self.member = member
+      self.order = order
+    }
+  }
+
+  /// A drone: its arming request and its thrust outputs.
+  public struct DroneEntry {
+    public var id: DroneID
+    public var arm: Snapshot<Bool?>
+    public var thrust: [ServoMember]
+    public init(id: DroneID, arm: Snapshot<Bool?>, thrust: [ServoMember]) {
+      self.id = id
+      self.arm = arm
+      self.thrust = thrust
+    }
+  }
+
+  /// A PWM output that takes pulse commands.
+  public struct OutputEntry {
+    public var role: BoardRole
+    public var member: ServoMember
+    public var pulse: Snapshot<Duration?>
+    public init(role: BoardRole, member: ServoMember, pulse: Snapshot<Duration?>) {
+      self.role = role
+      self.member = member
+      self.pulse = pulse
+    }
+  }
+
+  public let name = "command-arbiter"
+  /// Responses, one per command, in the order decided (drain from one thread).
+  public let responses: BoundedQueue<CommandResponse>
+  private let requests: BoundedQueue<CommandRequest>
+  private let hatches: [HatchEntry]
+  private let drones: [DroneEntry]
+  private let outputs: [OutputEntry]
+  private let powerCommand: Snapshot<Bool?>?
+  private let statusCommand: Snapshot<Bool?>?
+  private let policy: any AuthorityPolicy
+  private let latch: SafetyLatch
+  private let events: EventSink
+  private let source: EventSource
+  private let hatchSources: [EventSource]
+  private let droneSources: [EventSource]
+  private let outputSources: [EventSource]
+  private let powerSource: EventSource
+  private var armed: [Bool]
+  private var powered: Bool?
+  private var lit = false
+  private var lastBlink: MonotonicInstant?
+  /// Commands refused with `busy` because the queue or the audit channel had no room.
+  public private(set) var busyRefusals: UInt64 = 0
+  /// Most commands taken per cycle (bounds the cycle's work).
+  public let commandsPerCycle: Int
+
+  public init(
+    hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Bool?>?,
+    statusCommand: Snapshot<Bool?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
+    queueCapacity: Int = 64, commandsPerCycle: Int = 8
+  ) {
+    self.hatches = hatches
+    self.drones = drones
+    self.outputs = outputs
+    self.powerCommand = powerCommand
+    self.statusCommand = statusCommand
+    self.policy = policy
+    self.latch = latch
+    self.events = events
+    self.commandsPerCycle = max(commandsPerCycle, 1)
+    requests = BoundedQueue(minimumCapacity: queueCapacity)
+    responses = BoundedQueue(minimumCapacity: queueCapacity * 4)
+    source = events.registerSource("command-arbiter")
+    hatchSources = hatches.map { events.register(EventSubject(hatch: $0.id)) }
+    droneSources = drones.map { events.register(EventSubject(drone: $0.id)) }
+    outputSources = outputs.map { events.register(EventSubject(output: $0.role)) }
+    powerSource = events.register(EventSubject(output: BoardRole(unchecked: "actuator.power_enable")))
+    armed = Array(repeating: false, count: drones.count)
+  }
+
+  /// Queues `request` for the next actuator cycle (any thread). Returns `nil` when
+  /// queued (its response comes on ``responses``), or the `busy` response at once when
+  /// the queue is full.
+  public func submit(_ request: CommandRequest) -> CommandResponse? {
+    if requests.push(request) { return nil }
+    busyRefusals &+= 1
+    events.emitCommand(.commandRejected, source: source, request: request, rejection: .busy)
+    let response = CommandResponse(requestID: request.id, result: .rejected(.busy, reason: "command queue full"))
+    return response
+  }
+
+  public func run(_ tick: TickContext) {
+    var taken = 0
+    while taken < commandsPerCycle, let request = requests.pop() {
+      taken += 1
+      let response = decide(request, tick: tick)
+      if !responses.push(response) { busyRefusals &+= 1 }
+    }
+    updatePower(tick)
+    blink(tick)
+  }
+
+  /// Carries out or rejects one command; emits its event.
+  private func decide(_ request: CommandRequest, tick: TickContext) -> CommandResponse {
+    guard events.hasRoomForCommand else {
+      busyRefusals &+= 1
+      return reject(request, .busy, "audit channel full: retry later", subject: source)
+    }
+    let safeMode = latch.isLatched
+    let command = request.command
+    // Validation first: ids and limits.
+    var hatchIndex: Int?
+    var droneIndex: Int?
+    var outputIndex: Int?
+    var subject = source
+    if let id = command.hatch {
+      guard let index = hatches.firstIndex(where: { $0.id == id }) else {
+        return reject(request, .validation, "no such hatch", subject: source)
+      }
+      hatchIndex = index
+      subject = hatchSources[index]
+    }
+    if let id = command.drone {
+      guard let index = drones.firstIndex(where: { $0.id == id }) else {
+        return reject(request, .validation, "no such drone", subject: source)
+      }
+      droneIndex = index
+      subject = droneSources[index]
+    }
+    if case .actuatorPulse(let role, let microseconds) = command {
+      guard let index = outputs.firstIndex(where: { $0.role == role }) else {
+        return reject(request, .validation, "no such PWM output", subject: source)
+      }
+      outputIndex = index
+      subject = outputSources[index]
+      let limits = outputs[index].member.servo.limits
+      guard limits.range.contains(.microseconds(microseconds)) else {
+        return reject(request, .validation, "pulse outside the output's limits", subject: subject)
+      }
+    }
+    if let reason = policy.deny(request, safeMode: safeMode) {
+      return reject(request, .authority, reason, subject: subject)
+    }
+    if safeMode {
+      switch command {
+      case .clearSafeMode, .enterSafeMode, .droneDisarm: break
+      case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault where request.principal.isCrew: break
+      default:
+        return reject(
+          request, .execution, "safe mode is latched: only the crew's hatch commands and clear_safe_mode",
+          subject: subject)
+      }
+    }
+    switch command {
+    case .enterSafeMode:
+      latch.trip(.crewCommand, source: source)
+    case .clearSafeMode:
+      latch.clear(source: source)
+    case .hatchOpen, .hatchClose:
+      guard let index = hatchIndex else { break }
+      if hatches[index].member.hatch.fault != nil {
+        return reject(request, .execution, "hatch fault latched: clear it first", subject: subject)
+      }
+      let target: HatchActuator.Position = command.kind == .hatchOpen ? .open : .closed
+      hatches[index].order.publish(.move(target))
+    case .hatchStop:
+      guard let index = hatchIndex else { break }
+      hatches[index].order.publish(.stop)
+    case .hatchClearFault:
+      guard let index = hatchIndex else { break }
+      hatches[index].member.hatch.clearFault()
+    case .droneArm:
+      guard let index = droneIndex else { break }
+      drones[index].arm.publish(true)
+      armed[index] = true
+    case .droneDisarm:
+      guard let index = droneIndex else { break }
+      drones[index].arm.publish(false)
+      armed[index] = false
+    case .actuatorPulse(_, let microseconds):
+      guard let index = outputIndex else { break }
+      outputs[index].pulse.publish(.microseconds(microseconds))
+    }
+    events.emitCommand(.commandAccepted, source: subject, request: request)
+    // Power for a move accepted now, in this same cycle.
+    updatePower(tick)
+    return CommandResponse(requestID: request.id, result: .ok)
+  }
+
+  private func reject(
+    _ request: CommandRequest, _ code: RejectionCode, _ reason: StaticString, subject: EventSource
+  ) -> CommandResponse {
+    events.emitCommand(.commandRejected, source: subject, request: request, rejection: code)
+    return CommandResponse(requestID: request.id, result: .rejected(code, reason: reason))
+  }
+
+  /// Actuator power: on while any hatch has a move ordered or running, or any drone is
+  /// armed; off otherwise. Armed drones are forgotten in safe mode (their outputs are
+  /// safe and a re-arm needs a new command).
+  private func updatePower(_ tick: TickContext) {
+    guard let powerCommand else { return }
+    if latch.isLatched {
+      for index in armed.indices { armed[index] = false }
+    }
+    var needed = armed.contains(true)
+    for entry in hatches where !needed {
+      if entry.member.isMoving || entry.member.hasPendingOrder { needed = true }
+    }
+    guard needed != powered else { return }
+    powered = needed
+    powerCommand.publish(needed)
+    events.emit(.info, .actuatorPower, source: powerSource, value: needed ? 1 : 0)
+  }
+
+  /// The status light: toggles once a second while not in safe mode (a visible
+  /// heartbeat of the actuator group), off in safe mode by its safe value.
+  private func blink(_ tick: TickContext) {
+    guard let statusCommand, !latch.isLatched else { return }
+    if let last = lastBlink, last.duration(to: tick.deadline) < .seconds(1) { return }
+    lastBlink = tick.deadline
+    lit.toggle()
+    statusCommand.publish(lit)
+  }
+}
