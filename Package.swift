@@ -56,7 +56,7 @@ let package = Package(
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
+        "Composition", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL", "Station",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),

@@ -11,6 +11,7 @@ struct Cloak: ParsableCommand {
     subcommands: [
       Run.self,
       BoardsCommand.self,
+      StationsCommand.self,
       Sensor.self,
       Actuator.self,
       GPIOCommand.self,
