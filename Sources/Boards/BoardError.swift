@@ -41,6 +41,27 @@ public struct BoardError: Error, Hashable, Sendable, CustomStringConvertible {
     case unsafeSafeValue
     /// A kill-path line whose pull resistor would not hold it at its safe level.
     case killPathUnsafe
+    /// Station files: the same id twice within one kind (two modules called `lab`).
+    case duplicateID
+    /// Station files: a reference that resolves but does not fit (a seal's hatch that
+    /// does not join the seal's module, a weld with a hatch, a hatch joining a module to
+    /// itself).
+    case mismatchedReference
+    /// Station files: a module with fewer than two pressure sensors (voting needs two).
+    case tooFewSensors
+    /// Station files: one board role used twice by the station (a sensor listed by two
+    /// modules, a thrust role that is also a hatch line, ...).
+    case roleConflict
+    /// Station files: no module has `return_vehicle: true`.
+    case noReturnVehicle
+    /// Station files: a module no chain of hatches reaches from the first module.
+    case disconnected
+    /// Station binding: a role the station names exists on the board with the wrong kind
+    /// or direction (a GPIO input where an output belongs, a pca9685 where a pressure
+    /// sensor belongs).
+    case roleMismatch
+    /// Station binding: a drone's thrust output is not armed by that drone's arm role.
+    case armingMismatch
   }
 
   public var kind: Kind

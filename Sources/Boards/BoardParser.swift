@@ -1,4 +1,5 @@
 import HAL
+import Station
 import Yams
 
 /// Turns a composed YAML tree into a ``BoardDescription``, reporting every schema
@@ -80,11 +81,6 @@ struct BoardParser {
     return reader.entries.filter { Self.isValidRole($0.key) }
   }
 
-  static func isValidRole(_ role: String) -> Bool {
-    let parts = role.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count >= 2 else { return false }
-    return parts.allSatisfy { part in
-      !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
-    }
-  }
+  /// The one role grammar (``StationIDGrammar``), shared with station files.
+  static func isValidRole(_ role: String) -> Bool { StationIDGrammar.isValidRole(role) }
 }

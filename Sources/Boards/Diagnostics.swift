@@ -19,6 +19,10 @@ final class Diagnostics {
     keyLines[path.joined(separator: ".")] = line
   }
 
+  /// The line of every key read, by dotted key path (kept by loaded stations for
+  /// messages about the file after loading).
+  var recordedLines: [String: Int] { keyLines }
+
   /// The line of the key at `path`, or of its nearest recorded parent.
   func line(of path: [String]) -> Int {
     var path = path

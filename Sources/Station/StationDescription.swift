@@ -27,10 +27,15 @@ public struct StationDescription: Hashable, Sendable {
   public var drones: [Drone]
   /// What the controller does when modules go blind (all their sensors stale or excluded).
   public var blindPolicy: BlindPolicy
+  /// The 1-based line of each key in the file, by dotted key path (`modules.2.sensors.1`;
+  /// list items by index), so checks made after loading (binding to a board) can name
+  /// the line. Empty for stations built in code.
+  public var sourceLines: [String: Int]
 
   public init(
     name: String, file: String, modules: [Module], hatches: [Hatch], crew: Crew, batches: [BatchID: Batch],
-    targets: [Target], drones: [Drone], blindPolicy: BlindPolicy = .safeModeWhenAllBlind
+    targets: [Target], drones: [Drone], blindPolicy: BlindPolicy = .safeModeWhenAllBlind,
+    sourceLines: [String: Int] = [:]
   ) {
     self.name = name
     self.file = file
@@ -41,6 +46,7 @@ public struct StationDescription: Hashable, Sendable {
     self.targets = targets
     self.drones = drones
     self.blindPolicy = blindPolicy
+    self.sourceLines = sourceLines
   }
 
   /// One pressurised module.
@@ -223,6 +229,17 @@ extension StationDescription {
   public func target(_ id: TargetID) -> Target? { targets.first { $0.id == id } }
   /// The module holding the return vehicle (the loader guarantees one).
   public var returnVehicleModules: [ModuleID] { modules.filter(\.returnVehicle).map(\.id) }
+  /// The line of the key at dotted `keyPath`, or of its nearest parent in
+  /// ``sourceLines``; 0 when unknown.
+  public func line(of keyPath: String) -> Int {
+    var path = keyPath
+    while !path.isEmpty {
+      if let line = sourceLines[path] { return line }
+      guard let dot = path.lastIndex(of: ".") else { break }
+      path = String(path[..<dot])
+    }
+    return 0
+  }
   /// The module a pressure sensor belongs to.
   public func module(ofSensor role: SensorRole) -> ModuleID? {
     modules.first { $0.sensors.contains(role) }?.id

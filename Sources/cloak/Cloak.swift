@@ -13,6 +13,7 @@ struct Cloak: ParsableCommand {
     subcommands: [
       Run.self,
       BoardsCommand.self,
+      StationsCommand.self,
       Sensor.self,
       Actuator.self,
       GPIOCommand.self,
