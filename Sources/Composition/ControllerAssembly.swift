@@ -121,7 +121,8 @@ public final class ControllerAssembly {
       let outputRole = BoardRole(unchecked: role)
       let member = ServoMember(
         servo: servo, command: pulse, armCommand: arm, events: events,
-        subject: EventSubject(drone: station.drones.first { $0.thrustRoles.contains(outputRole) }?.id, output: outputRole))
+        subject: EventSubject(
+          drone: station.drones.first { $0.thrustRoles.contains(outputRole) }?.id, output: outputRole))
       servos[outputRole] = member
       outputEntries.append(.init(role: outputRole, member: member, pulse: pulse))
       members.append(member)

@@ -47,7 +47,8 @@ struct ActuatorSet: ParsableCommand {
   @Flag(help: "Arm the output (needed beyond neutral on outputs with an arming line).")
   var arm = false
 
-  @Option(name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then return to safe (default: until Ctrl-C).")
+  @Option(
+    name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then return to safe (default: until Ctrl-C).")
   var hold: DurationArgument?
   var holdSeconds: Double? { hold?.seconds }
 

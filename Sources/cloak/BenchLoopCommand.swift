@@ -194,4 +194,3 @@ private enum BenchLoopText {
     return lines.joined(separator: "\n")
   }
 }
-

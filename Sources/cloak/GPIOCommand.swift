@@ -1,6 +1,6 @@
 import ArgumentParser
-import Composition
 import Boards
+import Composition
 import HAL
 
 #if canImport(LinuxHAL)

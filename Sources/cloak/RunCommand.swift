@@ -65,6 +65,10 @@ struct Run: ParsableCommand {
       Self.disarm(board.watchdog)
       board.release()
     }
+    do { _ = try StationBinding(station: station, board: board.board) } catch {
+      printError("cloak run: station \(station.name) does not fit board \(board.board.name):\n\(error)")
+      throw ExitCode(1)
+    }
     let isSim = board.backend is SimBackend
     // Wall time: the real clock on a board; on sim, the real start time advanced by
     // the virtual clock (so records carry a true UTC date and simulated offsets).
@@ -115,7 +119,8 @@ struct Run: ParsableCommand {
       printError("cloak run: \(error)")
       throw ExitCode(1)
     }
-    finish(assembly, report: report, signalled: assembly.executive.isShutdownRequested, printer: printer, writer: writer)
+    finish(
+      assembly, report: report, signalled: assembly.executive.isShutdownRequested, printer: printer, writer: writer)
   }
 
   private func runSimulated(
@@ -174,7 +179,7 @@ struct Run: ParsableCommand {
 
   /// Disarms `watchdog` unless the executive's shutdown already did (then it is closed).
   private static func disarm(_ watchdog: (any Watchdog)?) {
-    do { try watchdog?.disarm() } catch where error.kind == .closed {} catch {
+    do { try watchdog?.disarm() } catch  where error.kind == .closed {} catch {
       printError("cloak run: watchdog: \(error)")
     }
   }
@@ -200,7 +205,7 @@ struct LeakArgument: ExpressibleByArgument {
     let halves = argument.split(separator: "@", maxSplits: 1).map(String.init)
     let head = halves.first?.split(separator: ":", maxSplits: 1).map(String.init) ?? []
     guard halves.count == 2, head.count == 2, let module = ModuleID(parsing: head[0]), let rate = Double(head[1]),
-      rate >= 0, rate.isFinite, let start = DurationArgument.parse(halves[1]) ?? (halves[1] == "0" ? 0 : nil)
+      rate >= 0, rate.isFinite, let start = DurationText.seconds(halves[1]) ?? (halves[1] == "0" ? 0 : nil)
     else { return nil }
     injection = LeakInjection(module: module, percentPerHour: rate, startSeconds: start)
   }
@@ -213,7 +218,7 @@ struct DropoutArgument: ExpressibleByArgument {
   init?(argument: String) {
     let parts = argument.split(separator: "@", maxSplits: 1).map(String.init)
     guard parts.count == 2, let role = BoardRole(parsing: parts[0]),
-      let at = DurationArgument.parse(parts[1]) ?? (parts[1] == "0" ? 0 : nil)
+      let at = DurationText.seconds(parts[1]) ?? (parts[1] == "0" ? 0 : nil)
     else { return nil }
     dropout = SensorDropout(sensor: role, atSeconds: at)
   }

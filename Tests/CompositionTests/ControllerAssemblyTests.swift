@@ -16,7 +16,8 @@ import Testing
     let backend = SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
     let recorder = EventRecorder()
-    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder)
+    let assembly = try ControllerAssembly(
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder)
     return (assembly, backend, recorder)
   }
 
@@ -26,10 +27,19 @@ import Testing
     #expect(executive.memberNames(of: "sensors").count == 4)
     let actuators = executive.memberNames(of: "actuators")
     #expect(Array(actuators.prefix(2)) == ["stale-data-monitor", "command-arbiter"])
-    // The stale-data monitor, the arbiter, five servo/ESC outputs, two hatches, two other
-    // GPIO outputs (the drone's arming line belongs to its motors' interlock, the hatch
-    // drive lines to their hatch and the PCA9685's output enable to its driver).
-    #expect(actuators.count == 2 + 5 + 2 + 2)
+    // The stale-data monitor, the arbiter, one member per PWM output and per station
+    // hatch, and a GPIO actuator per other output: the drones' arming lines belong to
+    // their motors' interlock, the hatch drive lines to their hatch and the PCA9685s'
+    // output enable to its driver.
+    let board = assembly.board.board
+    let arming = Set(board.pwmOutputs.values.compactMap(\.arming))
+    let enables = Set(board.i2cDevices.values.compactMap(\.outputEnableRole))
+    let hatchDrives = ["node1", "node2"].flatMap { ["hatch.\($0).open", "hatch.\($0).close"] }
+    let others = board.lines.values.filter {
+      $0.direction == .output && $0.safe != nil && !arming.contains($0.role) && !enables.contains($0.role)
+        && !hatchDrives.contains($0.role)
+    }
+    #expect(actuators.count == 2 + board.pwmOutputs.count + 2 + others.count)
     #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
     #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") || $0.contains("PCA_OE") })
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
@@ -44,7 +54,8 @@ import Testing
     var policy = DeviceFaultPolicy()
     policy.staleAfterPeriods = Int.max
     let assembly = try ControllerAssembly(
-      board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder(), policy: policy)
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder(), policy: policy
+    )
     #expect(assembly.samplers.count == 4)
     #expect(
       ControllerAssembly.staleAfter(sensorPeriod: .milliseconds(10), policy: policy)
@@ -63,7 +74,8 @@ import Testing
     let running = try RunningBoard(
       board: board, backend: backend, options: .init(initialiseSensors: false, sensorProfile: .loop))
     let recorder = EventRecorder()
-    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder)
+    let assembly = try ControllerAssembly(
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder)
     assembly.initialiseSamplers()
     let sampler = try #require(assembly.samplers[TestStation.role("pressure.node1.a")])
     #expect(sampler.isExcluded)
@@ -91,7 +103,8 @@ import Testing
     let running = try RunningBoard(
       board: board, backend: backend, options: .init(openWatchdog: true, sensorProfile: .loop))
     #expect(running.watchdog != nil)
-    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
+    let assembly = try ControllerAssembly(
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
     let clock = backend.virtualClock
     assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
     #expect(backend.mockWatchdog.strokeCount >= 9)
@@ -300,12 +313,15 @@ import Testing
     let clock = backend.virtualClock
     let close = try #require(assembly.board.board.lines["hatch.node1.close"]).id
     assembly.send(.hatchClose(TestStation.hatch1))
-    assembly.executive.run(until: clock.now().advanced(by: .seconds(29)))
+    // Travel 8 s: the move timeout is 1.5 x 8 + 2 = 14 s.
+    #expect(ControllerAssembly.moveTimeout(travelSeconds: 8) == .seconds(14))
+    assembly.executive.run(until: clock.now().advanced(by: .seconds(13)))
     #expect(backend.simulatedGPIO.level(of: close)?.logical == true)
     assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
     #expect(backend.simulatedGPIO.level(of: close)?.logical == false)
     assembly.executive.events.flush()
-    #expect(recorder.events(.actuatorFailed).count == 1)
+    #expect(recorder.records(.hatchFault).map(\.subject.hatch) == [TestStation.hatch1])
+    #expect(assembly.hatches[TestStation.hatch1]?.hatch.fault != nil)
   }
 
   @Test func aMotorCommandBeyondNeutralIsRefusedUntilArmedThenSafeModeDisarms() throws {
@@ -341,7 +357,8 @@ import Testing
     let oe = try #require(board.lines["pwm.output_enable"]).id
     // Bring-up leaves the kill path holding the outputs off.
     #expect(backend.simulatedGPIO.level(of: oe)?.logical == false)
-    let assembly = try ControllerAssembly(board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
+    let assembly = try ControllerAssembly(
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
     // Assembled: every channel is at its safe value, so the outputs are enabled.
     #expect(backend.simulatedGPIO.level(of: oe)?.logical == true)
     #expect(backend.simulatedGPIO.level(of: oe)?.physical == false)  // OE is active-low

@@ -15,14 +15,37 @@ struct EventAndQueueTests {
     let source = sink.registerSource("bmp280")
     var accepted = 0
     for index in 0..<10 where sink.emit(.info, .deviceRetry, source: source, value: Int64(index)) { accepted += 1 }
-    #expect(accepted == 4)
-    #expect(sink.overflowCount == 6)
-    #expect(sink.drain() == 4)
-    #expect(recorder.events.map(\.event.value) == [0, 1, 2, 3, 6])
+    // A quarter of the queue (here 1 slot) is reserved for audited events.
+    #expect(sink.reserve == 1)
+    #expect(accepted == 3)
+    #expect(sink.overflowCount == 7)
+    #expect(sink.drain() == 3)
+    #expect(recorder.events.map(\.event.value) == [0, 1, 2, 7])
     #expect(recorder.events.last?.event.code == .eventsLost)
     #expect(recorder.events.first?.source == "bmp280")
     #expect(recorder.events.first?.event.monotonic == .ms(5))
     #expect(recorder.events.first?.event.wallNanoseconds == Int64(5_001_000))
+  }
+
+  @Test("audited events use the reserve ordinary ones cannot; commands are refused before it runs out")
+  func auditedReserve() {
+    let clock = VirtualClock()
+    let recorder = EventRecorder()
+    let sink = EventSink(
+      capacity: 8, clock: clock, wallClock: OffsetWallClock(clock: clock), consumer: recorder)
+    let source = sink.registerSource("arbiter")
+    for _ in 0..<8 { sink.emit(.info, .deviceRetry, source: source) }
+    #expect(sink.overflowCount == 2)  // 6 ordinary slots, 2 reserved
+    #expect(sink.hasRoomForCommand)
+    #expect(sink.emit(.warning, .moduleBlind, source: source))
+    #expect(!sink.hasRoomForCommand)  // less than half the reserve left
+    #expect(sink.emit(.warning, .moduleBlind, source: source))
+    #expect(!sink.emit(.warning, .moduleBlind, source: source))
+    #expect(sink.auditedOverflowCount == 1)
+    sink.drain()
+    #expect(recorder.events(.auditEventsLost).map(\.value) == [1])
+    #expect(recorder.events(.moduleBlind).count == 2)
+    #expect(sink.hasRoomForCommand)
   }
 
   @Test("a fatal event flushes the queue to the consumer at once")

@@ -75,7 +75,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   private let outputSources: [EventSource]
   private let powerSource: EventSource
   private var armed: [Bool]
-  private var powered: Bool?
+  private var powered = false  // bring-up leaves actuator power at its safe value (off)
   private var lit = false
   private var lastBlink: MonotonicInstant?
   /// Commands refused with `busy` because the queue or the audit channel had no room.
@@ -171,10 +171,14 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       return reject(request, .authority, reason, subject: subject)
     }
     if safeMode {
+      let allowed: Bool
       switch command {
-      case .clearSafeMode, .enterSafeMode, .droneDisarm: break
-      case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault where request.principal.isCrew: break
-      default:
+      case .clearSafeMode, .enterSafeMode, .droneDisarm: allowed = true
+      // (A `where` clause would bind to the last pattern only: the crew test is explicit.)
+      case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault: allowed = request.principal.isCrew
+      case .droneArm, .actuatorPulse: allowed = false
+      }
+      guard allowed else {
         return reject(
           request, .execution, "safe mode is latched: only the crew's hatch commands and clear_safe_mode",
           subject: subject)

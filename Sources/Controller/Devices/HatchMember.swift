@@ -27,6 +27,7 @@ public enum HatchOrder: Sendable, Hashable {
 /// or stops.
 public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
+  public let eventSubject: EventSubject?
   public let hatch: HatchActuator
   private let order: Snapshot<HatchOrder?>
   private let events: EventSink
@@ -40,7 +41,9 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
     self.hatch = hatch
     self.order = order
     self.events = events
-    self.source = events.register(subject ?? EventSubject(component: hatch.name))
+    let subject = subject ?? EventSubject(component: hatch.name)
+    self.eventSubject = subject
+    self.source = events.register(subject)
   }
 
   /// Whether a move is running (drive line energised).

@@ -8,6 +8,7 @@ import Station
 /// Bus contract: at most one line-value ioctl per cycle.
 public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
   public let name: String
+  public let eventSubject: EventSubject?
   private let line: any GPIOOutputLine
   private let safeValue: SafeValue
   private let command: Snapshot<Bool?>
@@ -30,7 +31,9 @@ public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
     self.command = command
     self.events = events
     self.actsWhileSafe = actsWhileSafe
-    self.source = events.register(role.map { EventSubject(output: $0) } ?? EventSubject(component: line.id.description))
+    let subject = role.map { EventSubject(output: $0) } ?? EventSubject(component: line.id.description)
+    self.eventSubject = subject
+    self.source = events.register(subject)
   }
 
   public func runWhileSafe(_ tick: TickContext) { if actsWhileSafe { run(tick) } }

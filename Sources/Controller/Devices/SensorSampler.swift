@@ -9,6 +9,7 @@ import Station
 /// so slower groups and other threads never share a lock with the sampler.
 public final class SensorSampler: RateGroupMember, @unchecked Sendable {
   public let name: String
+  public let eventSubject: EventSubject?
   private let sensor: any SplitPhaseSensor
   private let policy: DeviceFaultPolicy
   private let events: EventSink
@@ -36,7 +37,9 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
     self.sensor = sensor
     self.policy = policy
     self.events = events
-    self.source = events.register(subject ?? EventSubject(component: sensor.name))
+    let subject = subject ?? EventSubject(component: sensor.name)
+    self.eventSubject = subject
+    self.source = events.register(subject)
   }
 
   /// A new snapshot of this sampler's readings for one reader thread (set-up only).

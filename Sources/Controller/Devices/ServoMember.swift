@@ -14,6 +14,7 @@ import HAL
 /// a PCA9685), plus the arming line when it changes.
 public final class ServoMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
+  public let eventSubject: EventSubject?
   public let servo: ServoActuator
   private let command: Snapshot<Duration?>
   private let armCommand: Snapshot<Bool?>
@@ -36,7 +37,9 @@ public final class ServoMember: SafeStateActuator, @unchecked Sendable {
     self.command = command
     self.armCommand = armCommand
     self.events = events
-    self.source = events.register(subject ?? EventSubject(component: servo.name))
+    let subject = subject ?? EventSubject(component: servo.name)
+    self.eventSubject = subject
+    self.source = events.register(subject)
   }
 
   /// Whether the output is armed.

@@ -76,7 +76,8 @@ public final class StaleDataMonitor: RateGroupMember, @unchecked Sendable {
       let isBlind = fresh == 0
       if isBlind != blind[module] {
         blind[module] = isBlind
-        events.emit(isBlind ? .error : .info, isBlind ? .moduleBlind : .moduleWatched, source: moduleSources[module],
+        events.emit(
+          isBlind ? .error : .info, isBlind ? .moduleBlind : .moduleWatched, source: moduleSources[module],
           value: Int64(fresh))
       }
       if isBlind { anyBlind = true } else { watched += 1 }

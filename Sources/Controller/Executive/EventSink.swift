@@ -54,7 +54,7 @@ public final class EventSink: @unchecked Sendable {
   /// Whether a command may be accepted now: at least half the audited reserve is free
   /// and no audited event is waiting to be reported lost.
   public var hasRoomForCommand: Bool {
-    queue.approximateCount <= queue.capacity - reserve / 2
+    queue.approximateCount < queue.capacity - reserve / 2
       && auditedOverflow.load(ordering: .relaxed) == reportedAuditedOverflow
   }
 

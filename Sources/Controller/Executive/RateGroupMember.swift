@@ -36,6 +36,10 @@ public protocol RateGroupMember: AnyObject {
   /// A name for events and telemetry (resolved off the loop, never formatted on it).
   var name: String { get }
 
+  /// What the member's events (health, safe state) are about; `nil`: a controller
+  /// component named ``name``.
+  var eventSubject: EventSubject? { get }
+
   /// Does one cycle's work.
   func run(_ tick: TickContext)
 
@@ -47,6 +51,7 @@ public protocol RateGroupMember: AnyObject {
 
 extension RateGroupMember {
   public func answerPing() -> Bool { true }
+  public var eventSubject: EventSubject? { nil }
 }
 
 /// A member that drives outputs and has a safe state.

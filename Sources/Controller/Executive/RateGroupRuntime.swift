@@ -53,14 +53,14 @@ final class RateGroupRuntime: @unchecked Sendable {
     self.health = health
     self.throttleInterval = throttle
     self.slipThrottle = Throttle(interval: throttle)
-    self.source = sink.registerSource("group \(configuration.name)")
+    self.source = sink.register(EventSubject(group: configuration.name))
   }
 
   /// Adds a member at the end of the order (set-up only).
   func add(_ member: any RateGroupMember, start: MonotonicInstant) {
     members.append(member)
     actuators.append(member as? any SafeStateActuator)
-    let source = sink.registerSource(member.name)
+    let source = member.eventSubject.map { sink.register($0) } ?? sink.registerSource(member.name)
     memberSources.append(source)
     let deadline = period * configuration.pingDeadlinePeriods
     healthIndices.append(health.register(source: source, deadline: deadline, start: start))

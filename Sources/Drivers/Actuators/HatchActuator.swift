@@ -23,13 +23,16 @@ public final class HatchActuator {
   }
 
   public let name: String
-  public let driveOpen: any GPIOOutputLine
-  public let driveClose: any GPIOOutputLine
+  // The drive lines are private: setting one directly would bypass the interlock (one
+  // direction at a time, stop at the sensor, move timeout).
+  private let driveOpen: any GPIOOutputLine
+  private let driveClose: any GPIOOutputLine
   public let openSensor: any GPIOInputLine
   public let closedSensor: any GPIOInputLine
   public let moveTimeout: Duration
-  /// The board's motor power line (logical true = powered), if any.
-  public let powerEnable: (any GPIOOutputLine)?
+  /// The board's motor power line (logical true = powered), if any. (The controller
+  /// passes none: its arbiter switches actuator power for every actuator.)
+  private let powerEnable: (any GPIOOutputLine)?
   public private(set) var state: State = .idle(.between)
   /// Latched until ``clearFault()``: no motion is accepted meanwhile.
   public private(set) var fault: ActuatorError?
