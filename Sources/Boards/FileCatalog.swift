@@ -42,8 +42,7 @@ public struct FileCatalog: Sendable {
   }
 
   /// The nearest ancestor of the executable's directory holding `Package.swift` and `folder`.
-  static func packageRoot(above executablePath: String, currentDirectory: String, holding folder: String) -> String?
-  {
+  static func packageRoot(above executablePath: String, currentDirectory: String, holding folder: String) -> String? {
     var url = URL(
       fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)
     )

@@ -22,15 +22,19 @@ import Testing
   @Test func everyDeviceBecomesAMemberOfItsGroup() throws {
     let (assembly, _, _) = try assemble()
     let executive = assembly.executive
-    #expect(executive.memberNames(of: "sensors").count == 4)
+    let board = assembly.board.board
+    #expect(executive.memberNames(of: "sensors").count == board.i2cDevices.values.filter(\.kind.isPressureSensor).count)
     let actuators = executive.memberNames(of: "actuators")
     #expect(actuators.first == "stale-data-monitor")
-    // The stale-data monitor, five servo/ESC outputs, two hatches, two other GPIO outputs
-    // (the drone's arming line belongs to its motors' interlock, the hatch drive lines to
-    // their hatch and the PCA9685's output enable to its driver, not to GPIO actuators).
-    #expect(actuators.count == 1 + 5 + 2 + 2)
+    // The stale-data monitor, every servo/ESC output, one member per hatch, and the two
+    // other GPIO outputs (status.led, actuator.power_enable): the drones' arming lines
+    // belong to their motors' interlock, the hatch drive lines to their hatch and the
+    // PCA9685s' output enables to their drivers, not to GPIO actuators.
+    let hatches = board.lines.keys.filter { $0.hasPrefix("hatch.") && $0.hasSuffix(".close") }.count
+    #expect(hatches == 8)
+    #expect(actuators.count == 1 + board.pwmOutputs.count + hatches + 2)
     #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
-    #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") || $0.contains("PCA_OE") })
+    #expect(!actuators.contains { $0.contains("_ARM") || $0.contains("HATCH") || $0.contains("_OE") })
     #expect(assembly.lineCommands["hatch.node1.close"] == nil)
     #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
     #expect(executive.memberNames(of: "planner") == ["status-blinker"])
@@ -45,7 +49,7 @@ import Testing
     policy.staleAfterPeriods = Int.max
     let assembly = try ControllerAssembly(
       board: running, configuration: .standard(), consumer: EventRecorder(), policy: policy)
-    #expect(assembly.samplers.count == 4)
+    #expect(assembly.samplers.count == board.i2cDevices.values.filter(\.kind.isPressureSensor).count)
     #expect(
       ControllerAssembly.staleAfter(sensorPeriod: .milliseconds(10), policy: policy)
         == .milliseconds(10) * (DeviceFaultPolicy.maximumPeriods + 1))
@@ -187,7 +191,7 @@ import Testing
     executive.run(until: clock.now().advanced(by: .seconds(1)))
     #expect(executive.safety.reason == .staleData)
     executive.events.flush()
-    #expect(recorder.events(.deviceExcluded).count == 4)
+    #expect(recorder.events(.deviceExcluded).count == roles.count)
     let trip = try #require(recorder.events(.safeModeEntered).first?.monotonic)
     let safe = try #require(recorder.events(.safeStateApplied).first?.monotonic)
     #expect(safe - trip <= .milliseconds(20))
