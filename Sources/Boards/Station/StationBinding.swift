@@ -151,11 +151,11 @@ public struct StationBinding: Sendable {
       if let found = describe(role, on: board) {
         diagnostics.report(
           .roleMismatch, line: line, path: path,
-          "'\(role)' (\(use.purpose)) is \(found) on \(boardName), not \(wanted)")
+          "'\(role)' is \(found) on \(boardName); the \(use.purpose) must be \(wanted)")
       } else {
         diagnostics.report(
           .missingRole, line: line, path: path,
-          "\(boardName) (\(board.file)) has no role '\(role)' (\(use.purpose): \(wanted))")
+          "\(boardName) has no role '\(role)'; the \(use.purpose) must be \(wanted)")
       }
       return
     }
@@ -163,7 +163,7 @@ public struct StationBinding: Sendable {
       let actual = output.arming.map { "by '\($0)'" } ?? "by nothing"
       diagnostics.report(
         .armingMismatch, line: line, path: path,
-        "'\(role)' (\(use.purpose)) is armed \(actual) on \(boardName), not by the drone's arm role '\(arm)'")
+        "'\(role)' is armed \(actual) on \(boardName); the \(use.purpose) must be armed by its arm role '\(arm)'")
     }
   }
 }

@@ -80,12 +80,11 @@ struct StationParser {
     let targets = parseTargets(top.required("targets"))
     let drones = parseDrones(top.required("drones"))
     let policy = parseStaleData(top["stale_data"])
-
+    // A crew section that did not parse has been reported; there is no station without one.
+    guard let crew else { return nil }
     return StationDescription(
-      name: name, file: diagnostics.file, modules: modules, hatches: hatches,
-      crew: crew ?? StationDescription.Crew(modules: [], overrideRole: BoardRole(unchecked: "crew.override_switch")),
-      batches: batches, targets: targets, drones: drones, blindPolicy: policy,
-      sourceLines: diagnostics.recordedLines)
+      name: name, file: diagnostics.file, modules: modules, hatches: hatches, crew: crew, batches: batches,
+      targets: targets, drones: drones, blindPolicy: policy, sourceLines: diagnostics.recordedLines)
   }
 
   /// The items of a list under a top-level key, each read as a mapping with `allowed`
