@@ -186,7 +186,7 @@ public final class ControllerAssembly {
   }
 
   /// A hatch's move timeout from its full travel time: 1.5 x travel + 2 s (margin for
-  /// a slow motor and the sensor's debounce), at least 3 s (decision 0802).
+  /// a slow motor and the sensor's debounce), at least 3 s (decision 0813).
   public static func moveTimeout(travelSeconds: Double) -> Duration {
     let seconds = travelSeconds.isFinite ? max(travelSeconds * 1.5 + 2, 3) : 3
     return .milliseconds(Int64(min(seconds, 86_400) * 1_000))
