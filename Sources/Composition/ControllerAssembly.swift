@@ -14,7 +14,10 @@ import Station
 ///   them);
 /// - leak group: the leak-rate estimator.
 ///
-/// Commands reach the actuators only through ``submit(_:)``: the order snapshots the
+/// Commands reach the actuators only through ``submit(_:)``, judged by the authority
+/// policy (``AuthorityRules`` unless a test gives another) and the arbiter's safe-mode
+/// rules; the crew override switch (the station's `crew.override_role`) is read by the
+/// arbiter every actuator cycle. the order snapshots the
 /// members read are created here and handed to the arbiter alone. Used by `cloak run`,
 /// `cloak sim` and `cloak bench loop`, so all run the controller's real rate groups.
 public final class ControllerAssembly {
@@ -23,6 +26,8 @@ public final class ControllerAssembly {
   public let executive: Executive
   /// The single writer of actuator commands.
   public let arbiter: CommandArbiter
+  /// Who may command what (default: ``AuthorityRules`` for the station).
+  public let authority: any AuthorityPolicy
   /// Samplers by sensor role.
   public private(set) var samplers: [SensorRole: SensorSampler] = [:]
   /// The per-module stale-data monitor (modules in station order).
@@ -41,7 +46,7 @@ public final class ControllerAssembly {
   public init(
     board: RunningBoard, station: StationDescription, configuration: ExecutiveConfiguration,
     consumer: any EventConsumer, wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
-    authority: any AuthorityPolicy = PermissiveLocalPolicy()
+    authority: ((EventSink) -> any AuthorityPolicy)? = nil
   ) throws(ExecutiveConfigurationError) {
     self.board = board
     self.station = station
@@ -92,7 +97,7 @@ public final class ControllerAssembly {
       let actuator = HatchActuator(
         name: hatch.role.rawValue, driveOpen: open, driveClose: close, openSensor: openSensor,
         closedSensor: closedSensor, moveTimeout: Self.moveTimeout(travelSeconds: hatch.travelS))
-      let order = Snapshot<HatchOrder?>(nil)
+      let order = Snapshot<Stamped<HatchOrder>?>(nil)
       let member = HatchMember(hatch: actuator, order: order, events: events, subject: EventSubject(hatch: hatch.id))
       hatches[hatch.id] = member
       hatchEntries.append(.init(id: hatch.id, member: member, order: order))
@@ -144,11 +149,11 @@ public final class ControllerAssembly {
     var owned = Set(station.hatches.flatMap { [$0.openRole.rawValue, $0.closeRole.rawValue] })
     owned.formUnion(board.board.pwmOutputs.values.compactMap(\.arming))
     owned.formUnion(board.board.i2cDevices.values.compactMap(\.outputEnableRole))
-    var powerCommand: Snapshot<Bool?>?
-    var statusCommand: Snapshot<Bool?>?
+    var powerCommand: Snapshot<Stamped<Bool>?>?
+    var statusCommand: Snapshot<Stamped<Bool>?>?
     for (role, line) in board.outputs.sorted(by: { $0.key < $1.key }) where !owned.contains(role) {
       guard let spec = board.board.lines[role], let safe = spec.safe else { continue }
-      let command = Snapshot<Bool?>(nil)
+      let command = Snapshot<Stamped<Bool>?>(nil)
       if role == Self.powerEnableRole { powerCommand = command }
       if role == Self.statusLightRole { statusCommand = command }
       members.append(
@@ -156,9 +161,12 @@ public final class ControllerAssembly {
           line: line, safeValue: safe == .hold ? .level(false) : safe, command: command, events: events,
           role: BoardRole(parsing: role), actsWhileSafe: role == Self.powerEnableRole))
     }
+    let authorityPolicy = authority?(events) ?? AuthorityRules(station: station, events: events)
+    self.authority = authorityPolicy
     arbiter = CommandArbiter(
       hatches: hatchEntries, drones: droneEntries, outputs: outputEntries, powerCommand: powerCommand,
-      statusCommand: statusCommand, policy: authority, latch: executive.safety, events: events)
+      statusCommand: statusCommand, policy: authorityPolicy, latch: executive.safety, events: events,
+      overrideSwitch: board.inputs[station.crew.overrideRole.rawValue])
     try executive.add(staleDataMonitor, to: "actuators")
     try executive.add(arbiter, to: "actuators")
     for member in members { try executive.add(member, to: "actuators") }

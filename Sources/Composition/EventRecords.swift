@@ -59,6 +59,8 @@ public struct EventRecordFormatter: Sendable {
       out += ",\"version\":" + Self.string(run.softwareVersion)
     case .runStopped:
       out += ",\"reason\":" + Self.string(run.stopReason)
+    case .controlChanged:
+      out += ",\"holder\":\"" + Self.holderName(event.value) + "\""
     default:
       break
     }
@@ -76,11 +78,21 @@ public struct EventRecordFormatter: Sendable {
     if let rejection = event.rejection { line += " rejected: \(rejection)" }
     if event.code == .runStarted { line += " board \(run.board), station \(run.station), cloak \(run.softwareVersion)" }
     if event.code == .runStopped { line += " (\(run.stopReason))" }
+    if event.code == .controlChanged { line += " now held by " + Self.holderName(event.value) }
     if event.command == nil, event.value != 0, !event.value.isNaN {
       line += " " + Self.number(event.value) + (event.code.unit.map { " \($0)" } ?? "")
     }
     if !event.rate.isNaN { line += " " + Self.number(event.rate) + " %/h" }
     return line
+  }
+
+  /// The control holder's name for a ``EventCode/controlChanged`` value.
+  static func holderName(_ value: Double) -> String {
+    switch value {
+    case 1: return "crew"
+    case 2: return "ground"
+    default: return "nobody"
+    }
   }
 
   /// A JSON number: integers without a fraction, others in Swift's shortest

@@ -10,7 +10,7 @@ import Testing
 
 /// A policy that refuses everything from ground (tests the authority seam).
 private final class NoGround: AuthorityPolicy {
-  func deny(_ request: CommandRequest, safeMode: Bool) -> StaticString? {
+  func deny(_ request: CommandRequest, safeMode: Bool, now: MonotonicInstant) -> StaticString? {
     request.principal == .ground ? "ground may not command here" : nil
   }
 }
@@ -27,7 +27,7 @@ private final class NoGround: AuthorityPolicy {
     let recorder = EventRecorder()
     let assembly = try ControllerAssembly(
       board: running, station: TestStation.make(), configuration: .standard(), consumer: recorder,
-      authority: authority)
+      authority: { _ in authority })
     return (assembly, backend, recorder)
   }
 
@@ -106,8 +106,10 @@ private final class NoGround: AuthorityPolicy {
     assembly.send(.hatchClose(TestStation.hatch1), by: .autonomy, id: 3)
     assembly.send(.hatchClose(TestStation.hatch1), by: .crewPanel, id: 4)
     assembly.executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    // The crew's queue is served first: 2 and 4 (crew), then 3 (autonomy).
     let answers = responses(assembly)
-    #expect(answers.map(\.rejection) == [.execution, .execution, nil])
+    #expect(answers.map(\.requestID) == [2, 4, 3])
+    #expect(answers.map(\.rejection) == [.execution, nil, .execution])
     #expect(level(backend, assembly, "drone.d1.arm") == false)
     #expect(level(backend, assembly, "hatch.node1.close") == true)
     #expect(level(backend, assembly, "actuator.power_enable") == true)

@@ -21,16 +21,21 @@ struct OutputActuatorTests {
     let gpio = ScriptedGPIO(script: script)
     let id = GPIOLineID(chip: "pinctrl-bcm2711", line: "GPIO17")
     let line = try gpio.requestOutput(id, config: GPIOOutputConfig(initialValue: false), consumer: "test")
-    let command = Snapshot<Bool?>(nil)
+    let command = Snapshot<Stamped<Bool>?>(nil)
     let actuator = GPIOActuator(line: line, safeValue: .level(false), command: command, events: sink())
-    script.expect(.gpioSet(id, true), .gpioSet(id, false))
-    command.publish(true)
+    script.expect(.gpioSet(id, true), .gpioSet(id, false), .gpioSet(id, true))
+    command.publish(Stamped(true, generation: 0))
     actuator.run(tick)
     actuator.run(tick)
     #expect(actuator.applySafeState())
-    // A command published before the safe state is not resumed by the next cycles.
-    actuator.run(tick)
-    actuator.run(tick)
+    // After the safe state (generation 1), a command given before it is not resumed...
+    var after = tick
+    after.safeGeneration = 1
+    actuator.run(after)
+    command.publish(Stamped(true, generation: 0))  // ...nor one stamped before it
+    actuator.run(after)
+    command.publish(Stamped(true, generation: 1))  // one given after it acts
+    actuator.run(after)
     try script.verify()
   }
 }

@@ -1,4 +1,5 @@
 import Controller
+import Foundation
 import HAL
 import Synchronization
 import Testing
@@ -36,14 +37,27 @@ private final class RefusingEnvironment: RealtimeEnvironment, Sendable {
   func releaseProcess() { releases.add(1, ordering: .relaxed) }
 }
 
-/// Asks for shutdown from the base group after `afterTicks` base ticks.
+/// Asks for shutdown from the base group after `afterTicks` base ticks, once `ready`
+/// says the group threads have had a turn (on a loaded machine the fast-forward clock
+/// can run thousands of ticks before a group thread is first scheduled), or after
+/// `limitTicks` whatever happened.
 private final class StopAfter: RateGroupMember, @unchecked Sendable {
   let name = "stopper"
   private let afterTicks: UInt64
+  private let limitTicks: UInt64
   weak var executive: Executive?
-  init(afterTicks: UInt64) { self.afterTicks = afterTicks }
+  var ready: () -> Bool = { true }
+  init(afterTicks: UInt64, limitTicks: UInt64 = 1_000_000) {
+    self.afterTicks = afterTicks
+    self.limitTicks = limitTicks
+  }
   func run(_ tick: TickContext) {
-    if tick.baseTick >= afterTicks { executive?.requestShutdown(signal: 15) }
+    guard tick.baseTick >= afterTicks else { return }
+    if ready() || tick.baseTick >= limitTicks {
+      executive?.requestShutdown(signal: 15)
+    } else {
+      Thread.sleep(forTimeInterval: 0.000_1)  // let the group threads have the CPU
+    }
   }
 }
 
@@ -60,8 +74,9 @@ struct RealtimeModeTests {
       configuration: testConfiguration(groups: groups), clock: clock, consumer: recorder, watchdog: watchdog)
     let stopper = StopAfter(afterTicks: 3_000)
     stopper.executive = executive
-    let sensor = LoggingMember("sensor", log: RunLog())
+    let sensor = CountingMember(name: "sensor")
     let valve = ThreadSafeActuator(name: "valve")
+    stopper.ready = { valve.runs.load(ordering: .relaxed) > 0 && sensor.runs.load(ordering: .relaxed) > 0 }
     try executive.add(stopper, to: "base")
     try executive.add(sensor, to: "sensors")
     try executive.add(valve, to: "actuators")
@@ -72,7 +87,7 @@ struct RealtimeModeTests {
     ) { problems.append($0) }
     #expect(executive.isFinished)
     #expect(report.ticks >= 3_000)
-    #expect(sensor.runs > 0)
+    #expect(sensor.runs.load(ordering: .relaxed) > 0)
     #expect(valve.safeApplications.load(ordering: .relaxed) >= 1)
     #expect(watchdog.disarmed)
     #expect(executive.safety.isLatched)
@@ -87,11 +102,20 @@ struct RealtimeModeTests {
 }
 
 /// An actuator safe to inspect from the test thread after the run.
+/// A member that counts its runs from any thread.
+private final class CountingMember: RateGroupMember, @unchecked Sendable {
+  let name: String
+  let runs = Atomic<Int>(0)
+  init(name: String) { self.name = name }
+  func run(_ tick: TickContext) { runs.add(1, ordering: .relaxed) }
+}
+
 private final class ThreadSafeActuator: SafeStateActuator, @unchecked Sendable {
   let name: String
   let safeApplications = Atomic<Int>(0)
+  let runs = Atomic<Int>(0)
   init(name: String) { self.name = name }
-  func run(_ tick: TickContext) {}
+  func run(_ tick: TickContext) { runs.add(1, ordering: .relaxed) }
   func applySafeState() -> Bool {
     safeApplications.add(1, ordering: .relaxed)
     return true

@@ -1,16 +1,29 @@
-/// Decides whether a principal may send a command now. The arbiter asks it for every
-/// command it has validated; it runs on the actuator group's thread, so it must not
-/// block or allocate.
+import HAL
+
+/// Decides whether a principal may send a command now, and keeps the state that decides
+/// it (who holds control, a ground lease). The arbiter calls it on the actuator group's
+/// thread, so no method may block or allocate in steady state.
 public protocol AuthorityPolicy: AnyObject {
   /// `nil` to allow; otherwise the reason for an ``RejectionCode/authority`` rejection.
-  func deny(_ request: CommandRequest, safeMode: Bool) -> StaticString?
+  func deny(_ request: CommandRequest, safeMode: Bool, now: MonotonicInstant) -> StaticString?
+  /// The arbiter carried out `request` (control and lease commands change the state).
+  func accepted(_ request: CommandRequest, now: MonotonicInstant)
+  /// Once per arbiter cycle, before any command (lease expiry).
+  func tick(now: MonotonicInstant)
+  /// The physical crew override switch went active (`true`) or was released.
+  func crewOverride(active: Bool, now: MonotonicInstant)
 }
 
-/// The local policy the controller ships with until the authority rules (control
-/// token, ground lease, crew override) replace it: every principal may send every
-/// command. What the controller itself forbids in safe mode is not a policy matter: the
-/// arbiter enforces it for every policy.
+extension AuthorityPolicy {
+  public func accepted(_ request: CommandRequest, now: MonotonicInstant) {}
+  public func tick(now: MonotonicInstant) {}
+  public func crewOverride(active: Bool, now: MonotonicInstant) {}
+}
+
+/// A policy that allows every command from every principal (bench tools and tests).
+/// What the controller itself forbids in safe mode is not a policy matter: the arbiter
+/// enforces it for every policy.
 public final class PermissiveLocalPolicy: AuthorityPolicy {
   public init() {}
-  public func deny(_ request: CommandRequest, safeMode: Bool) -> StaticString? { nil }
+  public func deny(_ request: CommandRequest, safeMode: Bool, now: MonotonicInstant) -> StaticString? { nil }
 }

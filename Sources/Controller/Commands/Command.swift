@@ -46,6 +46,12 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
   case droneArm
   case droneDisarm
   case actuatorPulse
+  case stopAllDrones
+  case controlRequest
+  case controlGrab
+  case controlRelease
+  case leaseTake
+  case leaseEnd
 
   /// The stable snake_case name (a command's `"command"` field on every link).
   public var description: String {
@@ -59,6 +65,12 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .droneArm: return "drone_arm"
     case .droneDisarm: return "drone_disarm"
     case .actuatorPulse: return "actuator_pulse"
+    case .stopAllDrones: return "stop_all_drones"
+    case .controlRequest: return "control_request"
+    case .controlGrab: return "control_grab"
+    case .controlRelease: return "control_release"
+    case .leaseTake: return "lease_take"
+    case .leaseEnd: return "lease_end"
     }
   }
 }
@@ -85,6 +97,19 @@ public enum Command: Sendable, Hashable {
   case droneDisarm(DroneID)
   /// Set a PWM output's pulse width, within the output's limits (microseconds).
   case actuatorPulse(BoardRole, microseconds: Int)
+  /// Disarm every drone at once (thrust to its safe value, arming lines off).
+  case stopAllDrones
+  /// Ask for the control token (granted when free or already held).
+  case controlRequest
+  /// Take the control token whoever holds it (the crew's; ground takes it by lease).
+  case controlGrab
+  /// Give the control token back (to the crew when ground releases it).
+  case controlRelease
+  /// Ground takes (or renews) control for `seconds` from now: the lease's expiry comes
+  /// from the signed envelope, converted by the ground link.
+  case leaseTake(seconds: Double)
+  /// End the ground lease now (control returns to the crew).
+  case leaseEnd
 
   public var kind: CommandKind {
     switch self {
@@ -97,6 +122,12 @@ public enum Command: Sendable, Hashable {
     case .droneArm: return .droneArm
     case .droneDisarm: return .droneDisarm
     case .actuatorPulse: return .actuatorPulse
+    case .stopAllDrones: return .stopAllDrones
+    case .controlRequest: return .controlRequest
+    case .controlGrab: return .controlGrab
+    case .controlRelease: return .controlRelease
+    case .leaseTake: return .leaseTake
+    case .leaseEnd: return .leaseEnd
     }
   }
 
@@ -146,6 +177,17 @@ public enum Command: Sendable, Hashable {
         throw CommandParseError("pulse_us '\(pulse)' is not a whole number of microseconds in 0...100000")
       }
       return .actuatorPulse(role, microseconds: microseconds)
+    case .stopAllDrones: return .stopAllDrones
+    case .controlRequest: return .controlRequest
+    case .controlGrab: return .controlGrab
+    case .controlRelease: return .controlRelease
+    case .leaseEnd: return .leaseEnd
+    case .leaseTake:
+      guard let text = arguments["seconds"] else { throw CommandParseError("lease_take needs 'seconds'") }
+      guard let seconds = DurationText.seconds(text), seconds > 0, seconds <= 86_400 else {
+        throw CommandParseError("lease seconds '\(text)' must be a duration in (0, 24h]")
+      }
+      return .leaseTake(seconds: seconds)
     }
   }
 
@@ -157,6 +199,8 @@ public enum Command: Sendable, Hashable {
       return ["hatch": id.rawValue]
     case .droneArm(let id), .droneDisarm(let id): return ["drone": id.rawValue]
     case .actuatorPulse(let role, let microseconds): return ["output": role.rawValue, "pulse_us": "\(microseconds)"]
+    case .stopAllDrones, .controlRequest, .controlGrab, .controlRelease, .leaseEnd: return [:]
+    case .leaseTake(let seconds): return ["seconds": DurationText.format(seconds)]
     }
   }
 }

@@ -14,9 +14,13 @@ import Station
 /// a drone is armed (a crew hatch move in safe mode included), off otherwise, and
 /// blinks the status light once a second while not in safe mode.
 ///
-/// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms and
-/// the crew's hatch commands (open, close, stop, clear fault) are accepted; the crew can
-/// always move a hatch, whatever latched safe mode.
+/// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms,
+/// `stop_all_drones`, control and lease commands and the crew's hatch commands (open,
+/// close, stop, clear fault) are accepted; the crew can always move a hatch, whatever
+/// latched safe mode.
+///
+/// The crew has its own request queue, drained first, and its commands are never
+/// refused for want of audit room; the crew override switch is read every cycle.
 ///
 /// Runs first in the actuator group (after the stale-data monitor), on the same thread
 /// as every actuator member, so it reads their state directly.
@@ -25,8 +29,8 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public struct HatchEntry {
     public var id: HatchID
     public var member: HatchMember
-    public var order: Snapshot<HatchOrder?>
-    public init(id: HatchID, member: HatchMember, order: Snapshot<HatchOrder?>) {
+    public var order: Snapshot<Stamped<HatchOrder>?>
+    public init(id: HatchID, member: HatchMember, order: Snapshot<Stamped<HatchOrder>?>) {
       self.id = id
       self.member = member
       self.order = order
@@ -61,11 +65,17 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   /// Responses, one per command, in the order decided (drain from one thread).
   public let responses: BoundedQueue<CommandResponse>
   private let requests: BoundedQueue<CommandRequest>
+  /// The crew's own queue, drained first: no flood from another principal can keep a
+  /// crew command waiting or make it `busy`.
+  private let crewRequests: BoundedQueue<CommandRequest>
+  private let overrideSwitch: (any GPIOInputLine)?
+  private var overrideWasActive = false
+  private let overrideSource: EventSource
   private let hatches: [HatchEntry]
   private let drones: [DroneEntry]
   private let outputs: [OutputEntry]
-  private let powerCommand: Snapshot<Bool?>?
-  private let statusCommand: Snapshot<Bool?>?
+  private let powerCommand: Snapshot<Stamped<Bool>?>?
+  private let statusCommand: Snapshot<Stamped<Bool>?>?
   private let policy: any AuthorityPolicy
   private let latch: SafetyLatch
   private let events: EventSink
@@ -75,7 +85,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   private let outputSources: [EventSource]
   private let powerSource: EventSource
   private var armed: [Bool]
+  private var crewAskedSafe = false
   private var powered = false  // bring-up leaves actuator power at its safe value (off)
+  private var poweredGeneration: UInt64 = 0
   private var lit = false
   private var lastBlink: MonotonicInstant?
   /// Commands refused with `busy` because the queue or the audit channel had no room.
@@ -84,10 +96,13 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public let commandsPerCycle: Int
 
   public init(
-    hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Bool?>?,
-    statusCommand: Snapshot<Bool?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
-    queueCapacity: Int = 64, commandsPerCycle: Int = 8
+    hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Stamped<Bool>?>?,
+    statusCommand: Snapshot<Stamped<Bool>?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
+    overrideSwitch: (any GPIOInputLine)? = nil, queueCapacity: Int = 64, commandsPerCycle: Int = 8
   ) {
+    self.overrideSwitch = overrideSwitch
+    crewRequests = BoundedQueue(minimumCapacity: queueCapacity)
+    overrideSource = events.register(EventSubject(component: "crew-override-switch"))
     self.hatches = hatches
     self.drones = drones
     self.outputs = outputs
@@ -111,7 +126,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   /// queued (its response comes on ``responses``), or the `busy` response at once when
   /// the queue is full.
   public func submit(_ request: CommandRequest) -> CommandResponse? {
-    if requests.push(request) { return nil }
+    if (request.principal.isCrew ? crewRequests : requests).push(request) { return nil }
     busyRefusals &+= 1
     events.emitCommand(.commandRejected, source: source, request: request, rejection: .busy)
     let response = CommandResponse(requestID: request.id, result: .rejected(.busy, reason: "command queue full"))
@@ -119,8 +134,10 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   }
 
   public func run(_ tick: TickContext) {
+    readOverrideSwitch(tick)
+    policy.tick(now: tick.deadline)
     var taken = 0
-    while taken < commandsPerCycle, let request = requests.pop() {
+    while taken < commandsPerCycle, let request = crewRequests.pop() ?? requests.pop() {
       taken += 1
       let response = decide(request, tick: tick)
       if !responses.push(response) { busyRefusals &+= 1 }
@@ -131,7 +148,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
 
   /// Carries out or rejects one command; emits its event.
   private func decide(_ request: CommandRequest, tick: TickContext) -> CommandResponse {
-    guard events.hasRoomForCommand else {
+    // The crew is never refused for want of audit room: its command still emits its
+    // event if any room is left, and a loss is counted (decision 0811).
+    guard events.hasRoomForCommand || request.principal.isCrew else {
       busyRefusals &+= 1
       return reject(request, .busy, "audit channel full: retry later", subject: source)
     }
@@ -167,13 +186,14 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
         return reject(request, .validation, "pulse outside the output's limits", subject: subject)
       }
     }
-    if let reason = policy.deny(request, safeMode: safeMode) {
+    if let reason = policy.deny(request, safeMode: safeMode, now: tick.deadline) {
       return reject(request, .authority, reason, subject: subject)
     }
     if safeMode {
       let allowed: Bool
       switch command {
-      case .clearSafeMode, .enterSafeMode, .droneDisarm: allowed = true
+      case .clearSafeMode, .enterSafeMode, .droneDisarm, .stopAllDrones: allowed = true
+      case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd: allowed = true
       // (A `where` clause would bind to the last pattern only: the crew test is explicit.)
       case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault: allowed = request.principal.isCrew
       case .droneArm, .actuatorPulse: allowed = false
@@ -186,8 +206,15 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     }
     switch command {
     case .enterSafeMode:
-      latch.trip(.crewCommand, source: source)
+      latch.trip(request.principal.isCrew ? .crewCommand : .command, source: source)
+      if request.principal.isCrew { crewAskedSafe = true }
     case .clearSafeMode:
+      // A safe mode the crew asked for (even one already latched for another reason)
+      // is the crew's to end (decision 0815).
+      if crewAskedSafe && !request.principal.isCrew {
+        return reject(request, .authority, "the crew asked for safe mode: only the crew clears it", subject: subject)
+      }
+      crewAskedSafe = false
       latch.clear(source: source)
     case .hatchOpen, .hatchClose:
       guard let index = hatchIndex else { break }
@@ -195,10 +222,10 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
         return reject(request, .execution, "hatch fault latched: clear it first", subject: subject)
       }
       let target: HatchActuator.Position = command.kind == .hatchOpen ? .open : .closed
-      hatches[index].order.publish(.move(target))
+      hatches[index].order.publish(Stamped(.move(target), generation: latch.generation))
     case .hatchStop:
       guard let index = hatchIndex else { break }
-      hatches[index].order.publish(.stop)
+      hatches[index].order.publish(Stamped(.stop, generation: latch.generation))
     case .hatchClearFault:
       guard let index = hatchIndex else { break }
       hatches[index].member.hatch.clearFault()
@@ -213,11 +240,32 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     case .actuatorPulse(_, let microseconds):
       guard let index = outputIndex else { break }
       outputs[index].pulse.publish(.microseconds(microseconds))
+    case .stopAllDrones:
+      for index in drones.indices {
+        drones[index].arm.publish(false)
+        armed[index] = false
+      }
+    case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd:
+      break  // the policy's state: below
     }
+    policy.accepted(request, now: tick.deadline)
     events.emitCommand(.commandAccepted, source: subject, request: request)
     // Power for a move accepted now, in this same cycle.
     updatePower(tick)
     return CommandResponse(requestID: request.id, result: .ok)
+  }
+
+  /// The crew override switch: an edge to active hands control to the crew at once (the
+  /// policy ends any ground lease); nothing any principal sends can mask it. Read once a
+  /// cycle (one line read; the board's debounce applies).
+  private func readOverrideSwitch(_ tick: TickContext) {
+    guard let overrideSwitch else { return }
+    let active: Bool
+    do { active = try overrideSwitch.value() } catch { return }
+    guard active != overrideWasActive else { return }
+    overrideWasActive = active
+    policy.crewOverride(active: active, now: tick.deadline)
+    events.emit(.warning, .crewOverride, source: overrideSource, value: active ? 1 : 0)
   }
 
   private func reject(
@@ -239,9 +287,14 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     for entry in hatches where !needed {
       if entry.member.isMoving || entry.member.hasPendingOrder { needed = true }
     }
-    guard needed != powered else { return }
+    // A safe state switched power off by its safe value: publish again after one.
+    let generation = latch.generation
+    guard needed != powered || generation != poweredGeneration else { return }
+    poweredGeneration = generation
+    let changed = needed != powered
     powered = needed
-    powerCommand.publish(needed)
+    powerCommand.publish(Stamped(needed, generation: generation))
+    guard changed else { return }
     events.emit(.info, .actuatorPower, source: powerSource, value: needed ? 1 : 0)
   }
 
@@ -252,6 +305,6 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     if let last = lastBlink, last.duration(to: tick.deadline) < .seconds(1) { return }
     lastBlink = tick.deadline
     lit.toggle()
-    statusCommand.publish(lit)
+    statusCommand.publish(Stamped(lit, generation: latch.generation))
   }
 }

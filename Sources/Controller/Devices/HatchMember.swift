@@ -15,12 +15,13 @@ public enum HatchOrder: Sendable, Hashable {
 /// keep driving past a reached position or past the move timeout.
 ///
 /// Orders come only from the ``CommandArbiter`` (the order snapshot is created by the
-/// assembly and handed to the arbiter alone). A move starts once per newly published
-/// order and is supervised every cycle. Safe state: hold (both drive lines off, never a
-/// reflexive close). As for every output member, an order published before the last
-/// safe state is inert afterwards (decision 0714); an order published after it acts even
-/// while safe mode is latched (``runWhileSafe(_:)``), because the arbiter lets only the
-/// crew move a hatch then: the controller's own safe state never freezes a hatch shut.
+/// assembly and handed to the arbiter alone), stamped with the safe-mode generation they
+/// were given in. A move starts once per newly published order and is supervised every
+/// cycle. Safe state: hold (both drive lines off, never a reflexive close). An order
+/// given before the last safe state is inert afterwards (decision 0714); one given after
+/// it acts even while safe mode is latched (``runWhileSafe(_:)``), because the arbiter
+/// lets only the crew move a hatch then: the controller's own safe state never freezes a
+/// hatch shut (decision 0815).
 /// Events: ``EventCode/hatchMoved`` when a move ends at its target,
 /// ``EventCode/hatchFault`` when a fault latches. Bus contract: one read of each
 /// position sensor per cycle while moving, drive-line writes only when a move starts
@@ -29,14 +30,15 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   public let name: String
   public let eventSubject: EventSubject?
   public let hatch: HatchActuator
-  private let order: Snapshot<HatchOrder?>
+  private let order: Snapshot<Stamped<HatchOrder>?>
   private let events: EventSink
   private let source: EventSource
-  private var versionAtSafe: UInt64?  // nil: no safe state yet
-  private var handledVersion: UInt64?
+  private var handledVersion: UInt64 = 0
 
   /// `subject` names the hatch in events (default: the actuator's name as a component).
-  public init(hatch: HatchActuator, order: Snapshot<HatchOrder?>, events: EventSink, subject: EventSubject? = nil) {
+  public init(
+    hatch: HatchActuator, order: Snapshot<Stamped<HatchOrder>?>, events: EventSink, subject: EventSubject? = nil
+  ) {
     self.name = hatch.name
     self.hatch = hatch
     self.order = order
@@ -52,26 +54,34 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
     return false
   }
 
-  /// Whether an order was published that this member has not acted on yet (reads only
-  /// the snapshot's version: safe from the arbiter on the same group).
-  public var hasPendingOrder: Bool {
-    let version = order.version
-    return version != 0 && version != handledVersion && version != versionAtSafe
-  }
+  /// Whether an order was published that this member has not taken yet (reads only the
+  /// snapshot's version: safe from the arbiter on the same group).
+  public var hasPendingOrder: Bool { order.version != handledVersion }
 
   public func run(_ tick: TickContext) {
     let version = order.version
-    if version != versionAtSafe, version != handledVersion, let wanted = order.read() {
+    if version != handledVersion, let wanted = order.read() {
       handledVersion = version
-      do throws(ActuatorError) {
-        switch wanted {
-        case .move(let target): try hatch.move(to: target, now: tick.deadline)
-        case .stop: try hatch.safe()
-        }
-      } catch {
-        events.emit(.error, error.kind == .faulted ? .hatchFault : .actuatorFailed, source: source)
+      // Given before the last safe state: inert.
+      if wanted.generation == tick.safeGeneration {
+        act(on: wanted.value, tick)
       }
     }
+    supervise(tick)
+  }
+
+  private func act(on wanted: HatchOrder, _ tick: TickContext) {
+    do throws(ActuatorError) {
+      switch wanted {
+      case .move(let target): try hatch.move(to: target, now: tick.deadline)
+      case .stop: try hatch.safe()
+      }
+    } catch {
+      events.emit(.error, error.kind == .faulted ? .hatchFault : .actuatorFailed, source: source)
+    }
+  }
+
+  private func supervise(_ tick: TickContext) {
     let wasMoving = isMoving
     do throws(ActuatorError) {
       let state = try hatch.update(now: tick.deadline)
@@ -86,8 +96,6 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   public func runWhileSafe(_ tick: TickContext) { run(tick) }
 
   public func applySafeState() -> Bool {
-    versionAtSafe = order.version
-    handledVersion = order.version
     do throws(ActuatorError) {
       try hatch.safe()
       return true

@@ -11,18 +11,16 @@ public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
   public let eventSubject: EventSubject?
   private let line: any GPIOOutputLine
   private let safeValue: SafeValue
-  private let command: Snapshot<Bool?>
+  private let command: Snapshot<Stamped<Bool>?>
   private let events: EventSink
   private let source: EventSource
-  // Command version at the last safe state: only later commands act, so leaving safe
-  // mode never re-energises a drive (a hatch, a valve) commanded before it.
-  private var versionAtSafe: UInt64?  // nil: no safe state yet
+  private var handledVersion: UInt64 = 0
 
   private let actsWhileSafe: Bool
 
   /// `role` names the output in events (default: the line's id).
   public init(
-    line: any GPIOOutputLine, safeValue: SafeValue, command: Snapshot<Bool?>, events: EventSink,
+    line: any GPIOOutputLine, safeValue: SafeValue, command: Snapshot<Stamped<Bool>?>, events: EventSink,
     role: BoardRole? = nil, actsWhileSafe: Bool = false
   ) {
     self.name = role?.rawValue ?? line.id.description
@@ -39,12 +37,17 @@ public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
   public func runWhileSafe(_ tick: TickContext) { if actsWhileSafe { run(tick) } }
 
   public func run(_ tick: TickContext) {
-    guard command.version != versionAtSafe, let wanted = command.read(), wanted != line.lastValue else { return }
-    do throws(GPIOError) { try line.set(wanted) } catch { events.emit(.error, .actuatorFailed, source: source) }
+    // A command given before the last safe state (an older generation) is inert, so
+    // leaving safe mode never re-energises an output commanded before it.
+    let version = command.version
+    guard version != handledVersion, let wanted = command.read() else { return }
+    handledVersion = version
+    guard wanted.generation == tick.safeGeneration, wanted.value != line.lastValue else { return }
+    let level = wanted.value
+    do throws(GPIOError) { try line.set(level) } catch { events.emit(.error, .actuatorFailed, source: source) }
   }
 
   public func applySafeState() -> Bool {
-    versionAtSafe = command.version
     guard case .level(let level) = safeValue else { return true }
     do throws(GPIOError) {
       try line.set(level)

@@ -93,6 +93,13 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   case runStarted
   /// The run stopped (last event of a run); `value`: signal number or 0.
   case runStopped
+  /// The control token changed hands; `value`: the new holder (0 nobody, 1 crew,
+  /// 2 ground); ``Event/principal``: who caused it (none: a lease expired).
+  case controlChanged
+  /// Ground took or renewed a lease; `value`: its length in seconds.
+  case leaseStarted
+  /// The crew override switch went active (1) or was released (0).
+  case crewOverride
 
   public var description: String {
     switch self {
@@ -127,6 +134,9 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .auditEventsLost: return "audit_events_lost"
     case .runStarted: return "run_started"
     case .runStopped: return "run_stopped"
+    case .controlChanged: return "control_changed"
+    case .leaseStarted: return "lease_started"
+    case .crewOverride: return "crew_override"
     }
   }
 
@@ -134,6 +144,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   public var unit: String? {
     switch self {
     case .actuatorFailed: return "us"
+    case .leaseStarted: return "s"
     default: return nil
     }
   }
@@ -144,7 +155,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .commandAccepted, .commandRejected, .safeModeEntered, .safeModeCleared, .safeStateFailed, .quorumLost,
       .moduleBlind, .moduleWatched, .hatchFault, .shutdownRequested, .pingFatal, .auditEventsLost, .runStarted,
-      .runStopped:
+      .runStopped, .controlChanged, .leaseStarted, .crewOverride:
       return true
     default:
       return false

@@ -16,8 +16,16 @@ public struct TickContext: Sendable, Hashable {
   public var period: Duration
   /// Whether the controller is in latched safe mode.
   public var safeMode: Bool
+  /// How many times safe mode has been entered so far (``SafetyLatch/generation``): an
+  /// order stamped with an older generation was given before the last safe state and is
+  /// inert (``Stamped``).
+  public var safeGeneration: UInt64
 
-  public init(baseTick: UInt64, cycle: UInt64, deadline: MonotonicInstant, period: Duration, safeMode: Bool) {
+  public init(
+    baseTick: UInt64, cycle: UInt64, deadline: MonotonicInstant, period: Duration, safeMode: Bool,
+    safeGeneration: UInt64 = 0
+  ) {
+    self.safeGeneration = safeGeneration
     self.baseTick = baseTick
     self.cycle = cycle
     self.deadline = deadline
@@ -75,4 +83,18 @@ public protocol SafeStateActuator: RateGroupMember {
 
 extension SafeStateActuator {
   public func runWhileSafe(_ tick: TickContext) {}
+}
+
+/// An order with the safe-mode generation it was given in (``SafetyLatch/generation`` at
+/// publication). A member acts on it only while the generation is still current, so an
+/// order given before a safe state never acts after it (not after a clear either:
+/// decision 0714), while an order given after it acts even while safe mode is latched
+/// (the crew's hatch moves and the power they need: decision 0815).
+public struct Stamped<Value: Sendable>: Sendable {
+  public var value: Value
+  public var generation: UInt64
+  public init(_ value: Value, generation: UInt64) {
+    self.value = value
+    self.generation = generation
+  }
 }

@@ -117,6 +117,7 @@ final class RateGroupRuntime: @unchecked Sendable {
       let latched = latch.isLatched
       let generation = latch.generation
       tick.safeMode = latched
+      tick.safeGeneration = generation
       if latched, let actuator = actuators[index] {
         if appliedGeneration[index] != generation {
           driveSafe(actuator, index: index, generation: generation)

@@ -8,8 +8,10 @@ public enum SafeModeReason: UInt8, Sendable, Hashable, CustomStringConvertible {
   case healthFatal = 2
   /// Orderly shutdown (SIGTERM/SIGINT or a command).
   case shutdown = 3
-  /// A crew member commanded it.
+  /// A crew member commanded it (only the crew clears it).
   case crewCommand = 4
+  /// Ground, autonomy or a local operator commanded it.
+  case command = 5
 
   public var description: String {
     switch self {
@@ -17,6 +19,7 @@ public enum SafeModeReason: UInt8, Sendable, Hashable, CustomStringConvertible {
     case .healthFatal: return "health-fatal"
     case .shutdown: return "shutdown"
     case .crewCommand: return "crew-command"
+    case .command: return "command"
     }
   }
 }
@@ -56,7 +59,7 @@ public final class SafetyLatch: @unchecked Sendable {
     switch reason {
     case .healthFatal: severity = .fatal
     case .staleData: severity = .error
-    case .crewCommand: severity = .warning
+    case .crewCommand, .command: severity = .warning
     case .shutdown: severity = .info
     }
     sink?.emit(severity, .safeModeEntered, source: source, value: Int64(reason.rawValue))

@@ -1,0 +1,160 @@
+import HAL
+import Station
+
+/// Who may command the station: one control token, held by the crew, by ground under a
+/// time-limited lease, or by nobody; the crew's safety commands at any time; the crew
+/// override switch above all. The rules and the invariant they keep are written in
+/// docs/authority.md (decision 0816):
+///
+/// Whatever any principal sends, in any order, with any faults, the crew can always stop
+/// the drones, safe the actuators, and open every hatch between them and the
+/// return-vehicle module.
+///
+/// - Crew (console or panel) safety commands are always allowed: `stop_all_drones`,
+///   `enter_safe_mode`, `drone_disarm`, `hatch_open`, `hatch_stop` and
+///   `hatch_clear_fault` on any hatch, `hatch_close` on a hatch of a module where crew
+///   are, `lease_end` and `control_grab`.
+/// - Other commands need control: the crew's while the crew holds it; ground's while a
+///   lease it took (`lease_take`, from a signed envelope) is running. A lease ends at its
+///   expiry unless renewed, on `lease_end`, on a crew `control_grab`, and when the crew
+///   override switch goes active (then ground cannot take a lease until it is released).
+/// - Autonomy (leak isolation, the scheduler) may command actuators whoever holds
+///   control, but never takes control; a local operator needs the crew's control.
+public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
+  /// Who holds the control token.
+  public enum Holder: UInt8, Sendable, Hashable, CustomStringConvertible {
+    case nobody = 0
+    case crew = 1
+    case ground = 2
+    public var description: String {
+      switch self {
+      case .nobody: return "nobody"
+      case .crew: return "crew"
+      case .ground: return "ground"
+      }
+    }
+  }
+
+  public private(set) var holder: Holder = .crew
+  /// When the ground lease ends (while ground holds control).
+  public private(set) var leaseExpiry: MonotonicInstant?
+  /// Whether the crew override switch is active now.
+  public private(set) var overrideActive = false
+  /// Hatches of modules where crew are (the crew may close these at any time).
+  public private(set) var crewHatches: Set<HatchID>
+  private let hatchModules: [HatchID: [ModuleID]]
+  private let events: EventSink?
+  private let source: EventSource
+
+  /// Rules for `station` (crew start positions from its `crew.modules`); `events`
+  /// receives ``EventCode/controlChanged`` on every change of holder.
+  public init(station: StationDescription, events: EventSink?) {
+    var modules: [HatchID: [ModuleID]] = [:]
+    for hatch in station.hatches { modules[hatch.id] = hatch.between }
+    hatchModules = modules
+    crewHatches = []
+    self.events = events
+    source = events?.registerSource("authority") ?? .executive
+    setCrewModules(station.crew.modules)
+  }
+
+  /// Where the crew are now (set-up, or the crew's own report of moving).
+  public func setCrewModules(_ modules: [ModuleID]) {
+    let here = Set(modules)
+    crewHatches = Set(hatchModules.filter { !here.isDisjoint(with: $0.value) }.map(\.key))
+  }
+
+  /// Whether `command` from the crew is one of the safety commands allowed at any time.
+  public func isCrewSafetyCommand(_ command: Command) -> Bool {
+    switch command {
+    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab: return true
+    case .hatchOpen, .hatchStop, .hatchClearFault: return true
+    case .hatchClose(let hatch): return crewHatches.contains(hatch)
+    default: return false
+    }
+  }
+
+  public func deny(_ request: CommandRequest, safeMode: Bool, now: MonotonicInstant) -> StaticString? {
+    let command = request.command
+    switch request.principal {
+    case .crewConsole, .crewPanel:
+      if isCrewSafetyCommand(command) { return nil }
+      switch command {
+      case .leaseTake: return "only ground takes a lease"
+      case .controlRequest: return holder == .ground ? "ground holds control under a lease: control_grab takes it" : nil
+      case .controlRelease: return holder == .crew ? nil : "the crew does not hold control"
+      default: return holder == .crew ? nil : "the crew does not hold control (control_request or control_grab)"
+      }
+    case .ground:
+      switch command {
+      case .leaseTake:
+        return overrideActive ? "the crew override switch is on" : nil
+      case .controlRequest, .controlGrab: return "ground takes control only by a signed lease (lease_take)"
+      default:
+        if holder == .ground, holdsLease(now) { return nil }
+        return leaseExpiry != nil && holder == .ground ? "the ground lease has expired" : "ground holds no lease"
+      }
+    case .autonomy:
+      switch command {
+      case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd: return "autonomy never takes control"
+      default: return nil
+      }
+    case .localOperator:
+      switch command {
+      case .leaseTake, .controlGrab: return "a local operator works under the crew's control"
+      case .controlRequest: return holder == .nobody ? nil : "control is held"
+      default: return holder == .crew ? nil : "the crew does not hold control"
+      }
+    }
+  }
+
+  private func holdsLease(_ now: MonotonicInstant) -> Bool {
+    guard let leaseExpiry else { return false }
+    return now < leaseExpiry
+  }
+
+  public func accepted(_ request: CommandRequest, now: MonotonicInstant) {
+    switch request.command {
+    case .leaseTake(let seconds):
+      leaseExpiry = now.advanced(by: .milliseconds(Int64((seconds * 1_000).rounded())))
+      change(to: .ground, by: request.principal, now: now, seconds: seconds)
+    case .leaseEnd:
+      if holder == .ground { change(to: .crew, by: request.principal, now: now) }
+    case .controlGrab:
+      change(to: .crew, by: request.principal, now: now)
+    case .controlRelease:
+      change(to: request.principal == .ground ? .crew : .nobody, by: request.principal, now: now)
+    case .controlRequest:
+      if holder == .nobody { change(to: .crew, by: request.principal, now: now) }
+    default:
+      break
+    }
+  }
+
+  public func tick(now: MonotonicInstant) {
+    if holder == .ground, !holdsLease(now) { change(to: .crew, by: nil, now: now) }
+  }
+
+  public func crewOverride(active: Bool, now: MonotonicInstant) {
+    overrideActive = active
+    if active && holder != .crew { change(to: .crew, by: .crewPanel, now: now) }
+  }
+
+  private func change(to newHolder: Holder, by principal: Principal?, now: MonotonicInstant, seconds: Double = 0) {
+    if newHolder != .ground { leaseExpiry = nil }
+    let previous = holder
+    holder = newHolder
+    guard let events else { return }
+    if newHolder == .ground {
+      events.emit(
+        Event(
+          severity: .info, code: .leaseStarted, source: source, value: seconds, monotonic: now,
+          wallNanoseconds: events.wallTime, principal: principal))
+    }
+    guard previous != newHolder else { return }
+    events.emit(
+      Event(
+        severity: newHolder == .ground ? .warning : .info, code: .controlChanged, source: source,
+        value: Double(newHolder.rawValue), monotonic: now, wallNanoseconds: events.wallTime, principal: principal))
+  }
+}
