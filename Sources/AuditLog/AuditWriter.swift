@@ -195,7 +195,8 @@ public final class AuditWriter: @unchecked Sendable {
     condition.unlock()
   }
 
-  static func seconds(_ duration: Duration) -> Double {
+  /// A duration in seconds.
+  public static func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
   }
 
