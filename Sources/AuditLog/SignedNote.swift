@@ -86,7 +86,8 @@ public struct NoteVerifier: Sendable, Equatable {
   /// Parses a vkey `name+hex8+base64(0x01 || key)`; the hash must match.
   public init(vkey: String) throws(NoteError) {
     let text = vkey.trimmingCharacters(in: .whitespacesAndNewlines)
-    let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+    // Base64 may hold '+': the key is everything after the second '+'.
+    let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
     guard parts.count == 3 else { throw .malformedKey("a verifier key is NAME+HASH+KEY, got \(parts.count) fields") }
     guard let bytes = Base64.decode(parts[2]), bytes.count == 33, bytes[0] == NoteKey.ed25519Type else {
       throw .malformedKey("the key field is not base64 of the Ed25519 type byte 0x01 and 32 key bytes")
@@ -145,7 +146,7 @@ public struct NoteSigner: Sendable {
   /// Parses `PRIVATE+KEY+name+hex8+base64(0x01 || 32-byte seed)`.
   public init(privateKeyText: String) throws(NoteError) {
     let text = privateKeyText.trimmingCharacters(in: .whitespacesAndNewlines)
-    let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+    let parts = text.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
     guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
       throw .malformedKey("a private key is PRIVATE+KEY+NAME+HASH+KEY")
     }
