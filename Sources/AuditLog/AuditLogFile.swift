@@ -90,7 +90,8 @@ public final class AuditLogFile {
         entriesSinceCheckpoint = scan.size - (lastCheckpointSize ?? 0)
       }
       end = hasHeader ? scan.completeLength : 0
-      recoveredTornTail = scan.tornTail.map { ($0.offset, $0.length) } ?? (hasHeader || existing.isEmpty ? nil : (0, existing.count))
+      recoveredTornTail =
+        scan.tornTail.map { ($0.offset, $0.length) } ?? (hasHeader || existing.isEmpty ? nil : (0, existing.count))
       if end < existing.count {
         try truncate(to: end)
         try sync()
@@ -107,7 +108,9 @@ public final class AuditLogFile {
   }
 
   private static func headerKey(_ bytes: [UInt8]) -> String? {
-    guard let lf = bytes.firstIndex(of: 0x0A), let line = String(validating: bytes[..<lf], as: UTF8.self) else { return nil }
+    guard let lf = bytes.firstIndex(of: 0x0A), let line = String(validating: bytes[..<lf], as: UTF8.self) else {
+      return nil
+    }
     let fields = line.split(separator: " ")
     return fields.count == 4 ? String(fields[3]) : nil
   }

@@ -83,7 +83,8 @@ extension AuditLogFormat {
   /// Splits a file into its complete records and its torn tail.
   /// - Returns: the records (parsed or malformed, in file order) and the offset of the torn
   ///   tail (bytes after the last LF), nil when the file ends in LF.
-  public static func split(_ bytes: [UInt8]) -> (records: [Result<AuditRecord, MalformedRecord>], tornTailOffset: Int?) {
+  public static func split(_ bytes: [UInt8]) -> (records: [Result<AuditRecord, MalformedRecord>], tornTailOffset: Int?)
+  {
     var records: [Result<AuditRecord, MalformedRecord>] = []
     var start = 0
     var position = 0
@@ -125,7 +126,8 @@ extension AuditLogFormat {
         return bad("entry tree head is not base64 of 32 bytes")
       }
       return .success(
-        AuditRecord(offset: offset, length: length, kind: .entry(index: index, root: root, entry: Array(body[(space2 + 1)...]))))
+        AuditRecord(
+          offset: offset, length: length, kind: .entry(index: index, root: root, entry: Array(body[(space2 + 1)...]))))
     case UInt8(ascii: "c"):
       guard let decoded = Base64.decode(String(decoding: body, as: UTF8.self)),
         let note = String(validating: decoded, as: UTF8.self)

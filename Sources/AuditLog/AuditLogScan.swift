@@ -95,7 +95,8 @@ public struct AuditLogScan: Sendable {
       switch result {
       case .failure(let bad):
         problem = AuditProblem(
-          kind: position == 0 ? .header : .malformedRecord, entry: entries.count, offset: bad.offset, detail: bad.reason)
+          kind: position == 0 ? .header : .malformedRecord, entry: entries.count, offset: bad.offset, detail: bad.reason
+        )
         return
       case .success(let parsed): record = parsed
       }
@@ -111,7 +112,8 @@ public struct AuditLogScan: Sendable {
           return
         }
         if let lf = entry.firstIndex(of: 0x0A) {
-          problem = AuditProblem(kind: .invalidEntry, entry: position, offset: record.offset, detail: "newline at \(lf)")
+          problem = AuditProblem(
+            kind: .invalidEntry, entry: position, offset: record.offset, detail: "newline at \(lf)")
           return
         }
         let leaf = MerkleTree.leafHash(entry)
@@ -169,7 +171,8 @@ public struct AuditLogScan: Sendable {
       return fail("checkpoint covers \(checkpoint.size) entries but only \(entries.count) precede it")
     }
     guard root(size: checkpoint.size) == checkpoint.root else {
-      return fail("signed root for size \(checkpoint.size) is not the root of the entries: an entry before it was changed")
+      return fail(
+        "signed root for size \(checkpoint.size) is not the root of the entries: an entry before it was changed")
     }
     checkpoints.append(ScannedCheckpoint(offset: offset, signedNote: note, checkpoint: checkpoint))
     return true
@@ -205,11 +208,14 @@ extension AuditLogScan {
   /// (RFC 9162 section 2.1.4) as the evidence.
   public func verify(against external: [(name: String, signedNote: String)]) -> AuditVerification {
     if let problem { return .tampered(problem) }
-    guard let verifier, let origin else { return .tampered(AuditProblem(kind: .header, entry: 0, offset: 0, detail: "no header")) }
+    guard let verifier, let origin else {
+      return .tampered(AuditProblem(kind: .header, entry: 0, offset: 0, detail: "no header"))
+    }
     for (name, note) in external {
       let checkpoint: Checkpoint
       do { checkpoint = try Checkpoint(signedNote: note, verifier: verifier) } catch {
-        return .inconsistent(checkpoint: name, detail: "checkpoint does not verify with the log's key \(verifier.vkey): \(error)")
+        return .inconsistent(
+          checkpoint: name, detail: "checkpoint does not verify with the log's key \(verifier.vkey): \(error)")
       }
       guard checkpoint.origin == origin else {
         return .inconsistent(checkpoint: name, detail: "checkpoint is for log '\(checkpoint.origin)', not '\(origin)'")
@@ -217,7 +223,9 @@ extension AuditLogScan {
       guard checkpoint.size <= size else {
         return .inconsistent(
           checkpoint: name,
-          detail: "checkpoint covers \(checkpoint.size) entries but the log has \(size): entries were removed or the log was replaced")
+          detail:
+            "checkpoint covers \(checkpoint.size) entries but the log has \(size): entries were removed or the log was replaced"
+        )
       }
       let proof: [TreeHash]
       do { proof = try MerkleTree.consistencyProof(oldSize: checkpoint.size, leafHashes: leafHashes) } catch {

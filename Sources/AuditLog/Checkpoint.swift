@@ -33,7 +33,9 @@ public struct Checkpoint: Sendable, Equatable {
     guard let size = Int(lines[1]), size >= 0, String(size) == lines[1] else {
       throw .malformed("tree size '\(lines[1])' is not a decimal number without leading zeros")
     }
-    guard let root = TreeHash(base64: lines[2]) else { throw .malformed("root hash '\(lines[2])' is not base64 of 32 bytes") }
+    guard let root = TreeHash(base64: lines[2]) else {
+      throw .malformed("root hash '\(lines[2])' is not base64 of 32 bytes")
+    }
     guard lines[3...].allSatisfy({ !$0.isEmpty }) else { throw .malformed("empty extension line") }
     self.init(origin: lines[0], size: size, root: root, extensions: Array(lines[3...]))
   }

@@ -16,6 +16,9 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
     self.errno = errno
   }
 
+  /// The file does not exist (ENOENT).
+  public var isNotFound: Bool { errno == ENOENT }
+
   public var description: String {
     "\(path): \(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"
   }

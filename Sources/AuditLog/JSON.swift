@@ -20,7 +20,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     reader.skipWhitespace()
     let value = try reader.value(depth: 0)
     reader.skipWhitespace()
-    guard reader.position == bytes.count else { throw JSONError(offset: reader.position, reason: "text after the value") }
+    guard reader.position == bytes.count else {
+      throw JSONError(offset: reader.position, reason: "text after the value")
+    }
     return value
   }
 
@@ -100,9 +102,15 @@ private struct JSONReader {
     case UInt8(ascii: "{"): return try object(depth: depth)
     case UInt8(ascii: "["): return try array(depth: depth)
     case UInt8(ascii: "\""): return .string(try string())
-    case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-    case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-    case UInt8(ascii: "n"): try literal("null"); return .null
+    case UInt8(ascii: "t"):
+      try literal("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try literal("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try literal("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
     default: throw fail("unexpected character")
     }
@@ -110,7 +118,8 @@ private struct JSONReader {
 
   mutating func literal(_ word: String) throws(JSONError) {
     let expected = Array(word.utf8)
-    guard bytes.count - position >= expected.count, Array(bytes[position..<position + expected.count]) == expected else {
+    guard bytes.count - position >= expected.count, Array(bytes[position..<position + expected.count]) == expected
+    else {
       throw fail("expected '\(word)'")
     }
     position += expected.count
@@ -252,7 +261,8 @@ private struct JSONReader {
         case UInt8(ascii: "u"):
           var code = try hex4()
           if code >= 0xD800 && code < 0xDC00 {
-            guard bytes.count - position >= 2, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+            guard bytes.count - position >= 2, bytes[position] == UInt8(ascii: "\\"),
+              bytes[position + 1] == UInt8(ascii: "u")
             else { throw fail("lone high surrogate") }
             position += 2
             let low = try hex4()

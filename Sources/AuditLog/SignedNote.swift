@@ -15,7 +15,9 @@ public enum NoteKey {
   /// characters (they would break the `— NAME SIG` line and the `+`-separated key text).
   public static func isValidName(_ name: String) -> Bool {
     !name.isEmpty
-      && !name.unicodeScalars.contains { $0 == "+" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+      && !name.unicodeScalars.contains {
+        $0 == "+" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F
+      }
   }
 
   /// First 4 bytes of `SHA-256(name || 0x0A || 0x01 || publicKey)` as a big-endian number.
@@ -54,7 +56,8 @@ public enum NoteError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .invalidKeyName(let name): "invalid key name '\(name)' (empty, or holds '+', whitespace or a control character)"
+    case .invalidKeyName(let name):
+      "invalid key name '\(name)' (empty, or holds '+', whitespace or a control character)"
     case .malformedKey(let why): "malformed key: \(why)"
     case .malformedText(let why): "malformed note text: \(why)"
     case .malformedNote(let why): "malformed signed note: \(why)"
@@ -77,7 +80,9 @@ public struct NoteVerifier: Sendable, Equatable {
   /// A verifier for a raw 32-byte Ed25519 public key.
   public init(name: String, publicKey: [UInt8]) throws(NoteError) {
     guard NoteKey.isValidName(name) else { throw .invalidKeyName(name) }
-    guard publicKey.count == 32 else { throw .malformedKey("an Ed25519 public key has 32 bytes, not \(publicKey.count)") }
+    guard publicKey.count == 32 else {
+      throw .malformedKey("an Ed25519 public key has 32 bytes, not \(publicKey.count)")
+    }
     self.name = name
     self.publicKey = publicKey
     self.keyHash = NoteKey.keyHash(name: name, publicKey: publicKey)
@@ -94,7 +99,8 @@ public struct NoteVerifier: Sendable, Equatable {
     }
     try self.init(name: String(parts[0]), publicKey: Array(bytes[1...]))
     guard parts[1].count == 8, UInt32(parts[1], radix: 16) == keyHash else {
-      throw .malformedKey("key hash \(parts[1]) does not match name \(name) and its key (expected \(NoteKey.hex8(keyHash)))")
+      throw .malformedKey(
+        "key hash \(parts[1]) does not match name \(name) and its key (expected \(NoteKey.hex8(keyHash)))")
     }
   }
 
@@ -198,7 +204,9 @@ public struct SignedNote: Sendable, Equatable {
   public let signatures: [Line]
 
   static func checkText(_ text: String) throws(NoteError) {
-    guard !text.isEmpty, text.hasSuffix("\n") else { throw .malformedText("text must be non-empty and end in a newline") }
+    guard !text.isEmpty, text.hasSuffix("\n") else {
+      throw .malformedText("text must be non-empty and end in a newline")
+    }
     guard !text.contains("\n\n") else { throw .malformedText("text must not hold a blank line") }
   }
 

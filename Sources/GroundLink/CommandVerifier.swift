@@ -1,13 +1,5 @@
 import AuditLog
 
-#if canImport(Glibc)
-  import Glibc
-  let ENOENTValue = ENOENT
-#elseif canImport(Darwin)
-  import Darwin
-  let ENOENTValue = ENOENT
-#endif
-
 /// An envelope that passed every check; its sequence number is already stored durably.
 public struct AcceptedCommand: Sendable, Equatable {
   public let envelope: CommandEnvelope

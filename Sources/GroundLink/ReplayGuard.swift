@@ -22,7 +22,7 @@ public final class ReplayGuard: Sendable {
     var table: [String: UInt64] = [:]
     let bytes: [UInt8]
     do { bytes = try DurableFile.read(path) } catch {
-      guard error.errno == ENOENTValue else { throw .file(error) }
+      guard error.isNotFound else { throw .file(error) }
       bytes = Array("\(Self.header)\n".utf8)
     }
     guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n") else {
@@ -57,7 +57,9 @@ public final class ReplayGuard: Sendable {
       var next = table
       next[keyId] = sequence
       let body = next.keys.sorted().map { "\($0) \(next[$0] ?? 0)\n" }.joined()
-      do throws(FileError) { try DurableFile.replace(path, with: Array("\(Self.header)\n\(body)".utf8)) } catch { throw .file(error) }
+      do throws(FileError) { try DurableFile.replace(path, with: Array("\(Self.header)\n\(body)".utf8)) } catch {
+        throw .file(error)
+      }
       table = next
       return nil
     }

@@ -38,7 +38,8 @@ func scanAuditLog(_ path: String, key: NoteVerifier?, for command: String) throw
 
 /// Loads a verifier key given as a `.pub` file path or as the key text itself.
 func loadVerifierKey(_ fileOrText: String, for command: String) throws -> NoteVerifier {
-  let text = FileManager.default.fileExists(atPath: fileOrText) ? try readTextFile(fileOrText, for: command) : fileOrText
+  let text =
+    FileManager.default.fileExists(atPath: fileOrText) ? try readTextFile(fileOrText, for: command) : fileOrText
   do { return try NoteVerifier(vkey: text) } catch {
     printError("\(command): key \(fileOrText): \(error)")
     throw ExitCode(2)
@@ -241,17 +242,22 @@ struct AuditVerifyProof: ParsableCommand {
       throw ExitCode(1)
     }
     guard head.origin == parsed.origin, head.size == parsed.size else {
-      print("INVALID: the proof is for \(parsed.origin) at size \(parsed.size), the checkpoint for \(head.origin) at \(head.size)")
+      print(
+        "INVALID: the proof is for \(parsed.origin) at size \(parsed.size), the checkpoint for \(head.origin) at \(head.size)"
+      )
       throw ExitCode(1)
     }
     let leaf = MerkleTree.leafHash(parsed.entry)
     guard
-      MerkleTree.verifyInclusion(leafHash: leaf, index: parsed.index, size: parsed.size, proof: parsed.hashes, root: head.root)
+      MerkleTree.verifyInclusion(
+        leafHash: leaf, index: parsed.index, size: parsed.size, proof: parsed.hashes, root: head.root)
     else {
       print("INVALID: entry \(parsed.index) is not in the tree of checkpoint \(checkpoint)")
       throw ExitCode(1)
     }
-    print("valid: entry \(parsed.index) is in \(head.origin) at size \(head.size): \(String(decoding: parsed.entry, as: UTF8.self))")
+    print(
+      "valid: entry \(parsed.index) is in \(head.origin) at size \(head.size): \(String(decoding: parsed.entry, as: UTF8.self))"
+    )
   }
 }
 
@@ -338,7 +344,8 @@ struct AuditAppend: ParsableCommand {
     }
     var failed = false
     for line in lines {
-      let result = writer.submitWaiting(Array(line.utf8), durability: safety ? .safety : .routine, timeout: .seconds(10))
+      let result = writer.submitWaiting(
+        Array(line.utf8), durability: safety ? .safety : .routine, timeout: .seconds(10))
       if result != .queued {
         printError("\(command): entry not appended (\(result)): \(line)")
         failed = true

@@ -15,7 +15,8 @@ struct KeysCommand: ParsableCommand {
 struct KeysGenerate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "generate",
-    abstract: "Generate a key pair: DIR/ID.key (private, mode 0600) and DIR/ID.pub (verifier key); '/' in ID becomes '_'.",
+    abstract:
+      "Generate a key pair: DIR/ID.key (private, mode 0600) and DIR/ID.pub (verifier key); '/' in ID becomes '_'.",
     discussion: """
       The key id is the name. Give the .pub text to the controller's key ring (ground keys) \
       or to whoever verifies the audit log (log keys); the .key file never leaves the sender. \

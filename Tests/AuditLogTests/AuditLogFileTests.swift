@@ -28,7 +28,8 @@ func makeLog(_ path: String, count: Int, checkpointEvery: Int = 4, signer: NoteS
 }
 
 func lines(_ path: String) throws -> [String] {
-  try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(
+    String.init)
 }
 
 func write(_ lines: [String], to path: String) throws {
@@ -84,7 +85,9 @@ struct AuditLogFileTests {
   @Test("entries that are not one-line JSON objects are refused before writing")
   func entryValidation() throws {
     let log = try AuditLogFile(path: dir + "/log", signer: signer)
-    #expect(throws: AuditLogError.entry(.containsNewline(offset: 7))) { try log.append(Array("{\"a\":1,\n\"b\":2}".utf8)) }
+    #expect(throws: AuditLogError.entry(.containsNewline(offset: 7))) {
+      try log.append(Array("{\"a\":1,\n\"b\":2}".utf8))
+    }
     #expect(throws: AuditLogError.entry(.notAnObject)) { try log.append(Array("[1]".utf8)) }
     #expect(throws: AuditLogError.self) { try log.append(Array("{\"a\":}".utf8)) }
     #expect(log.size == 0)
@@ -148,7 +151,8 @@ struct AuditLogFileTests {
     #expect("\(problem)".contains("entry 6 (byte \(problem.offset))"))
   }
 
-  @Test("an inserted entry (a copy, or one with a correct index and tree head) is caught at the first inconsistent entry")
+  @Test(
+    "an inserted entry (a copy, or one with a correct index and tree head) is caught at the first inconsistent entry")
   func inserted() throws {
     let path = dir + "/log"
     try makeLog(path, count: 10, signer: signer).close()
@@ -170,7 +174,10 @@ struct AuditLogFileTests {
     for i in 0..<4 { frontier.append(MerkleTree.leafHash(entry(i))) }
     let forged = entry(99, event: "hatch_open", principal: "ground")
     frontier.append(MerkleTree.leafHash(forged))
-    text.insert(String(decoding: AuditLogFormat.entryRecord(index: 4, root: frontier.root, entry: forged).dropLast(), as: UTF8.self), at: at)
+    text.insert(
+      String(
+        decoding: AuditLogFormat.entryRecord(index: 4, root: frontier.root, entry: forged).dropLast(), as: UTF8.self),
+      at: at)
     try write(text, to: path + "2")
     problem = try #require(try scan(path + "2").problem)
     #expect(problem.kind == .indexMismatch(found: 4))

@@ -1,6 +1,7 @@
-@testable import AuditLog
 import Foundation
 import Testing
+
+@testable import AuditLog
 
 @Suite("Audit writer: channel, fsync and checkpoint policy")
 struct AuditWriterTests {
@@ -81,7 +82,8 @@ struct AuditWriterTests {
     #expect(result.problem == nil)
     let events = result.entries.compactMap { try? JSONValue.parse($0.bytes) }.map { AuditEntry.Fields($0).event }
     #expect(events.contains("audit_entries_lost"))
-    let lost = try #require(result.entries.last { String(decoding: $0.bytes, as: UTF8.self).contains("audit_entries_lost") })
+    let lost = try #require(
+      result.entries.last { String(decoding: $0.bytes, as: UTF8.self).contains("audit_entries_lost") })
     #expect(try JSONValue.parse(lost.bytes)["count"]?.int64 == 2)
     #expect(result.size == 4)
   }
@@ -118,7 +120,8 @@ struct AuditWriterTests {
       principal: "ground", fields: [("until_s", "600")])
     #expect(
       String(decoding: bytes, as: UTF8.self)
-        == #"{"time_s":12.25,"utc":"2026-11-18T11:06:40.125Z","event":"lease_granted","principal":"ground","until_s":600}"#)
+        == #"{"time_s":12.25,"utc":"2026-11-18T11:06:40.125Z","event":"lease_granted","principal":"ground","until_s":600}"#
+    )
     #expect(AuditEntry.formatSeconds(3) == "3")
     #expect(AuditEntry.formatSeconds(0.000000001) == "0.000000001")
   }

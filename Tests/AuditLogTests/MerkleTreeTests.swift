@@ -71,7 +71,8 @@ struct MerkleTreeTests {
     // PATH(6, D[7]) = [h(l4,l5), MTH(D[0:4])]
     #expect(try MerkleTree.inclusionProof(index: 6, leafHashes: l) == [h(l[4], l[5]), h(h(l[0], l[1]), h(l[2], l[3]))])
     // PROOF(3, D[7]) (RFC 9162 2.1.4.3 example shape): [l2, l3, h(l0,l1), h(h(l4,l5),l6)]
-    #expect(try MerkleTree.consistencyProof(oldSize: 3, leafHashes: l) == [l[2], l[3], h(l[0], l[1]), h(h(l[4], l[5]), l[6])])
+    #expect(
+      try MerkleTree.consistencyProof(oldSize: 3, leafHashes: l) == [l[2], l[3], h(l[0], l[1]), h(h(l[4], l[5]), l[6])])
     // PROOF(4, D[7]) = [MTH(D[4:7])] (old tree is a complete subtree)
     #expect(try MerkleTree.consistencyProof(oldSize: 4, leafHashes: l) == [h(h(l[4], l[5]), l[6])])
     #expect(try MerkleTree.consistencyProof(oldSize: 7, leafHashes: l) == [])
@@ -96,11 +97,14 @@ struct MerkleTreeTests {
           }
           // (The size is not checked on its own: a path can fit two sizes. The checkpoint
           // signs size and root together, and the root differs.)
-          #expect(!MerkleTree.verifyInclusion(leafHash: leaves[index], index: index, size: size, proof: proof, root: all[199]))
+          #expect(
+            !MerkleTree.verifyInclusion(leafHash: leaves[index], index: index, size: size, proof: proof, root: all[199])
+          )
           if let first = proof.first {
             var bad = proof
             bad[0] = MerkleTree.nodeHash(first, first)
-            #expect(!MerkleTree.verifyInclusion(leafHash: leaves[index], index: index, size: size, proof: bad, root: root))
+            #expect(
+              !MerkleTree.verifyInclusion(leafHash: leaves[index], index: index, size: size, proof: bad, root: root))
             #expect(
               !MerkleTree.verifyInclusion(
                 leafHash: leaves[index], index: index, size: size, proof: Array(proof.dropLast()), root: root))
@@ -113,7 +117,9 @@ struct MerkleTreeTests {
     }
   }
 
-  @Test("consistency proofs between every pair of sizes up to 64, and sampled pairs up to 200, verify; tampered ones do not")
+  @Test(
+    "consistency proofs between every pair of sizes up to 64, and sampled pairs up to 200, verify; tampered ones do not"
+  )
   func consistencyProperty() throws {
     let all = entries(200).map { MerkleTree.leafHash($0) }
     var roots = [MerkleTree.emptyRoot]

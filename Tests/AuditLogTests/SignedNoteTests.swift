@@ -44,7 +44,8 @@ struct SignedNoteTests {
     // The signature line starts with U+2014 EM DASH (E2 80 94) and a space.
     let line = Array(signed.utf8).dropFirst(NoteVectors.checkpointText.utf8.count + 1)
     #expect(Array(line.prefix(4)) == [0xE2, 0x80, 0x94, 0x20])
-    let opened = try Checkpoint(signedNote: NoteVectors.signedCheckpoint, verifier: NoteVerifier(vkey: NoteVectors.vkey))
+    let opened = try Checkpoint(
+      signedNote: NoteVectors.signedCheckpoint, verifier: NoteVerifier(vkey: NoteVectors.vkey))
     #expect(opened == checkpoint)
   }
 
@@ -66,7 +67,9 @@ struct SignedNoteTests {
 
   @Test("malformed key texts and names are refused")
   func malformedKeys() {
-    #expect(throws: NoteError.self) { try NoteVerifier(vkey: "example.com/log+d455c522+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4") }
+    #expect(throws: NoteError.self) {
+      try NoteVerifier(vkey: "example.com/log+d455c522+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4")
+    }
     #expect(throws: NoteError.self) { try NoteVerifier(vkey: "example.com/log+d455c521") }
     #expect(throws: NoteError.invalidKeyName("a b")) { try NoteSigner.generate(name: "a b") }
     #expect(throws: NoteError.invalidKeyName("a+b")) { try NoteSigner.generate(name: "a+b") }
@@ -75,9 +78,13 @@ struct SignedNoteTests {
 
   @Test("checkpoint text: decimal size without leading zeros, base64 root of 32 bytes, origin required")
   func checkpointParsing() throws {
-    #expect(throws: CheckpointError.self) { try Checkpoint(text: "o\n08\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n") }
+    #expect(throws: CheckpointError.self) {
+      try Checkpoint(text: "o\n08\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n")
+    }
     #expect(throws: CheckpointError.self) { try Checkpoint(text: "o\n8\nXcna\n") }
-    #expect(throws: CheckpointError.self) { try Checkpoint(text: "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n") }
+    #expect(throws: CheckpointError.self) {
+      try Checkpoint(text: "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n")
+    }
     #expect(throws: CheckpointError.self) { try Checkpoint(text: "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=") }
     let extended = try Checkpoint(text: "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\nextra\n")
     #expect(extended.extensions == ["extra"])

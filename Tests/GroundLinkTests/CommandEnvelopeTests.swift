@@ -207,7 +207,8 @@ struct ReplayGuardTests {
     let dir = try temporaryDirectory()
     let path = dir + "/replay"
     try "cloak-replay-guard v1\na 5\nb x\n".write(toFile: path, atomically: false, encoding: .utf8)
-    #expect(throws: ReplayGuardError.malformed(path: path, line: 3, detail: "expected 'KEY_ID SEQUENCE', once per key")) {
+    #expect(throws: ReplayGuardError.malformed(path: path, line: 3, detail: "expected 'KEY_ID SEQUENCE', once per key"))
+    {
       try ReplayGuard(path: path)
     }
     try "garbage".write(toFile: path, atomically: false, encoding: .utf8)
@@ -233,14 +234,19 @@ struct ReplayGuardTests {
 struct KeyRingTests {
   @Test("a key ring file lists key id, verifier key and allowed commands; errors name the file and entry")
   func parse() throws {
-    let text = #"{"keys":[{"key_id":"ground-1","public_key":"\#(EnvelopeVectors.vkey)","allowed_commands":["stop_all"]}]}"#
+    let text =
+      #"{"keys":[{"key_id":"ground-1","public_key":"\#(EnvelopeVectors.vkey)","allowed_commands":["stop_all"]}]}"#
     let ring = try KeyRing(json: Array(text.utf8), path: "ring.json")
     #expect(ring.keys["ground-1"]?.allowedCommands == ["stop_all"])
     let wrongName = text.replacingOccurrences(of: #""key_id":"ground-1""#, with: #""key_id":"ground-2""#)
-    #expect(throws: KeyRingError.invalid(path: "ring.json", entry: 0, detail: "public_key is for 'ground-1', not key_id 'ground-2'")) {
+    #expect(
+      throws: KeyRingError.invalid(
+        path: "ring.json", entry: 0, detail: "public_key is for 'ground-1', not key_id 'ground-2'")
+    ) {
       try KeyRing(json: Array(wrongName.utf8), path: "ring.json")
     }
-    let twice = #"{"keys":[{"key_id":"ground-1","public_key":"\#(EnvelopeVectors.vkey)","allowed_commands":[]},"#
+    let twice =
+      #"{"keys":[{"key_id":"ground-1","public_key":"\#(EnvelopeVectors.vkey)","allowed_commands":[]},"#
       + #"{"key_id":"ground-1","public_key":"\#(EnvelopeVectors.vkey)","allowed_commands":[]}]}"#
     #expect(throws: KeyRingError.duplicateKey(path: "ring.json", keyId: "ground-1")) {
       try KeyRing(json: Array(twice.utf8), path: "ring.json")
