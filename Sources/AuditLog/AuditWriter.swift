@@ -46,7 +46,8 @@ public struct AuditPolicy: Sendable, Equatable {
 ///   safety entry as soon as it has room, so a gap is itself on the record.
 ///   `submitWaiting` blocks up to a timeout instead (for the command path, which may wait).
 /// - `flush()` returns once everything submitted before it is written and fsynced.
-/// - A failed write is counted and kept in `status.lastError`; later entries are still tried.
+/// - A failed write or fsync is counted and kept in `status.lastError` (`flush` and
+///   `submitDurably` return rather than wait on a failing disk); later entries are still tried.
 public final class AuditWriter: @unchecked Sendable {
   /// The class of an entry.
   public enum Durability: Sendable { case routine, safety }
@@ -57,6 +58,8 @@ public final class AuditWriter: @unchecked Sendable {
     case full
     case invalid(AuditEntryError)
     case closed
+    /// `submitDurably` only: a write or fsync failed while the entry was being made durable.
+    case writeFailed(String)
   }
 
   /// Counters, read under the lock.
@@ -64,6 +67,7 @@ public final class AuditWriter: @unchecked Sendable {
     public var written = 0
     public var lost = 0
     public var failed = 0
+    public var syncFailures = 0
     public var checkpoints = 0
     public var syncs = 0
     public var lastError: String?
@@ -152,7 +156,28 @@ public final class AuditWriter: @unchecked Sendable {
     return .queued
   }
 
-  /// Waits until every entry submitted before the call is written and fsynced.
+  /// Queues an entry (waiting up to `timeout` for room) and waits until it is written and
+  /// fsynced: the call for "on the record before it is acted on". Returns `.queued` once
+  /// the entry is durable, `.writeFailed` when a write or fsync failed meanwhile (possibly
+  /// another caller's: the answer errs on the side of "not on the record").
+  public func submitDurably(_ entry: [UInt8], durability: Durability = .safety, timeout: Duration) -> SubmitResult {
+    condition.lock()
+    let failuresBefore = state.failed + state.syncFailures
+    condition.unlock()
+    let result = submitWaiting(entry, durability: durability, timeout: timeout)
+    guard result == .queued else { return result }
+    condition.lock()
+    defer { condition.unlock() }
+    let target = submitted
+    syncRequested = true
+    condition.broadcast()
+    while durable < target && !finished { condition.wait() }
+    if state.failed + state.syncFailures > failuresBefore { return .writeFailed(state.lastError ?? "write failed") }
+    return .queued
+  }
+
+  /// Waits until every entry submitted before the call has been written and fsynced (or
+  /// the attempt failed: see `status`). Never waits on a failing disk forever.
   public func flush() {
     condition.lock()
     defer { condition.unlock() }
@@ -237,6 +262,7 @@ public final class AuditWriter: @unchecked Sendable {
       var failed = 0
       var checkpoints = 0
       var syncs = 0
+      var syncFailures = 0
       var lastError: String?
       func attempt(_ body: () throws(AuditLogError) -> Void) -> Bool {
         do {
@@ -254,9 +280,11 @@ public final class AuditWriter: @unchecked Sendable {
         }
         if attempt({ () throws(AuditLogError) in try file.sync() }) {
           syncs += 1
-          unsynced = 0
-          oldestUnsynced = nil
+        } else {
+          syncFailures += 1
         }
+        unsynced = 0
+        oldestUnsynced = nil
       }
       var items = batch
       if lost > 0 {
@@ -290,9 +318,11 @@ public final class AuditWriter: @unchecked Sendable {
       {
         if attempt({ () throws(AuditLogError) in try file.sync() }) {
           syncs += 1
-          unsynced = 0
-          oldestUnsynced = nil
+        } else {
+          syncFailures += 1
         }
+        unsynced = 0
+        oldestUnsynced = nil
       }
 
       condition.lock()
@@ -300,6 +330,7 @@ public final class AuditWriter: @unchecked Sendable {
       state.failed += failed
       state.checkpoints += checkpoints
       state.syncs += syncs
+      state.syncFailures += syncFailures
       if let lastError { state.lastError = lastError }
       if unsynced == 0 { durable = submitted - queue.count }
       if stopping {

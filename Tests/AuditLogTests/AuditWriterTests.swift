@@ -126,3 +126,20 @@ struct AuditWriterTests {
     #expect(AuditEntry.formatSeconds(0.000000001) == "0.000000001")
   }
 }
+
+@Suite("Audit writer: durable submit")
+struct AuditWriterDurableTests {
+  @Test("submitDurably returns with the entry and its checkpoint already in the file")
+  func durable() throws {
+    let signer = try NoteVectors.signer(name: "station.test/audit")
+    let path = try temporaryDirectory("durable") + "/log"
+    let writer = AuditWriter(
+      file: try AuditLogFile(path: path, signer: signer), stamp: { (0, "2026-11-26T17:00:00.000Z") })
+    #expect(writer.submit(entry(0)) == .queued)
+    #expect(writer.submitDurably(entry(1, event: "stop_all", principal: "crew"), timeout: .seconds(5)) == .queued)
+    let result = try scan(path, key: signer.verifier)
+    #expect(result.size == 2)
+    #expect(result.checkpoints.last?.checkpoint.size == 2)
+    writer.close()
+  }
+}
