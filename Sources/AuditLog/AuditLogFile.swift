@@ -16,6 +16,8 @@ public enum AuditLogError: Error, Equatable, CustomStringConvertible {
   case checkpoint(CheckpointError)
   /// The log was closed.
   case closed(path: String)
+  /// Another writer (process or `AuditLogFile`) holds the log's lock.
+  case locked(path: String)
 
   public var description: String {
     switch self {
@@ -26,12 +28,13 @@ public enum AuditLogError: Error, Equatable, CustomStringConvertible {
     case .entry(let error): "\(error)"
     case .checkpoint(let error): "\(error)"
     case .closed(let path): "\(path): audit log closed"
+    case .locked(let path): "\(path): another writer has the audit log open"
     }
   }
 }
 
 /// One audit log file open for appending. Not thread-safe: one owner (the `AuditWriter`'s
-/// thread, or a tool). Keeps only the tree's right edge (`MerkleFrontier`) in memory.
+/// thread, or a tool); an exclusive `flock` on the file keeps out a second writer. Keeps only the tree's right edge (`MerkleFrontier`) in memory.
 ///
 /// Opening an existing file scans it (`AuditLogScan`): every complete record must be
 /// intact, else `AuditLogError.corrupt`. A torn tail is cut off (ftruncate to the end of
@@ -65,14 +68,17 @@ public final class AuditLogFile {
   public init(path: String, signer: NoteSigner) throws(AuditLogError) {
     self.path = path
     self.signer = signer
-    var existing: [UInt8] = []
-    if access(path, F_OK) == 0 {
-      do { existing = try DurableFile.read(path) } catch { throw .file(error) }
-    }
     let opened = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o640)
     guard opened >= 0 else { throw .file(FileError(path: path, operation: "open", errno: errno)) }
     fd = opened
     do throws(AuditLogError) {
+      // One writer per log: a second one would interleave records.
+      guard flock(opened, LOCK_EX | LOCK_NB) == 0 else {
+        throw errno == EWOULDBLOCK
+          ? .locked(path: path) : .file(FileError(path: path, operation: "flock", errno: errno))
+      }
+      let existing: [UInt8]
+      do { existing = try DurableFile.read(path) } catch { throw .file(error) }
       let scan = AuditLogScan(bytes: existing, pinnedKey: signer.verifier, keepEntries: false)
       let hasHeader = existing.contains(0x0A)
       if hasHeader {

@@ -323,3 +323,17 @@ struct AuditLogFileTests {
     }
   }
 }
+
+@Suite("Audit log file: one writer")
+struct AuditLogLockTests {
+  @Test("a second writer on the same log is refused while the first has it open")
+  func secondWriter() throws {
+    let signer = try NoteVectors.signer(name: "station.test/audit")
+    let path = try temporaryDirectory("lock") + "/log"
+    let first = try AuditLogFile(path: path, signer: signer)
+    #expect(throws: AuditLogError.locked(path: path)) { try AuditLogFile(path: path, signer: signer) }
+    first.close()
+    let second = try AuditLogFile(path: path, signer: signer)
+    second.close()
+  }
+}
