@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: hal/ — the hardware boundary
@@ -56,12 +57,17 @@ let package = Package(
     .target(
       name: "Simulation",
       dependencies: ["Composition", "Boards", "Station", "HAL", "Emulators", "MockHAL"]),
+    // Tamper-evident audit log (RFC 9162 Merkle tree, C2SP signed checkpoints) and signed
+    // ground command envelopes; docs/audit-log.md, docs/command-envelopes.md.
+    .target(name: "AuditLog", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "GroundLink", dependencies: ["AuditLog", .product(name: "Crypto", package: "swift-crypto")]),
     .executableTarget(
       name: "cloak",
       dependencies: [
         "Composition", "Simulation", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AuditLog", "GroundLink",
       ]),
 
     // MARK: Tests/ — one test target per target
@@ -85,6 +91,8 @@ let package = Package(
         .target(name: "LinuxHAL", condition: linuxOnly),
       ],
       path: "Tests/BenchSuite"),
+    .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
+    .testTarget(name: "GroundLinkTests", dependencies: ["GroundLink", "AuditLog"]),
     .testTarget(name: "LinuxHALTests", dependencies: ["HAL", .target(name: "LinuxHAL", condition: linuxOnly)]),
   ]
 )

@@ -20,6 +20,9 @@ struct Cloak: ParsableCommand {
       I2CCommand.self,
       ProbeCommand.self,
       Bench.self,
+      AuditCommand.self,
+      KeysCommand.self,
+      GroundCommand.self,
     ]
   )
 }
