@@ -37,7 +37,7 @@ let package = Package(
     // MARK: Sources/ — what decides
     .target(name: "Drivers", dependencies: ["HAL"]),
     .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
-    .target(name: "Boards", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
+    .target(name: "Boards", dependencies: ["HAL", "Drivers", .product(name: "Yams", package: "Yams")]),
     .target(
       name: "Controller",
       dependencies: [
@@ -65,7 +65,7 @@ let package = Package(
     .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
     .testTarget(name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
-    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards"]),
+    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Drivers"]),
     .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
     .testTarget(
       name: "CompositionTests", dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL"]),

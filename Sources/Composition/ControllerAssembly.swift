@@ -152,11 +152,12 @@ public final class ControllerAssembly {
     }
   }
 
-  /// The drivers' servo limits from a board file's PWM output.
+  /// The drivers' servo limits from a board file's PWM output: ``PWMOutputSpec/servoLimits``,
+  /// the limits board validation checked (a loaded board always has them; a degenerate
+  /// range falls back to the single pulse `min_us`, which ServoActuator then refuses).
   public static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
-    ServoLimits(
-      range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
-      requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
+    spec.servoLimits
+      ?? ServoLimits(range: spec.minPulse...spec.minPulse, neutral: spec.minPulse, safeValue: spec.safe)
   }
 
   /// How long a sensor may go without a fresh reading: `staleAfterPeriods + 1` sensor

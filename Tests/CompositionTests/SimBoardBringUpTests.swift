@@ -20,7 +20,7 @@ import Testing
 
   @Test func everyOutputStartsAtItsSafeValue() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend)
     #expect(running.problems.isEmpty)
     for (role, spec) in board.lines where spec.direction == .output {
@@ -37,7 +37,7 @@ import Testing
 
   @Test func sensorsReadTheEmulatedPhysics() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     backend.pressureModels["pressure.node1.a"]?.pressure = Pressure(pascals: 100_500)
     backend.pressureModels["pressure.node2.a"]?.pressure = Pressure(pascals: 99_000)
     let running = try RunningBoard(board: board, backend: backend)
@@ -52,7 +52,7 @@ import Testing
 
   @Test func aMissingSensorIsLeftOutAndNamed() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let spec = try #require(board.i2cDevices["pressure.node1.b"])
     backend.buses[spec.bus]?.detach(address: spec.address)
     let running = try RunningBoard(board: board, backend: backend)
@@ -64,7 +64,7 @@ import Testing
 
   @Test func aLineHeldElsewhereStopsBringUpNamingTheRole() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let spec = try #require(board.lines["status.led"])
     let holder = try backend.gpio.requestOutput(spec.id, config: .init(initialValue: false), consumer: "other")
     defer { holder.release() }
@@ -82,7 +82,7 @@ import Testing
 
   @Test func safeStateReturnsEveryOutputAfterCommands() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend)
     try running.outputs["drone.d1.arm"]?.set(true)
     try running.outputs["status.led"]?.set(true)
@@ -96,7 +96,7 @@ import Testing
 
   @Test func safeStateReportsAFailingOutputAndStillSecuresTheRest() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend)
     let pca = try #require(board.i2cDevices["pwm.main"])
     backend.buses[pca.bus]?.inject(.timeout, address: pca.address, count: nil)

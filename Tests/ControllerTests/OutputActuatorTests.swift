@@ -3,7 +3,7 @@ import HAL
 import MockHAL
 import Testing
 
-@Suite("PWM and GPIO actuators: commands and safe values at the HAL boundary")
+@Suite("GPIO actuators: commands and safe values at the HAL boundary")
 struct OutputActuatorTests {
   private let clock = VirtualClock()
   private let recorder = EventRecorder()
@@ -14,50 +14,6 @@ struct OutputActuatorTests {
 
   private let tick = TickContext(
     baseTick: 0, cycle: 0, deadline: .zero, period: .milliseconds(20), safeMode: false)
-
-  @Test("a PWM actuator writes a new command once, enabling the output first")
-  func pwmCommand() {
-    let channel = SimulatedPWMChannel(name: "pca9685@0x40/ch0", clock: clock)
-    let command = Snapshot<Duration?>(nil)
-    let actuator = PWMActuator(channel: channel, safeValue: .off, command: command, events: sink())
-    actuator.run(tick)
-    #expect(channel.history.isEmpty)
-    command.publish(.microseconds(1_200))
-    actuator.run(tick)
-    actuator.run(tick)
-    #expect(channel.history.map(\.setting) == [.enabled(true), .pulseWidth(.microseconds(1_200))])
-  }
-
-  @Test("PWM safe values: a pulse, off, and hold (which never moves the output)")
-  func pwmSafeValues() {
-    let events = sink()
-    let servo = SimulatedPWMChannel(name: "servo", clock: clock)
-    let esc = SimulatedPWMChannel(name: "esc", clock: clock)
-    let hatch = SimulatedPWMChannel(name: "hatch", clock: clock)
-    let command = Snapshot<Duration?>(.microseconds(1_800))
-    let actuators = [
-      PWMActuator(channel: servo, safeValue: .pulse(.microseconds(1_500)), command: command, events: events),
-      PWMActuator(channel: esc, safeValue: .off, command: command, events: events),
-      PWMActuator(channel: hatch, safeValue: .hold, command: command, events: events),
-    ]
-    for actuator in actuators { actuator.run(tick) }
-    #expect(actuators.allSatisfy { $0.applySafeState() })
-    #expect(servo.pulseWidth == .microseconds(1_500))
-    #expect(servo.isEnabled)
-    #expect(!esc.isEnabled)
-    #expect(hatch.pulseWidth == .microseconds(1_800))
-    #expect(hatch.isEnabled)
-  }
-
-  @Test("a PWM actuator whose bus fails reports that its safe state was not reached")
-  func pwmSafeFailure() {
-    let channel = SimulatedPWMChannel(name: "pca9685@0x40/ch1", clock: clock)
-    let actuator = PWMActuator(
-      channel: channel, safeValue: .off, command: Snapshot<Duration?>(nil), events: sink())
-    channel.injectFault(.bus(I2CError(.timeout, bus: "i2c-1", address: 0x40)))
-    #expect(!actuator.applySafeState())
-    #expect(actuator.applySafeState())
-  }
 
   @Test("a GPIO actuator follows its command and drives its safe level")
   func gpioActuator() throws {
@@ -75,6 +31,32 @@ struct OutputActuatorTests {
     // A command published before the safe state is not resumed by the next cycles.
     actuator.run(tick)
     actuator.run(tick)
+    try script.verify()
+  }
+
+  @Test("a GPIO actuator with safe value hold drives its line inactive, as bring-up requests it")
+  func gpioHoldIsInactive() throws {
+    let script = TransactionScript()
+    let gpio = ScriptedGPIO(script: script)
+    let id = GPIOLineID(chip: "pinctrl-bcm2711", line: "GPIO22")
+    let line = try gpio.requestOutput(id, config: GPIOOutputConfig(initialValue: false), consumer: "test")
+    let command = Snapshot<Bool?>(nil)
+    let actuator = GPIOActuator(line: line, safeValue: .hold, command: command, events: sink())
+    script.expect(.gpioSet(id, true), .gpioSet(id, false))
+    command.publish(true)
+    actuator.run(tick)
+    #expect(actuator.applySafeState())
+    try script.verify()
+  }
+
+  @Test("a GPIO actuator given a PWM safe value reports its safe state as not reached")
+  func gpioWithPWMSafeValue() throws {
+    let script = TransactionScript()
+    let gpio = ScriptedGPIO(script: script)
+    let id = GPIOLineID(chip: "pinctrl-bcm2711", line: "GPIO23")
+    let line = try gpio.requestOutput(id, config: GPIOOutputConfig(initialValue: false), consumer: "test")
+    let actuator = GPIOActuator(line: line, safeValue: .off, command: Snapshot<Bool?>(nil), events: sink())
+    #expect(!actuator.applySafeState())
     try script.verify()
   }
 }
