@@ -141,3 +141,56 @@ import Testing
     #expect(warnings.isEmpty)
   }
 }
+
+/// The sim board catches what a real board would: emulators sit only where their chips
+/// can, and PCA9685s answer their All Call address.
+@Suite struct SimBoardChipRuleTests {
+  @Test("a sim board whose description puts a BMP280 at 0x4c does not come up, naming the role")
+  func bmp280At4C() throws {
+    var board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    board.i2cDevices["pressure.node1.a"]?.address = 0x4C
+    #expect {
+      _ = try SimBackend(board: board)
+    } throws: { error in
+      guard let error = error as? CompositionError, case .i2c(let cause) = error.cause else { return false }
+      return error.role == "pressure.node1.a" && cause.address == 0x4C
+    }
+  }
+
+  static let twoPCA = """
+    version: 1
+    name: two-pca
+    backend: sim
+    supports: []
+    features: []
+    i2c:
+      buses:
+        sim-a: {simulated: true}
+      devices:
+        pwm.a: {kind: pca9685, bus: sim-a, address: 0x40, frequency_hz: 50, all_call: disabled}
+        pwm.b: {kind: pca9685, bus: sim-a, address: 0x70, frequency_hz: 50}
+    pwm:
+      outputs:
+        cam.pan: {pca9685: pwm.a, channel: 0, kind: servo, min_us: 1000, max_us: 2000, safe: 1200us}
+        cam.tilt: {pca9685: pwm.b, channel: 0, kind: servo, min_us: 1000, max_us: 2000, safe: 1800us}
+    """
+
+  @Test("bring-up clears ALL_CALL on the other PCA9685 before the one at 0x70 is addressed")
+  func allCallDisabledFirst() throws {
+    let board = try BoardLoader.load(yaml: Self.twoPCA, file: "two-pca.yaml", expectedName: "two-pca")
+    let backend = try SimBackend(board: board)
+    let bus = try #require(backend.buses["sim-a"])
+    bus.recordsTransactions = true
+    let running = try RunningBoard(board: board, backend: backend)
+    #expect(running.problems.isEmpty)
+    let first70 = try #require(bus.log.firstIndex { $0.address == 0x70 })
+    let cleared = try #require(bus.log.firstIndex { $0.address == 0x40 && $0.written == [0x00, 0x30] })
+    #expect(cleared < first70)
+    // Each chip generates its own safe pulse: nothing sent to 0x70 reached the chip at 0x40.
+    let a = try #require(backend.pwmModels["pwm.a"])
+    let b = try #require(backend.pwmModels["pwm.b"])
+    #expect(abs((a.pulseWidth(channel: 0) - .microseconds(1200)).microsecondsDouble) < 5)
+    #expect(abs((b.pulseWidth(channel: 0) - .microseconds(1800)).microsecondsDouble) < 5)
+    #expect(bus.groupResponders(at: 0x70).isEmpty)
+  }
+}
