@@ -7,8 +7,11 @@ public struct BoardError: Error, Hashable, Sendable, CustomStringConvertible {
   public enum Kind: String, Hashable, Sendable, CaseIterable {
     /// The file is not valid YAML.
     case yamlSyntax
-    /// The file could not be read, or no board has that name.
+    /// No such file, or no board has that name.
     case fileNotFound
+    /// The path exists but is no readable board file: a directory, a device or stream,
+    /// too large, not UTF-8, no permission (``TextFileError`` says which).
+    case fileUnreadable
     /// A key the schema does not define (typos are errors, never ignored).
     case unknownKey
     /// A required key is absent.
