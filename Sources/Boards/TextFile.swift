@@ -39,7 +39,7 @@ public enum TextFile {
     var count = 0
     while count < bytes.count {
       let got = bytes.withUnsafeMutableBytes { buffer in
-        Glibc_read(fd, buffer.baseAddress.map { $0 + count }, buffer.count - count)
+        systemRead(fd, buffer.baseAddress.map { $0 + count }, buffer.count - count)
       }
       if got < 0 {
         if errno == EINTR { continue }
@@ -78,7 +78,7 @@ public enum TextFile {
 }
 
 /// `read(2)` under a name that does not clash with the loader's own `read`.
-private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
   #if canImport(Glibc)
     return Glibc.read(fd, buffer, count)
   #else
