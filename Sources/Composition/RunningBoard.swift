@@ -193,6 +193,28 @@ public final class RunningBoard {
     return failures
   }
 
+  /// After a start that failed with the watchdog open: disarms it (the magic close on
+  /// `/dev/watchdog`) so the failed start does not reboot the board, and returns what to
+  /// tell the user (``WatchdogAbandonment``): disarmed, or, with `nowayout`, that the
+  /// board will reset and within how long. Nil when no watchdog is open.
+  public func abandonWatchdog() -> String? {
+    guard let open = watchdog else { return nil }
+    let left = open.timeLeft
+    let disarmed: Bool
+    do {
+      try open.disarm()
+      disarmed = true
+    } catch  where error.kind == .closed {
+      watchdog = nil
+      return nil
+    } catch {
+      disarmed = false
+    }
+    watchdog = nil
+    return "watchdog \(open.name): "
+      + WatchdogAbandonment.message(nowayout: open.nowayout, disarmed: disarmed, within: left)
+  }
+
   /// Gives every line back. The kill path's pull resistors then hold the actuators safe.
   public func release() {
     for line in outputs.values { line.release() }

@@ -67,6 +67,7 @@ struct Run: ParsableCommand {
       assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
+      if let watchdog = board.abandonWatchdog() { printError("cloak run: \(watchdog)") }
       throw ExitCode(1)
     }
     guard let sim = board.backend as? SimBackend else {

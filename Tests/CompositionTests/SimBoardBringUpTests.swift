@@ -194,3 +194,40 @@ import Testing
     #expect(bus.groupResponders(at: 0x70).isEmpty)
   }
 }
+
+/// A failed start after the watchdog was opened disarms it and says so.
+@Suite struct FailedStartWatchdogTests {
+  static let yaml = """
+    version: 1
+    name: wd
+    backend: sim
+    supports: []
+    features: []
+    watchdog: {kind: systemd, timeout_s: 15}
+    """
+
+  func bringUp() throws -> (RunningBoard, MockWatchdog) {
+    let board = try BoardLoader.load(yaml: Self.yaml, file: "wd.yaml", expectedName: "wd")
+    let backend = try SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(openWatchdog: true))
+    return (running, backend.mockWatchdog)
+  }
+
+  @Test("abandoning the watchdog disarms it: the board will not reset")
+  func disarms() throws {
+    let (running, watchdog) = try bringUp()
+    #expect(
+      running.abandonWatchdog() == "watchdog mock-watchdog: disarmed with the magic close: the board will not reset")
+    #expect(watchdog.isDisarmed)
+    #expect(running.watchdog == nil)
+    #expect(running.abandonWatchdog() == nil)
+  }
+
+  @Test("with nowayout it says the board will reset")
+  func nowayout() throws {
+    let (running, watchdog) = try bringUp()
+    watchdog.nowayout = true
+    let message = try #require(running.abandonWatchdog())
+    #expect(message.contains("nowayout") && message.contains("will reset"))
+  }
+}

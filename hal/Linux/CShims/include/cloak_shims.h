@@ -120,5 +120,7 @@ int cloak_wdt_keepalive(int fd);
 int cloak_wdt_set_timeout(int fd, int seconds);
 /// WDIOC_GETTIMEOUT: seconds or -errno.
 int cloak_wdt_get_timeout(int fd);
+/// WDIOC_GETTIMELEFT: seconds before the watchdog fires, or -errno (many drivers lack it).
+int cloak_wdt_get_timeleft(int fd);
 
 #endif
