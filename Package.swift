@@ -63,9 +63,10 @@ let package = Package(
     // MARK: Tests/ — one test target per target
     .testTarget(name: "HALTests", dependencies: ["HAL"]),
     .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
-    .testTarget(name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
+    .testTarget(
+      name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"], exclude: ["Fixtures"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
-    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Drivers"]),
+    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Drivers"], exclude: ["Fixtures"]),
     .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
     .testTarget(
       name: "CompositionTests", dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL"]),
