@@ -1,5 +1,6 @@
 import Boards
 import Composition
+import Controller
 import Drivers
 import Foundation
 import HAL
@@ -229,5 +230,38 @@ import Testing
     watchdog.nowayout = true
     let message = try #require(running.abandonWatchdog())
     #expect(message.contains("nowayout") && message.contains("will reset"))
+  }
+}
+
+/// One reading of a safe value: a PWM hatch actuator safe `hold` validates, comes up and
+/// assembles (before, validation required `hold` and assembly refused it).
+@Suite struct PWMHatchHoldTests {
+  static let yaml = """
+    version: 1
+    name: pwm-hatch
+    backend: sim
+    supports: []
+    features: []
+    i2c:
+      buses:
+        sim-a: {simulated: true}
+      devices:
+        pwm.main: {kind: pca9685, bus: sim-a, address: 0x40, frequency_hz: 50}
+    pwm:
+      outputs:
+        hatch.node1.drive: {pca9685: pwm.main, channel: 2, kind: servo, min_us: 1000, max_us: 2000, safe: hold}
+    """
+
+  @Test func validatesBringsUpAndAssembles() throws {
+    let board = try BoardLoader.load(yaml: Self.yaml, file: "pwm-hatch.yaml", expectedName: "pwm-hatch")
+    let backend = try SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
+    let assembly = try ControllerAssembly(board: running, configuration: .standard(), consumer: EventRecorder())
+    #expect(assembly.executive.memberNames(of: "actuators").contains("hatch.node1.drive"))
+    // Its safe state is no pulses, at bring-up and after the safe state is applied.
+    let chip = try #require(backend.pwmModels["pwm.main"])
+    #expect(chip.pulseWidth(channel: 2) == .zero)
+    #expect(running.applySafeState().isEmpty)
+    #expect(chip.pulseWidth(channel: 2) == .zero)
   }
 }
