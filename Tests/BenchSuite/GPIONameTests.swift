@@ -16,28 +16,31 @@
       [BenchTest(name: "gpio.ambiguous-label-and-line-named", body: ambiguousNames)]
     }
 
-    static let device = "\(GPIOSimLayout.configRoot)/cloak-bench-names"
+    /// One gpio-sim device per bank: gpio-sim refuses two banks with one label inside a
+    /// device, but not across devices (nor two lines with one name).
+    static let devices: [(String, String, [String])] = [
+      ("cloak-bench-names-0", "cloak-dup-label", ["A"]), ("cloak-bench-names-1", "cloak-dup-label", ["B"]),
+      ("cloak-bench-names-2", "cloak-dup-lines", ["NC", "X", "NC"]),
+    ]
 
     static func ambiguousNames(_ ctx: BenchContext) throws {
       guard ctx.config.isVirtual, SysFS.exists(GPIOSimLayout.configRoot) else {
         throw BenchSkip("needs gpio-sim (virtual bench)")
       }
-      let banks: [(String, [String])] = [
-        ("cloak-dup-label", ["A"]), ("cloak-dup-label", ["B"]), ("cloak-dup-lines", ["NC", "X", "NC"]),
-      ]
-      try SysFS.makeDirectory(device)
-      defer { remove(banks) }
-      for (index, bank) in banks.enumerated() {
-        let path = "\(device)/gpio-bank\(index)"
-        try SysFS.makeDirectory(path)
-        try SysFS.write("\(path)/label", bank.0)
-        try SysFS.write("\(path)/num_lines", String(bank.1.count))
-        for (offset, name) in bank.1.enumerated() {
-          try SysFS.makeDirectory("\(path)/line\(offset)")
-          try SysFS.write("\(path)/line\(offset)/name", name)
+      defer { remove() }
+      for (name, label, lines) in devices {
+        let device = "\(GPIOSimLayout.configRoot)/\(name)"
+        let bank = "\(device)/gpio-bank0"
+        try SysFS.makeDirectory(device)
+        try SysFS.makeDirectory(bank)
+        try SysFS.write("\(bank)/label", label)
+        try SysFS.write("\(bank)/num_lines", String(lines.count))
+        for (offset, line) in lines.enumerated() {
+          try SysFS.makeDirectory("\(bank)/line\(offset)")
+          try SysFS.write("\(bank)/line\(offset)/name", line)
         }
+        try SysFS.write("\(device)/live", "1")
       }
-      try SysFS.write("\(device)/live", "1")
       let gpio = LinuxGPIO()
       let label = GPIOLineID(chip: "cloak-dup-label", line: "A")
       let labelError = try expectGPIOError("resolving \(label)") { () throws(GPIOError) in _ = try gpio.resolve(label) }
@@ -58,14 +61,15 @@
       try expect(unique.offset == 1, "line X resolved to offset \(unique.offset)")
     }
 
-    private static func remove(_ banks: [(String, [String])]) {
-      try? SysFS.write("\(device)/live", "0")
-      for (index, bank) in banks.enumerated() {
-        let path = "\(device)/gpio-bank\(index)"
-        for offset in bank.1.indices { rmdir("\(path)/line\(offset)") }
-        rmdir(path)
+    private static func remove() {
+      for (name, _, lines) in devices {
+        let device = "\(GPIOSimLayout.configRoot)/\(name)"
+        guard SysFS.exists(device) else { continue }
+        try? SysFS.write("\(device)/live", "0")
+        for offset in lines.indices { rmdir("\(device)/gpio-bank0/line\(offset)") }
+        rmdir("\(device)/gpio-bank0")
+        rmdir(device)
       }
-      rmdir(device)
     }
   }
 #endif
