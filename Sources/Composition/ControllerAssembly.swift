@@ -153,8 +153,9 @@ public final class ControllerAssembly {
   }
 
   /// The drivers' servo limits from a board file's PWM output: ``PWMOutputSpec/servoLimits``,
-  /// the limits board validation checked (a loaded board always has them; a degenerate
-  /// range falls back to the single pulse `min_us`, which ServoActuator then refuses).
+  /// the limits board validation checked. A loaded board always has them (validation
+  /// refuses `min_us` not below `max_us`); the fallback, the single pulse `min_us`, only
+  /// keeps a hand-built spec from trapping.
   public static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
     spec.servoLimits
       ?? ServoLimits(range: spec.minPulse...spec.minPulse, neutral: spec.minPulse, safeValue: spec.safe)

@@ -2,6 +2,11 @@ import HAL
 
 /// A simulated I2C bus that routes each transaction by address to a device model.
 ///
+/// A device is attached only where it can sit (``SimulatedI2CDevice/placementProblem(at:)``:
+/// chip emulators enforce their address pins). Devices that acknowledge group addresses
+/// (a PCA9685's All Call) take part in transactions there too: a write reaches every
+/// device that acknowledges the address, a read returns the wired AND of their answers.
+///
 /// Deterministic and allocation-free per transaction when ``recordsTransactions`` is
 /// off (after the first read from each address). Faults can be injected per address
 /// (see ``I2CFault``); ``detach(address:)`` makes a device disappear (address NACK).
