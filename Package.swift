@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "Drivers", dependencies: ["HAL"]),
     .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
     .target(name: "Station"),
-    .target(name: "Boards", dependencies: ["HAL", "Station", .product(name: "Yams", package: "Yams")]),
+    .target(name: "Boards", dependencies: ["HAL", "Station", "Drivers", .product(name: "Yams", package: "Yams")]),
     .target(
       name: "Controller",
       dependencies: [
@@ -73,9 +73,11 @@ let package = Package(
     // MARK: Tests/ — one test target per target
     .testTarget(name: "HALTests", dependencies: ["HAL"]),
     .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
-    .testTarget(name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
+    .testTarget(
+      name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"], exclude: ["Fixtures"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
-    .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Station"]),
+    .testTarget(
+      name: "BoardsTests", dependencies: ["HAL", "Boards", "Station", "Drivers"], exclude: ["Fixtures"]),
     .testTarget(name: "StationTests", dependencies: ["Station"]),
     .testTarget(
       name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller", "Station"]),

@@ -1,3 +1,4 @@
+import Drivers
 import HAL
 
 /// Everything a board file says: the wiring of one kind of board, shared by every unit
@@ -88,10 +89,8 @@ public struct LineSpec: Hashable, Sendable {
 
   /// The logical level an output is requested at: its safe level; `hold` requests the
   /// line inactive, which leaves a hatch drive stopped (the hatch holds position).
-  public var safeLevel: Bool {
-    if case .level(let value) = safe { return value }
-    return false
-  }
+  /// Read through ``SafeValue/gpioLevel``, the one interpretation every layer uses.
+  public var safeLevel: Bool { safe?.gpioLevel ?? false }
 
   /// How to request this line as an output; `nil` for inputs.
   public var outputConfig: GPIOOutputConfig? {
@@ -150,6 +149,18 @@ public struct I2CDeviceSpec: Hashable, Sendable {
   public var pwmFrequencyHz: Int?
   /// PCA9685 only: role of the GPIO output wired to the chip's OE pin.
   public var outputEnableRole: String?
+  /// PCA9685 only: whether the chip keeps answering at its LED All Call address (0x70).
+  public var allCall: AllCallSetting = .enabled
+}
+
+/// A PCA9685's MODE1.ALLCALL as the board wants it.
+public enum AllCallSetting: String, Hashable, Sendable, CaseIterable {
+  /// The power-up state: the chip also answers at 0x70, as every PCA9685 on the bus
+  /// does; bring-up keeps it.
+  case enabled
+  /// Bring-up clears MODE1.ALLCALL on this chip before anything at 0x70 on its bus is
+  /// addressed; from then on it answers only at its own address.
+  case disabled
 }
 
 /// Where a PWM output comes from.
@@ -180,6 +191,19 @@ public struct PWMOutputSpec: Hashable, Sendable {
   /// GPIO output role that must be active before this output may move (ESCs).
   public var arming: String?
   public var sourceLine: Int
+}
+
+extension PWMOutputSpec {
+  /// The drivers' servo limits for this output: the range, neutral, arming (ESCs and
+  /// outputs with an arming line) and safe value as the board declares them. Board
+  /// validation and the controller's assembly both build the limits here. Nil when
+  /// `min_us` is not below `max_us` (validation has reported it).
+  public var servoLimits: ServoLimits? {
+    guard minPulse < maxPulse else { return nil }
+    return ServoLimits(
+      range: minPulse...maxPulse, neutral: neutralPulse, maxSlewPerSecond: nil,
+      requiresArming: arming != nil || kind == .esc, safeValue: safe)
+  }
 }
 
 /// Which way an external resistor pulls a line when nothing drives it.

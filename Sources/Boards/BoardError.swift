@@ -7,8 +7,11 @@ public struct BoardError: Error, Hashable, Sendable, CustomStringConvertible {
   public enum Kind: String, Hashable, Sendable, CaseIterable {
     /// The file is not valid YAML.
     case yamlSyntax
-    /// The file could not be read, or no board has that name.
+    /// No such file, or no board has that name.
     case fileNotFound
+    /// The path exists but is no readable board file: a directory, a device or stream,
+    /// too large, not UTF-8, no permission (``TextFileError`` says which).
+    case fileUnreadable
     /// A key the schema does not define (typos are errors, never ignored).
     case unknownKey
     /// A required key is absent.
@@ -21,7 +24,10 @@ public struct BoardError: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongType
     /// A value outside the allowed set of words or not parseable.
     case badValue
-    /// A number outside its allowed range, or min above max.
+    /// A number outside its allowed range, or min above max; also what the hardware
+    /// cannot run as written: a PCA9685 prescale outside 3...255 for the declared
+    /// oscillator, a pulse not below the real period, an oscillator beyond the internal
+    /// one's spread.
     case outOfRange
     /// `version:` names a schema this program does not read.
     case unsupportedVersion
@@ -29,8 +35,13 @@ public struct BoardError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownReference
     /// Two roles mapped to one GPIO line.
     case lineConflict
-    /// Two devices at one address on one bus.
+    /// Two devices at one address on one bus, or a device at an address other chips on
+    /// the bus also answer (the PCA9685's All Call address).
     case addressConflict
+    /// An address the chip's address pins cannot select, or one the I2C specification
+    /// reserves.
+    case wrongAddress
+
     /// Two PWM outputs on one channel.
     case channelConflict
     /// A role a declared feature requires is absent or of the wrong shape.

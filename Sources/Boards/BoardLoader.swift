@@ -10,10 +10,10 @@ public enum BoardLoader {
   public static func load(path: String) throws(BoardLoadError) -> BoardDescription {
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      text = try TextFile.read(path)
     } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-      throw BoardLoadError(errors: [BoardError(.fileNotFound, file: path, line: 0, keyPath: "", message: reason)])
+      let kind: BoardError.Kind = error.kind == .notFound ? .fileNotFound : .fileUnreadable
+      throw BoardLoadError(errors: [BoardError(kind, file: path, line: 0, keyPath: "", message: error.reason)])
     }
     let base = URL(fileURLWithPath: path).lastPathComponent
     let expectedName = base.hasSuffix(".yaml") ? String(base.dropLast(5)) : nil

@@ -1,11 +1,13 @@
+import Drivers
 import HAL
 
 extension BoardParser {
   static let busLocatorKeys = ["device", "of_node", "adapter_name", "simulated"]
   static let deviceKeys = ["kind", "bus", "address", "description"]
-  static let pca9685Keys = ["oscillator_hz", "frequency_hz", "output_enable"]
-  /// 7-bit addresses outside the ranges I2C reserves (0x00-0x02, 0x78-0x7F).
-  static let addressRange = 0x03...0x77
+  static let pca9685Keys = ["oscillator_hz", "frequency_hz", "output_enable", "all_call"]
+  /// 7-bit addresses; which of them a device may take is the chip's rule
+  /// (``I2CChipKind/addressProblem(_:)``: its address pins and the I2C reserved ranges).
+  static let addressRange = 0x00...0x7F
 
   /// Reads `i2c: { buses: {NAME: {...}}, devices: {ROLE: {...}} }`.
   func parseI2C(
@@ -78,18 +80,45 @@ extension BoardParser {
       context: kind.map { "for a \($0.rawValue)" } ?? "")
     _ = reader["description"]?.string(diagnostics)
     let bus = reader.required("bus")?.string(diagnostics)
-    let address = reader.required("address")?.integer(diagnostics, in: Self.addressRange)
+    let addressPlace = reader.required("address")
+    var address = addressPlace?.integer(diagnostics, in: Self.addressRange)
+    if let kind, let value = address, let addressPlace, let chip = I2CChipKind(rawValue: kind.rawValue),
+      let problem = chip.addressProblem(UInt8(value))
+    {
+      diagnostics.report(.wrongAddress, at: addressPlace, problem + Self.decimalHint(addressPlace, chip: chip))
+      address = nil
+    }
     var spec = I2CDeviceSpec(
       role: role, kind: kind ?? .bmp280, bus: bus ?? "", address: UInt8(truncatingIfNeeded: address ?? 0),
       oscillatorHz: nil, pwmFrequencyHz: nil, outputEnableRole: nil)
     if isPCA {
-      // Internal oscillator 25 MHz; EXTCLK may be up to 50 MHz.
-      spec.oscillatorHz = reader["oscillator_hz"]?.integer(diagnostics, in: 1_000_000...50_000_000) ?? 25_000_000
-      // PRE_SCALE 3...255 at 25 MHz gives about 24...1526 Hz.
+      // Any positive value parses; whether the chip can run on it (the internal
+      // oscillator's spread, the prescale it gives) is PCA9685Timing's rule, checked
+      // with the frequency in BoardChecks.
+      spec.oscillatorHz =
+        reader["oscillator_hz"]?.integer(diagnostics, in: 1...1_000_000_000)
+        ?? Int(PCA9685Timing.nominalOscillator.hertz)
+      // The format's bounds (PRE_SCALE 3...255 at the nominal 25 MHz); the real check
+      // with the declared oscillator is PCA9685Timing's, in BoardChecks.
       spec.pwmFrequencyHz = reader.required("frequency_hz")?.integer(diagnostics, in: 24...1526)
       spec.outputEnableRole = reader["output_enable"]?.string(diagnostics)
+      if let allCall = reader["all_call"]?.word(diagnostics, AllCallSetting.self) {
+        spec.allCall = allCall
+      }
     }
     guard kind != nil, bus != nil, address != nil else { return nil }
     return spec
+  }
+
+  /// `76` written for `0x76`: i2cdetect prints addresses in hex without `0x`, and a
+  /// number without `0x` reads as decimal here (76 = 0x4c). Says so when the digits read
+  /// as hex would be an address the chip can take.
+  static func decimalHint(_ place: Located, chip: I2CChipKind) -> String {
+    guard case .scalar(let scalar) = place.node else { return "" }
+    let text = scalar.string
+    guard !text.lowercased().hasPrefix("0x"), let asHex = UInt8(text, radix: 16), chip.addressProblem(asHex) == nil
+    else { return "" }
+    return " ('\(text)' reads as decimal \(hex(UInt8(Int(text) ?? 0))); i2cdetect prints hex without 0x: "
+      + "write \(hex(asHex)))"
   }
 }

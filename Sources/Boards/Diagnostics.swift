@@ -15,6 +15,13 @@ final class Diagnostics {
     report(kind, line: place.line, path: place.path, message)
   }
 
+  /// Whether an error was already reported at exactly `path` (so a cross-check that
+  /// reaches the same rule by another road does not report it twice).
+  func hasError(at path: [String]) -> Bool {
+    let key = path.joined(separator: ".")
+    return errors.contains { $0.keyPath == key }
+  }
+
   func record(path: [String], line: Int) {
     keyLines[path.joined(separator: ".")] = line
   }

@@ -32,7 +32,8 @@ public enum BoardAssembly {
   {
     switch board.backend {
     case .sim:
-      return simClock.map { SimBackend(board: board, clock: $0) } ?? SimBackend(board: board)
+      if let simClock { return try SimBackend(board: board, clock: simClock) }
+      return try SimBackend(board: board)
     case .linux:
       return try makeLinuxBackend(for: board)
     }

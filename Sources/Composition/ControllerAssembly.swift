@@ -200,11 +200,13 @@ public final class ControllerAssembly {
     return .milliseconds(Int64(min(seconds, 86_400) * 1_000))
   }
 
-  /// The drivers' servo limits from a board file's PWM output.
+  /// The drivers' servo limits from a board file's PWM output: ``PWMOutputSpec/servoLimits``,
+  /// the limits board validation checked. A loaded board always has them (validation
+  /// refuses `min_us` not below `max_us`); the fallback, the single pulse `min_us`, only
+  /// keeps a hand-built spec from trapping.
   public static func limits(_ spec: PWMOutputSpec) -> ServoLimits {
-    ServoLimits(
-      range: spec.minPulse...spec.maxPulse, neutral: spec.neutralPulse, maxSlewPerSecond: nil,
-      requiresArming: spec.arming != nil || spec.kind == .esc, safeValue: spec.safe)
+    spec.servoLimits
+      ?? ServoLimits(range: spec.minPulse...spec.minPulse, neutral: spec.minPulse, safeValue: spec.safe)
   }
 
   /// How long a sensor may go without a fresh reading: `staleAfterPeriods + 1` sensor

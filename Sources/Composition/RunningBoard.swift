@@ -96,12 +96,12 @@ public final class RunningBoard {
   }
 
   private func bringUpPWM() throws(CompositionError) {
-    for (role, device) in board.i2cDevices.sorted(by: { $0.key < $1.key }) where device.kind == .pca9685 {
+    for (role, device) in Self.pwmBringUpOrder(board) {
       guard let bus = buses[device.bus] else { continue }
       let chip = PCA9685(
         bus: bus, address: device.address,
-        oscillator: Frequency(hertz: Double(device.oscillatorHz ?? 25_000_000)),
-        outputEnable: device.outputEnableRole.flatMap { outputs[$0] })
+        oscillator: Frequency(hertz: Double(device.oscillatorHz ?? Int(PCA9685Timing.nominalOscillator.hertz))),
+        outputEnable: device.outputEnableRole.flatMap { outputs[$0] }, allCall: device.allCall == .enabled)
       do {
         try chip.initialise(frequency: Frequency(hertz: Double(device.pwmFrequencyHz ?? 50)), clock: clock)
       } catch {
@@ -125,6 +125,19 @@ public final class RunningBoard {
         throw CompositionError(role: role, .pwm(failure))
       }
     }
+  }
+
+  /// The PCA9685s in the order bring-up initialises them: every chip not at the LED All
+  /// Call address first (each clears MODE1.ALLCALL in its first write when the board
+  /// says `all_call: disabled`), then the chips at it, so nothing is written to 0x70
+  /// while another PCA9685 that should not would still acknowledge it. Role order
+  /// within each group.
+  static func pwmBringUpOrder(_ board: BoardDescription) -> [(String, I2CDeviceSpec)] {
+    board.i2cDevices.filter { $0.value.kind == .pca9685 }.sorted {
+      let lhs = $0.value.address == PCA9685.allCallAddress ? 1 : 0
+      let rhs = $1.value.address == PCA9685.allCallAddress ? 1 : 0
+      return (lhs, $0.key) < (rhs, $1.key)
+    }.map { ($0.key, $0.value) }
   }
 
   private func createSensors(_ options: Options) {
@@ -180,24 +193,51 @@ public final class RunningBoard {
     return failures
   }
 
+  /// After a start that failed with the watchdog open: disarms it (the magic close on
+  /// `/dev/watchdog`) so the failed start does not reboot the board, and returns what to
+  /// tell the user (``WatchdogAbandonment``): disarmed, or, with `nowayout`, that the
+  /// board will reset and within how long. Nil when no watchdog is open.
+  public func abandonWatchdog() -> String? {
+    guard let open = watchdog else { return nil }
+    let left = open.timeLeft
+    let disarmed: Bool
+    do {
+      try open.disarm()
+      disarmed = true
+    } catch  where error.kind == .closed {
+      watchdog = nil
+      return nil
+    } catch {
+      disarmed = false
+    }
+    watchdog = nil
+    return "watchdog \(open.name): "
+      + WatchdogAbandonment.message(nowayout: open.nowayout, disarmed: disarmed, within: left)
+  }
+
   /// Gives every line back. The kill path's pull resistors then hold the actuators safe.
   public func release() {
     for line in outputs.values { line.release() }
     for line in inputs.values { line.release() }
   }
 
+  /// Applies `safe` to a PWM channel through the one reading of a safe value
+  /// (``SafeValue/pwmOutput``): a pulse, or no pulses for `off` and `hold`. A GPIO level
+  /// is not a PWM safe value (validation refuses it): the channel is switched off and the
+  /// value reported.
   static func applySafe(_ safe: SafeValue, to channel: any PWMChannel) -> PWMError? {
     do {
-      switch safe {
-      case .off, .level(false), .hold:
-        try channel.setPulseWidth(.zero)
-        try channel.setEnabled(false)
+      switch safe.pwmOutput {
       case .pulse(let width):
         try channel.setPulseWidth(width)
         try channel.setEnabled(true)
-      case .level(true):
-        try channel.setPulseWidth(channel.period)
-        try channel.setEnabled(true)
+      case .off:
+        try channel.setPulseWidth(.zero)
+        try channel.setEnabled(false)
+      case nil:
+        try channel.setPulseWidth(.zero)
+        try channel.setEnabled(false)
+        return PWMError(.unsupported, channel: channel.name, detail: "\(safe) is not a PWM safe value")
       }
       return nil
     } catch {

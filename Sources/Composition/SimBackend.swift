@@ -26,7 +26,9 @@ public final class SimBackend: HardwareBackend {
 
   public var gpio: any GPIOController { simulatedGPIO }
 
-  public init(board: BoardDescription, clock: any MonotonicClock = VirtualClock()) {
+  /// Throws when an emulator cannot sit where the board file puts it (a BMP280 at 0x4c:
+  /// the emulators enforce their chip's address pins, as the real chips do).
+  public init(board: BoardDescription, clock: any MonotonicClock = VirtualClock()) throws(CompositionError) {
     self.clock = clock
     virtualClock = (clock as? VirtualClock) ?? VirtualClock()
     simulatedGPIO = SimulatedGPIO(clock: virtualClock)
@@ -45,20 +47,26 @@ public final class SimBackend: HardwareBackend {
     }
     for (role, device) in board.i2cDevices.sorted(by: { $0.key < $1.key }) {
       guard let bus = buses[device.bus] else { continue }
-      switch device.kind {
-      case .bmp280, .bme280:
-        let model = BMP280Emulator(kind: device.kind == .bme280 ? .bme280 : .bmp280, clock: clock)
-        bus.attach(model, at: device.address)
-        pressureModels[role] = model
-      case .ms5611:
-        let model = MS5611Emulator(clock: clock)
-        bus.attach(model, at: device.address)
-        pressureModels[role] = model
-      case .pca9685:
-        let oscillator = Frequency(hertz: Double(device.oscillatorHz ?? 25_000_000))
-        let model = PCA9685Emulator(clock: clock, oscillator: oscillator)
-        bus.attach(model, at: device.address)
-        pwmModels[role] = model
+      do throws(I2CError) {
+        switch device.kind {
+        case .bmp280, .bme280:
+          let model = BMP280Emulator(kind: device.kind == .bme280 ? .bme280 : .bmp280, clock: clock)
+          try bus.attach(model, at: device.address)
+          pressureModels[role] = model
+        case .ms5611:
+          let model = MS5611Emulator(clock: clock)
+          try bus.attach(model, at: device.address)
+          pressureModels[role] = model
+        case .pca9685:
+          // The declared oscillator is the calibration of the chip's internal one; no
+          // clock is wired to EXTCLK on a simulated board.
+          let oscillator = Frequency(hertz: Double(device.oscillatorHz ?? Int(PCA9685Timing.nominalOscillator.hertz)))
+          let model = PCA9685Emulator(clock: clock, oscillator: oscillator)
+          try bus.attach(model, at: device.address)
+          pwmModels[role] = model
+        }
+      } catch {
+        throw CompositionError(role: role, .i2c(error))
       }
     }
   }

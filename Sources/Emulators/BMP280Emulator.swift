@@ -39,6 +39,11 @@ public final class BMP280Emulator: RegisterFileDevice {
   /// Conversions completed, for tests.
   public private(set) var conversions = 0
 
+  /// A BMP280/BME280 sits only at 0x76 or 0x77 (SDO low or high): ``I2CChipKind``.
+  public override func placementProblem(at address: UInt8) -> String? {
+    (kind == .bme280 ? I2CChipKind.bme280 : .bmp280).addressProblem(address)
+  }
+
   public init(
     kind: BMP280Kind, clock: any MonotonicClock, calibration: BMP280Calibration? = nil,
     pressure: Pressure = .init(pascals: 101_325), temperature: Temperature = .init(celsius: 22),

@@ -44,6 +44,9 @@ public final class MS5611Emulator: SimulatedI2CDevice {
     recompute()
   }
 
+  /// An MS5611 sits only at 0x76 or 0x77 (CSB pin): ``I2CChipKind``.
+  public func placementProblem(at address: UInt8) -> String? { I2CChipKind.ms5611.addressProblem(address) }
+
   /// Fault hook: the chip resets itself (conversion lost, PROM reloaded).
   public func resetToDefaults() {
     converting = nil

@@ -9,12 +9,22 @@ import MockHAL
 /// PRE_SCALE writable only while sleeping, the oscillator needing 500 us after SLEEP is
 /// cleared (a RESTART written earlier is recorded in ``restartViolations``), ALL_LED
 /// registers writing every channel, full-on/full-off bits (full off wins), and the
-/// active-low OE pin (``outputEnablePin``). ``pulseWidth(channel:)`` is what each
-/// output generates now.
+/// active-low OE pin (``outputEnablePin``), the LED All Call and sub-call addresses
+/// (acknowledged while MODE1.ALLCALL / SUBn are set, at ALLCALLADR / SUBADRn >> 1: on
+/// a bus with several PCA9685s every one of them answers 0x70 from power-up), and the
+/// clock source: the internal oscillator unless MODE1.EXTCLK was set by the datasheet's
+/// sequence (written together with SLEEP while asleep), after which the chip runs on
+/// ``externalClock`` until a power-on reset. ``pulseWidth(channel:)`` is what each
+/// output generates now. Placement: 0x40...0x77 (address pins A5...A0, the I2C
+/// reserved range excluded).
 public final class PCA9685Emulator: SimulatedI2CDevice {
   public let clock: any MonotonicClock
-  /// The chip's real oscillator (may differ from the driver's calibration value).
+  /// The chip's real internal oscillator (may differ from the driver's calibration value).
   public var oscillator: Frequency
+  /// The clock wired to the EXTCLK pin, if any: used only once MODE1.EXTCLK is set.
+  public var externalClock: Frequency?
+  /// Set by MODE1.EXTCLK (sticky: only a power-on reset clears it, datasheet 7.3.1).
+  public private(set) var usesExternalClock = false
   public private(set) var registers = [UInt8](repeating: 0, count: 256)
   /// The OE pin as driven by the board: true = outputs enabled.
   public var outputEnablePin = true
@@ -34,6 +44,7 @@ public final class PCA9685Emulator: SimulatedI2CDevice {
 
   /// Fault hook: power-on reset (brown-out): every register back to its default.
   public func resetToDefaults() {
+    usesExternalClock = false
     registers = [UInt8](repeating: 0, count: 256)
     registers[0x00] = 0x11
     registers[0x01] = 0x04
@@ -47,10 +58,32 @@ public final class PCA9685Emulator: SimulatedI2CDevice {
   }
 
   public var isSleeping: Bool { registers[0] & PCA9685Register.sleep != 0 }
+
+  public func placementProblem(at address: UInt8) -> String? { I2CChipKind.pca9685.addressProblem(address) }
+
+  public var hasGroupAddresses: Bool { true }
+
+  /// LED All Call (MODE1 bit 0, ALLCALLADR 0x05) and sub-call 1...3 (MODE1 bits 3...1,
+  /// SUBADR1...3 0x02...0x04); the registers hold 8-bit addresses (bit 0 ignored).
+  public func answersGroupAddress(_ address: UInt8) -> Bool {
+    // Called for every transaction on the bus: no allocation.
+    let mode1 = registers[0]
+    if mode1 & PCA9685Register.allCall != 0, registers[0x05] >> 1 == address { return true }
+    if mode1 & 0x08 != 0, registers[0x02] >> 1 == address { return true }
+    if mode1 & 0x04 != 0, registers[0x03] >> 1 == address { return true }
+    return mode1 & 0x02 != 0 && registers[0x04] >> 1 == address
+  }
+
+  /// The oscillator the chip runs on now: the internal one, or the EXTCLK input once
+  /// MODE1.EXTCLK is set (zero frequency when nothing is wired there).
+  public var activeOscillator: Frequency {
+    usesExternalClock ? (externalClock ?? Frequency(hertz: 0)) : oscillator
+  }
   public var prescale: UInt8 { registers[0xFE] }
 
-  /// The PWM period the chip generates: (PRE_SCALE + 1) * 4096 / oscillator.
-  public var period: Duration { PCA9685.period(prescale: prescale, oscillator: oscillator) }
+  /// The PWM period the chip generates: (PRE_SCALE + 1) * 4096 / the active oscillator
+  /// (zero when it runs on an EXTCLK input with nothing wired).
+  public var period: Duration { PCA9685Timing.period(prescale: prescale, oscillator: activeOscillator) }
 
   /// The pulse width channel `n` generates now: zero when off, sleeping or OE
   /// disabled; the period when full on; else (OFF - ON) mod 4096 ticks.
@@ -89,6 +122,11 @@ public final class PCA9685Emulator: SimulatedI2CDevice {
     switch register {
     case 0x00:
       let wasSleeping = isSleeping
+      // EXTCLK: set only by writing it with SLEEP while asleep; never cleared by a write.
+      if wasSleeping, value & PCA9685Register.extclk != 0, value & PCA9685Register.sleep != 0 {
+        usesExternalClock = true
+      }
+      let value = usesExternalClock ? value | PCA9685Register.extclk : value & ~PCA9685Register.extclk
       if value & PCA9685Register.restart != 0 {
         if now < oscillatorStableAt { restartViolations += 1 }
         // Writing 1 to RESTART clears it (and resumes the channels).

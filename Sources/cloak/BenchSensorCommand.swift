@@ -35,7 +35,7 @@ struct BenchSensor: ParsableCommand {
     let bus = SimulatedI2CBus(name: "bench-i2c")
     bus.recordsTransactions = false
     let chip = BMP280Emulator(kind: .bmp280, clock: clock)
-    bus.attach(chip, at: 0x76)
+    try bus.attach(chip, at: 0x76)
     let driver = BMP280(bus: bus, address: 0x76, kind: .bmp280)
     try driver.initialise(clock: clock)
 

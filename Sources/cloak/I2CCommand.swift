@@ -1,4 +1,5 @@
 import ArgumentParser
+import Drivers
 import HAL
 
 #if canImport(LinuxHAL)
@@ -36,7 +37,12 @@ struct I2CCommand: ParsableCommand {
           let device = try benchRun { () throws(I2CError) in try LinuxI2CBus(path: path, retry: .none) }
           let kind = device.capabilities.contains(.plainI2C) ? "plain I2C + SMBus" : "SMBus only"
           print("\(path) (\(kind))")
-          print(I2CScan.table(I2CScan.scan(device, range: range)))
+          let results = I2CScan.scan(device, range: range)
+          print(I2CScan.table(results))
+          // What an answer may mean beyond "a device is there" (the PCA9685 All Call).
+          for (address, result) in results.sorted(by: { $0.key < $1.key }) where result == .present {
+            if let note = I2CAddressNotes.note(for: address) { print("note: \(note)") }
+          }
         }
       #else
         throw ValidationError("cloak i2c needs Linux")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Boards
+import Composition
+import Drivers
 import HAL
 
 #if canImport(LinuxHAL)
@@ -40,7 +42,7 @@ struct ProbeCommand: ParsableCommand {
       }
       for text in devices {
         guard let spec = ProbeDeviceSpec(parsing: text) else {
-          throw ValidationError("--device '\(text)' is not BUS:ADDRESS:KIND with ADDRESS 0x03-0x77")
+          throw ValidationError("--device '\(text)' is not BUS:ADDRESS:KIND with ADDRESS 0x00-0x7f")
         }
         deviceSpecs.append(spec)
       }
@@ -50,7 +52,7 @@ struct ProbeCommand: ParsableCommand {
         }
         lineSpecs.append(spec)
       }
-      let rows = BenchProbe.run(devices: deviceSpecs, lines: lineSpecs, sysfsRoot: sysfs)
+      let rows = BoardProbe.run(devices: deviceSpecs, lines: lineSpecs, sysfsRoot: sysfs)
       print(DeviceProbe.table(rows))
       if let board { print("board: \(board)") }
       let failed = rows.filter { !$0.passed }.count
@@ -69,7 +71,7 @@ struct ProbeCommand: ParsableCommand {
       }
       var devices: [ProbeDeviceSpec] = []
       for (role, device) in board.i2cDevices.sorted(by: { $0.key < $1.key }) {
-        guard let kind = ProbedChip(rawValue: device.kind.rawValue) else { continue }
+        guard let kind = I2CChipKind(rawValue: device.kind.rawValue) else { continue }
         let bus: String
         switch board.i2cBuses[device.bus]?.locator {
         case .devicePath(let path): bus = path

@@ -96,6 +96,7 @@ struct Run: ParsableCommand {
       assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
+      if let watchdog = board.abandonWatchdog() { printError("cloak run: \(watchdog)") }
       throw ExitCode(1)
     }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)

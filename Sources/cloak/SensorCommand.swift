@@ -1,4 +1,5 @@
 import ArgumentParser
+import Boards
 import Drivers
 import Foundation
 
@@ -16,18 +17,21 @@ struct Sensor: ParsableCommand {
 struct SensorDecode: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "decode",
-    abstract: "Decode a BMP280/BME280 register dump printed by `i2cdump -y BUS ADDR i`.",
+    abstract: "Decode a BMP280/BME280 register dump printed by `i2cdump -y BUS ADDR [MODE]`.",
     discussion: """
+      Reads every layout i2cdump prints: byte modes (b, c, i, s, W) and word mode (w), \
+      whole or with -r FIRST-LAST (blank cells outside the range), XX for unreadable bytes. \
       Runs the driver's own compensation (32-bit temperature, 64-bit pressure, BME280 \
       humidity) on the calibration and data registers in the dump. Exit code 2 when the \
-      dump cannot be read, its chip id does not match, or rows it needs are missing.
+      file cannot be read (a directory, a device, too large, not UTF-8), its chip id does \
+      not match, or registers it needs are missing (named).
       """
   )
 
   @Argument(help: "The chip: bmp280 or bme280.")
   var chip: String
 
-  @Option(help: "The dump file (text printed by i2cdump).")
+  @Option(help: "The dump file (text printed by i2cdump, any mode, any -r range).")
   var dump: String
 
   @Flag(help: "Print one JSON object: chip, temperature_c, pressure_pa (and humidity_pct).")
@@ -38,9 +42,7 @@ struct SensorDecode: ParsableCommand {
       fail("unknown chip '\(chip)': expected bmp280 or bme280")
     }
     let text: String
-    do { text = try String(contentsOfFile: dump, encoding: .utf8) } catch {
-      fail("\(dump): cannot read: \(error.localizedDescription)")
-    }
+    do { text = try TextFile.read(dump) } catch { fail(error.description) }
     let sample: BMP280Sample
     do {
       let parsed = try RegisterDump(parsing: text, source: dump)

@@ -94,7 +94,8 @@
     say("VBENCH suite: board \(config.boardPath), fixture \(fixture.name), \(LinuxBackend.summary)")
     if options.perf { return Perf.run(context, cBaselines: options.cBaselines) }
     let tests =
-      FixtureTests.all + GPIOTests.all + ProcessTests.all + I2CTests.all + DriverTests.all + WatchdogTests.all
+      FixtureTests.all + GPIOTests.all + GPIONameTests.all + ProcessTests.all + I2CTests.all + DriverTests.all
+      + WatchdogTests.all
       + CLITests.all
     return runBenchTests(tests, context: context, only: options.only) ? 0 : 1
   }

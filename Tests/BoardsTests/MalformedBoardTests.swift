@@ -148,13 +148,21 @@ struct MalformedBoardTests {
     #expect(error.keyPath == "pwm.outputs.valve.node1.vent.channel")
   }
 
-  @Test("an I2C address above 0x77")
+  @Test("an I2C address in the reserved range above 0x77")
   func addressOutOfRange() throws {
     let yaml = Self.variant("address: 0x76", "address: 0x78")
     let error = try #require(F.errors(yaml).first)
-    #expect(error.kind == .outOfRange)
+    #expect(error.kind == .wrongAddress)
     #expect(error.keyPath == "i2c.devices.pressure.node1.a.address")
-    #expect(error.message == "0x78 is out of range 0x03...0x77")
+    #expect(error.message == "0x78 is in the I2C reserved range 0x78-0x7f")
+  }
+
+  @Test("an address beyond 7 bits")
+  func addressBeyondSevenBits() throws {
+    let yaml = Self.variant("address: 0x76", "address: 0x80")
+    let error = try #require(F.errors(yaml).first)
+    #expect(error.kind == .outOfRange)
+    #expect(error.message == "0x80 is out of range 0x00...0x7f")
   }
 
   @Test("an unknown schema version stops the load at the version line")
@@ -251,7 +259,7 @@ struct MalformedBoardTests {
     let line = F.line(of: "address: 0x78", in: yaml)
     #expect(
       error.description
-        == "boards/bad.yaml:\(line): i2c.devices.pressure.node1.a.address: 0x78 is out of range 0x03...0x77")
+        == "boards/bad.yaml:\(line): i2c.devices.pressure.node1.a.address: 0x78 is in the I2C reserved range 0x78-0x7f")
   }
 
   @Test("several problems are all reported, in file order")

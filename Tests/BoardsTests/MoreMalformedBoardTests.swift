@@ -115,15 +115,18 @@ struct MoreMalformedBoardTests {
   @Test("a PCA9685 output-enable line that is not on the kill path")
   func outputEnableOffKillPath() throws {
     let yaml = Self.variantOE("")
-    let error = try Self.firstError(yaml)
-    #expect(error.kind == .killPathUnsafe)
-    #expect(error.keyPath == "i2c.devices.pwm.main.output_enable")
-    #expect(F.errors(Self.variantOE("kill_path:\n  - {role: status.led, pull: down, resistor_ohms: 4700}\n")) == [])
+    let errors = F.errors(yaml)
+    #expect(errors.map(\.kind) == [.killPathUnsafe])
+    #expect(errors.first?.keyPath == "i2c.devices.pwm.main.output_enable")
+    #expect(F.errors(Self.variantOE("kill_path:\n  - {role: status.led, pull: up, resistor_ohms: 4700}\n")) == [])
   }
 
-  /// A PCA9685 whose OE is `status.led`, plus `tail`.
+  /// A PCA9685 whose OE is `status.led` (declared active low, as the chip's OE is),
+  /// plus `tail`.
   static func variantOE(_ tail: String) -> String {
-    F.minimal
+    F.minimal.replacingOccurrences(
+      of: "status.led: {chip: chip-a, line: L1, direction: output, safe: inactive}",
+      with: "status.led: {chip: chip-a, line: L1, direction: output, active_low: true, safe: inactive}")
       + "\n    pwm.main: {kind: pca9685, bus: main, address: 0x40, frequency_hz: 50, output_enable: status.led}\n"
       + tail
   }

@@ -22,7 +22,7 @@ private final class NoGround: AuthorityPolicy {
     ControllerAssembly, SimBackend, EventRecorder
   ) {
     let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
     let recorder = EventRecorder()
     let assembly = try ControllerAssembly(

@@ -13,7 +13,7 @@ import Testing
 @Suite struct ControllerAssemblyTests {
   func assemble() throws -> (ControllerAssembly, SimBackend, EventRecorder) {
     let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
     let recorder = EventRecorder()
     let assembly = try ControllerAssembly(
@@ -50,7 +50,7 @@ import Testing
   func hugeStaleStepSaturates() throws {
     let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
     let running = try RunningBoard(
-      board: board, backend: SimBackend(board: board), options: .init(sensorProfile: .loop))
+      board: board, backend: try SimBackend(board: board), options: .init(sensorProfile: .loop))
     var policy = DeviceFaultPolicy()
     policy.staleAfterPeriods = Int.max
     let assembly = try ControllerAssembly(
@@ -65,7 +65,7 @@ import Testing
   @Test("a sensor absent at start starts excluded and comes back once it answers (not left out for the run)")
   func sensorAbsentAtStartIsReinitialised() throws {
     let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let spec = try #require(board.i2cDevices["pressure.node1.a"])
     let bus = try #require(backend.buses[spec.bus])
     let chip = try #require(backend.pressureModels["pressure.node1.a"] as? any SimulatedI2CDevice)
@@ -82,7 +82,7 @@ import Testing
     let clock = backend.virtualClock
     assembly.executive.run(until: clock.now().advanced(by: .seconds(1)))
     #expect(sampler.isExcluded)
-    bus.attach(chip, at: spec.address)
+    try bus.attach(chip, at: spec.address)
     assembly.executive.run(until: clock.now().advanced(by: .seconds(2)))
     #expect(!sampler.isExcluded)
     #expect(sampler.latest.status == .fresh)
@@ -99,7 +99,7 @@ import Testing
       .replacingOccurrences(
         of: "watchdog:\n  kind: none", with: "watchdog:\n  kind: device\n  device: /dev/watchdog\n  timeout_s: 15")
     let board = try BoardLoader.load(yaml: yaml, file: path, expectedName: "sim")
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(
       board: board, backend: backend, options: .init(openWatchdog: true, sensorProfile: .loop))
     #expect(running.watchdog != nil)
@@ -217,7 +217,7 @@ import Testing
     bus.detach(address: spec.address)
     executive.run(until: clock.now().advanced(by: .milliseconds(500)))
     #expect(assembly.samplers[TestStation.role("pressure.node1.b")]?.isExcluded == true)
-    bus.attach(chip, at: spec.address)
+    try bus.attach(chip, at: spec.address)
     executive.run(until: clock.now().advanced(by: .seconds(1)))
     #expect(assembly.samplers[TestStation.role("pressure.node1.b")]?.isExcluded == false)
     #expect(assembly.samplers[TestStation.role("pressure.node1.b")]?.latest.status == .fresh)
@@ -352,7 +352,7 @@ import Testing
 
   @Test func pwmOutputsAreEnabledOnceSafeAndStayEnabledInSafeMode() throws {
     let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
     let oe = try #require(board.lines["pwm.output_enable"]).id
     // Bring-up leaves the kill path holding the outputs off.

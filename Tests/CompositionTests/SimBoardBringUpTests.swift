@@ -1,5 +1,6 @@
 import Boards
 import Composition
+import Controller
 import Drivers
 import Foundation
 import HAL
@@ -20,7 +21,7 @@ import Testing
 
   @Test func everyOutputStartsAtItsSafeValue() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend)
     #expect(running.problems.isEmpty)
     for (role, spec) in board.lines where spec.direction == .output {
@@ -37,7 +38,7 @@ import Testing
 
   @Test func sensorsReadTheEmulatedPhysics() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     backend.pressureModels["pressure.node1.a"]?.pressure = Pressure(pascals: 100_500)
     backend.pressureModels["pressure.node2.a"]?.pressure = Pressure(pascals: 99_000)
     let running = try RunningBoard(board: board, backend: backend)
@@ -52,7 +53,7 @@ import Testing
 
   @Test func aMissingSensorIsLeftOutAndNamed() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let spec = try #require(board.i2cDevices["pressure.node1.b"])
     backend.buses[spec.bus]?.detach(address: spec.address)
     let running = try RunningBoard(board: board, backend: backend)
@@ -64,7 +65,7 @@ import Testing
 
   @Test func aLineHeldElsewhereStopsBringUpNamingTheRole() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let spec = try #require(board.lines["status.led"])
     let holder = try backend.gpio.requestOutput(spec.id, config: .init(initialValue: false), consumer: "other")
     defer { holder.release() }
@@ -82,7 +83,7 @@ import Testing
 
   @Test func safeStateReturnsEveryOutputAfterCommands() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend)
     try running.outputs["drone.d1.arm"]?.set(true)
     try running.outputs["status.led"]?.set(true)
@@ -96,7 +97,7 @@ import Testing
 
   @Test func safeStateReportsAFailingOutputAndStillSecuresTheRest() throws {
     let board = try simBoard()
-    let backend = SimBackend(board: board)
+    let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend)
     let pca = try #require(board.i2cDevices["pwm.main"])
     backend.buses[pca.bus]?.inject(.timeout, address: pca.address, count: nil)
@@ -139,5 +140,129 @@ import Testing
     let running = try BoardAssembly.bringUp(board, deviceTreeModel: "Acme Widget") { warnings.append($0) }
     running.release()
     #expect(warnings.isEmpty)
+  }
+}
+
+/// The sim board catches what a real board would: emulators sit only where their chips
+/// can, and PCA9685s answer their All Call address.
+@Suite struct SimBoardChipRuleTests {
+  @Test("a sim board whose description puts a BMP280 at 0x4c does not come up, naming the role")
+  func bmp280At4C() throws {
+    var board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    board.i2cDevices["pressure.node1.a"]?.address = 0x4C
+    #expect {
+      _ = try SimBackend(board: board)
+    } throws: { error in
+      guard let error = error as? CompositionError, case .i2c(let cause) = error.cause else { return false }
+      return error.role == "pressure.node1.a" && cause.address == 0x4C
+    }
+  }
+
+  static let twoPCA = """
+    version: 1
+    name: two-pca
+    backend: sim
+    supports: []
+    features: []
+    i2c:
+      buses:
+        sim-a: {simulated: true}
+      devices:
+        pwm.a: {kind: pca9685, bus: sim-a, address: 0x40, frequency_hz: 50, all_call: disabled}
+        pwm.b: {kind: pca9685, bus: sim-a, address: 0x70, frequency_hz: 50}
+    pwm:
+      outputs:
+        cam.pan: {pca9685: pwm.a, channel: 0, kind: servo, min_us: 1000, max_us: 2000, safe: 1200us}
+        cam.tilt: {pca9685: pwm.b, channel: 0, kind: servo, min_us: 1000, max_us: 2000, safe: 1800us}
+    """
+
+  @Test("bring-up clears ALL_CALL on the other PCA9685 before the one at 0x70 is addressed")
+  func allCallDisabledFirst() throws {
+    let board = try BoardLoader.load(yaml: Self.twoPCA, file: "two-pca.yaml", expectedName: "two-pca")
+    let backend = try SimBackend(board: board)
+    let bus = try #require(backend.buses["sim-a"])
+    bus.recordsTransactions = true
+    let running = try RunningBoard(board: board, backend: backend)
+    #expect(running.problems.isEmpty)
+    let first70 = try #require(bus.log.firstIndex { $0.address == 0x70 })
+    let cleared = try #require(bus.log.firstIndex { $0.address == 0x40 && $0.written == [0x00, 0x30] })
+    #expect(cleared < first70)
+    // Each chip generates its own safe pulse: nothing sent to 0x70 reached the chip at 0x40.
+    let a = try #require(backend.pwmModels["pwm.a"])
+    let b = try #require(backend.pwmModels["pwm.b"])
+    #expect(abs((a.pulseWidth(channel: 0) - .microseconds(1200)).microsecondsDouble) < 5)
+    #expect(abs((b.pulseWidth(channel: 0) - .microseconds(1800)).microsecondsDouble) < 5)
+    #expect(bus.groupResponders(at: 0x70).isEmpty)
+  }
+}
+
+/// A failed start after the watchdog was opened disarms it and says so.
+@Suite struct FailedStartWatchdogTests {
+  static let yaml = """
+    version: 1
+    name: wd
+    backend: sim
+    supports: []
+    features: []
+    watchdog: {kind: systemd, timeout_s: 15}
+    """
+
+  func bringUp() throws -> (RunningBoard, MockWatchdog) {
+    let board = try BoardLoader.load(yaml: Self.yaml, file: "wd.yaml", expectedName: "wd")
+    let backend = try SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(openWatchdog: true))
+    return (running, backend.mockWatchdog)
+  }
+
+  @Test("abandoning the watchdog disarms it: the board will not reset")
+  func disarms() throws {
+    let (running, watchdog) = try bringUp()
+    #expect(
+      running.abandonWatchdog() == "watchdog mock-watchdog: disarmed with the magic close: the board will not reset")
+    #expect(watchdog.isDisarmed)
+    #expect(running.watchdog == nil)
+    #expect(running.abandonWatchdog() == nil)
+  }
+
+  @Test("with nowayout it says the board will reset")
+  func nowayout() throws {
+    let (running, watchdog) = try bringUp()
+    watchdog.nowayout = true
+    let message = try #require(running.abandonWatchdog())
+    #expect(message.contains("nowayout") && message.contains("will reset"))
+  }
+}
+
+/// One reading of a safe value: a PWM hatch actuator safe `hold` validates, comes up and
+/// assembles (before, validation required `hold` and assembly refused it).
+@Suite struct PWMHatchHoldTests {
+  static let yaml = """
+    version: 1
+    name: pwm-hatch
+    backend: sim
+    supports: []
+    features: []
+    i2c:
+      buses:
+        sim-a: {simulated: true}
+      devices:
+        pwm.main: {kind: pca9685, bus: sim-a, address: 0x40, frequency_hz: 50}
+    pwm:
+      outputs:
+        hatch.node1.drive: {pca9685: pwm.main, channel: 2, kind: servo, min_us: 1000, max_us: 2000, safe: hold}
+    """
+
+  @Test func validatesBringsUpAndAssembles() throws {
+    let board = try BoardLoader.load(yaml: Self.yaml, file: "pwm-hatch.yaml", expectedName: "pwm-hatch")
+    let backend = try SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
+    let assembly = try ControllerAssembly(
+      board: running, station: TestStation.empty(), configuration: .standard(), consumer: EventRecorder())
+    #expect(assembly.executive.memberNames(of: "actuators").contains("hatch.node1.drive"))
+    // Its safe state is no pulses, at bring-up and after the safe state is applied.
+    let chip = try #require(backend.pwmModels["pwm.main"])
+    #expect(chip.pulseWidth(channel: 2) == .zero)
+    #expect(running.applySafeState().isEmpty)
+    #expect(chip.pulseWidth(channel: 2) == .zero)
   }
 }

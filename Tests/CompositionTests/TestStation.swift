@@ -35,4 +35,11 @@ enum TestStation {
           scanS: [.seal: 120, .weld: 300])
       ], blindPolicy: blindPolicy)
   }
+
+  /// A station with nothing in it (assembly tests of a board's outputs alone).
+  static func empty() -> StationDescription {
+    StationDescription(
+      name: "empty", file: "<test>", modules: [], hatches: [],
+      crew: .init(modules: [], overrideRole: role("crew.override_switch")), batches: [:], targets: [], drones: [])
+  }
 }

@@ -38,4 +38,30 @@ struct OutputActuatorTests {
     actuator.run(after)
     try script.verify()
   }
+
+  @Test("a GPIO actuator with safe value hold drives its line inactive, as bring-up requests it")
+  func gpioHoldIsInactive() throws {
+    let script = TransactionScript()
+    let gpio = ScriptedGPIO(script: script)
+    let id = GPIOLineID(chip: "pinctrl-bcm2711", line: "GPIO22")
+    let line = try gpio.requestOutput(id, config: GPIOOutputConfig(initialValue: false), consumer: "test")
+    let command = Snapshot<Stamped<Bool>?>(nil)
+    let actuator = GPIOActuator(line: line, safeValue: .hold, command: command, events: sink())
+    script.expect(.gpioSet(id, true), .gpioSet(id, false))
+    command.publish(Stamped(true, generation: 0))
+    actuator.run(tick)
+    #expect(actuator.applySafeState())
+    try script.verify()
+  }
+
+  @Test("a GPIO actuator given a PWM safe value reports its safe state as not reached")
+  func gpioWithPWMSafeValue() throws {
+    let script = TransactionScript()
+    let gpio = ScriptedGPIO(script: script)
+    let id = GPIOLineID(chip: "pinctrl-bcm2711", line: "GPIO23")
+    let line = try gpio.requestOutput(id, config: GPIOOutputConfig(initialValue: false), consumer: "test")
+    let actuator = GPIOActuator(line: line, safeValue: .off, command: Snapshot<Stamped<Bool>?>(nil), events: sink())
+    #expect(!actuator.applySafeState())
+    try script.verify()
+  }
 }

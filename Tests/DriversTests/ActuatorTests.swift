@@ -13,7 +13,7 @@ import Testing
     let power = TestOutputLine("power", initial: false)
     init() throws {
       chip = PCA9685Emulator(clock: clock)
-      bus.attach(chip, at: 0x40)
+      try bus.attach(chip, at: 0x40)
       driver = PCA9685(bus: bus)
       try driver.initialise(frequency: .init(hertz: 50), clock: clock)
     }
@@ -147,7 +147,7 @@ import Testing
   }
 
   @Test func movesAndStopsWhenThePositionIsReached() throws {
-    let rig = Rig()
+    let rig = try Rig()
     let t0 = MonotonicInstant.zero
     try rig.hatch.move(to: .closed, now: t0)
     #expect(rig.driveClose.lastValue && !rig.driveOpen.lastValue && rig.power.lastValue)
@@ -159,7 +159,7 @@ import Testing
   }
 
   @Test func timeoutLatchesDidNotReachPosition() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.hatch.move(to: .closed, now: .zero)
     rig.openSensor.current = false
     #expect {
@@ -175,7 +175,7 @@ import Testing
   }
 
   @Test func safeHoldsPositionAndNeverCloses() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.hatch.move(to: .closed, now: .zero)
     rig.openSensor.current = false
     try rig.hatch.safe()
@@ -188,7 +188,7 @@ import Testing
   }
 
   @Test func reversalBeforeLeavingTheStartStopsTheRunningDrive() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.hatch.move(to: .closed, now: .zero)
     #expect(rig.driveClose.lastValue)
     // Still on the open sensor: "open" is already reached, so the close drive stops.
@@ -198,7 +198,7 @@ import Testing
   }
 
   @Test func repeatingAMoveDoesNotExtendItsTimeout() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.hatch.move(to: .closed, now: .zero)
     rig.openSensor.current = false
     try rig.hatch.move(to: .closed, now: .zero + .seconds(8))
@@ -209,8 +209,8 @@ import Testing
     #expect(!rig.driveClose.lastValue && !rig.power.lastValue)
   }
 
-  @Test func sensorConflictIsTyped() {
-    let rig = Rig()
+  @Test func sensorConflictIsTyped() throws {
+    let rig = try Rig()
     rig.closedSensor.current = true
     #expect {
       try rig.hatch.move(to: .closed, now: .zero)
@@ -218,8 +218,8 @@ import Testing
     #expect(rig.driveClose.history.isEmpty)
   }
 
-  @Test func safeReportsAFailedLineButStillStopsTheOthers() {
-    let rig = Rig()
+  @Test func safeReportsAFailedLineButStillStopsTheOthers() throws {
+    let rig = try Rig()
     rig.driveOpen.failNext = .io(errno: 5)
     #expect {
       try rig.hatch.safe()

@@ -12,16 +12,16 @@ import Testing
     let chip: BMP280Emulator
     let driver: BMP280
 
-    init(kind: BMP280Kind, settings: BMP280Settings = .init()) {
+    init(kind: BMP280Kind, settings: BMP280Settings = .init()) throws {
       chip = BMP280Emulator(kind: kind, clock: clock)
-      bus.attach(chip, at: 0x76)
+      try bus.attach(chip, at: 0x76)
       driver = BMP280(bus: bus, address: 0x76, kind: kind, settings: settings)
     }
   }
 
   @Test(arguments: [BMP280Kind.bmp280, .bme280])
   func roundTripAcrossTheFullRange(kind: BMP280Kind) throws {
-    let rig = Rig(kind: kind)
+    let rig = try Rig(kind: kind)
     try rig.driver.initialise(clock: rig.clock)
     for celsius in stride(from: -40.0, through: 85.0, by: 12.5) {
       for hpa in stride(from: 300.0, through: 1100.0, by: 100.0) {
@@ -47,7 +47,7 @@ import Testing
   /// pressure, not as a failed sensor; an over-range reading is still a named fault.
   @Test(arguments: [BMP280Kind.bmp280, .bme280])
   func lowPressureIsAReadingAndOverRangeIsAFault(kind: BMP280Kind) throws {
-    let rig = Rig(kind: kind)
+    let rig = try Rig(kind: kind)
     try rig.driver.initialise(clock: rig.clock)
     for pascals in [25_000.0, 5_000.0, 500.0] {
       rig.chip.pressure = Pressure(pascals: pascals)
@@ -64,7 +64,7 @@ import Testing
   }
 
   @Test func collectNeverReturnsTheSameSampleTwice() throws {
-    let rig = Rig(kind: .bmp280)
+    let rig = try Rig(kind: .bmp280)
     try rig.driver.initialise(clock: rig.clock)
     let now = rig.clock.now()
     #expect(try rig.driver.collect(now: now) == nil)
@@ -80,7 +80,7 @@ import Testing
   }
 
   @Test func normalModeDeliversOneNewSamplePerPeriod() throws {
-    let rig = Rig(kind: .bmp280, settings: BMP280Settings(standby: .code1, mode: .normal))
+    let rig = try Rig(kind: .bmp280, settings: BMP280Settings(standby: .code1, mode: .normal))
     try rig.driver.initialise(clock: rig.clock)
     let period = rig.driver.minimumPeriod
     #expect(period == .microseconds(43_225 + 62_500))
@@ -95,7 +95,7 @@ import Testing
   }
 
   @Test func spontaneousResetIsDetectedAndRecovered() throws {
-    let rig = Rig(kind: .bme280)
+    let rig = try Rig(kind: .bme280)
     try rig.driver.initialise(clock: rig.clock)
     _ = try rig.driver.readOnce(clock: rig.clock)
     let ready = try rig.driver.startMeasurement(now: rig.clock.now())
@@ -115,7 +115,7 @@ import Testing
   }
 
   @Test func nackIsATypedBusError() throws {
-    let rig = Rig(kind: .bmp280)
+    let rig = try Rig(kind: .bmp280)
     try rig.driver.initialise(clock: rig.clock)
     rig.bus.inject(.nack(.address), address: 0x76)
     #expect {
@@ -129,7 +129,7 @@ import Testing
   }
 
   @Test func timeoutDuringCollectDoesNotReturnAStaleSampleLater() throws {
-    let rig = Rig(kind: .bmp280)
+    let rig = try Rig(kind: .bmp280)
     try rig.driver.initialise(clock: rig.clock)
     let ready = try rig.driver.startMeasurement(now: rig.clock.now())
     rig.clock.advance(to: ready)
@@ -139,7 +139,7 @@ import Testing
   }
 
   @Test func stuckConversionIsReportedNotRepeated() throws {
-    let rig = Rig(kind: .bmp280)
+    let rig = try Rig(kind: .bmp280)
     try rig.driver.initialise(clock: rig.clock)
     _ = try rig.driver.readOnce(clock: rig.clock)
     rig.chip.conversionStuck = true
@@ -148,8 +148,8 @@ import Testing
     } throws: { ($0 as? SensorError)?.kind == .conversionIncomplete }
   }
 
-  @Test func corruptedCalibrationBeforeInitIsACalibrationError() {
-    let rig = Rig(kind: .bmp280)
+  @Test func corruptedCalibrationBeforeInitIsACalibrationError() throws {
+    let rig = try Rig(kind: .bmp280)
     // dig_P1 is bytes 6-7 (0x8E/0x8F): zero it.
     rig.chip.corruptCalibration(offset: 6, mask: rig.chip.registers[0x8E], persistent: true)
     rig.chip.corruptCalibration(offset: 7, mask: rig.chip.registers[0x8F], persistent: true)
@@ -159,7 +159,7 @@ import Testing
   }
 
   @Test func calibrationChangedUnderneathIsDetectedByVerify() throws {
-    let rig = Rig(kind: .bmp280)
+    let rig = try Rig(kind: .bmp280)
     try rig.driver.initialise(clock: rig.clock)
     try rig.driver.verify()
     rig.chip.corruptCalibration(offset: 2, mask: 0x10)
@@ -173,7 +173,7 @@ import Testing
   }
 
   @Test func skippedPressureChannelIsATypedError() throws {
-    let rig = Rig(kind: .bmp280, settings: BMP280Settings(pressure: .skip))
+    let rig = try Rig(kind: .bmp280, settings: BMP280Settings(pressure: .skip))
     try rig.driver.initialise(clock: rig.clock)
     #expect {
       _ = try rig.driver.readOnce(clock: rig.clock)
@@ -186,7 +186,7 @@ import Testing
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
     let chip = BMP280Emulator(kind: .bmp280, clock: clock)
-    bus.attach(chip, at: 0x76)
+    try bus.attach(chip, at: 0x76)
     let driver = BMP280(bus: bus, kind: .bmp280)
     try driver.initialise(clock: clock)
     chip.pressure = .hectopascals(1000)
@@ -207,9 +207,9 @@ import Testing
     let clock = VirtualClock()
     let bus = SimulatedI2CBus(capabilities: .smbusOnly)
     if kind == .ms5611 {
-      bus.attach(MS5611Emulator(clock: clock), at: 0x76)
+      try bus.attach(MS5611Emulator(clock: clock), at: 0x76)
     } else {
-      bus.attach(BMP280Emulator(kind: kind == .bme280 ? .bme280 : .bmp280, clock: clock), at: 0x76)
+      try bus.attach(BMP280Emulator(kind: kind == .bme280 ? .bme280 : .bmp280, clock: clock), at: 0x76)
     }
     let r = try probeAndRead(kind: kind, bus: bus, address: 0x76, clock: clock)
     #expect(abs(r.pressure.pascals - 101_325) <= 1)
@@ -219,7 +219,7 @@ import Testing
     let clock = VirtualClock()
     let bus = SimulatedI2CBus(capabilities: .smbusOnly)
     let chip = PCA9685Emulator(clock: clock)
-    bus.attach(chip, at: 0x40)
+    try bus.attach(chip, at: 0x40)
     let driver = PCA9685(bus: bus)
     try driver.initialise(frequency: .init(hertz: 50), clock: clock)
     let ch = try driver.channel(1)

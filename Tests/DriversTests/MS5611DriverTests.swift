@@ -36,11 +36,11 @@ import Testing
   }
 
   @Test(arguments: [false, true])
-  func promCRCMismatchIsTyped(onTheWire: Bool) {
+  func promCRCMismatchIsTyped(onTheWire: Bool) throws {
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
     let chip = MS5611Emulator(clock: clock)
-    bus.attach(chip, at: 0x77)
+    try bus.attach(chip, at: 0x77)
     if onTheWire {
       // Every read's second byte flipped in transit.
       bus.inject(.corrupt(index: 1, mask: 0x04), address: 0x77, count: nil)
@@ -62,16 +62,16 @@ import Testing
     let bus = SimulatedI2CBus()
     let chip: MS5611Emulator
     let driver: MS5611
-    init(osr: MS5611OSR = .osr4096) {
+    init(osr: MS5611OSR = .osr4096) throws {
       chip = MS5611Emulator(clock: clock)
-      bus.attach(chip, at: 0x77)
+      try bus.attach(chip, at: 0x77)
       driver = MS5611(bus: bus, osr: osr)
     }
   }
 
   @Test(arguments: MS5611OSR.allCases)
   func roundTripAcrossTheRangeIncludingSecondOrder(osr: MS5611OSR) throws {
-    let rig = Rig(osr: osr)
+    let rig = try Rig(osr: osr)
     try rig.driver.initialise(clock: rig.clock)
     for celsius in stride(from: -40.0, through: 85.0, by: 5.0) {
       for mbar in stride(from: 10.0, through: 1200.0, by: 119.0) {
@@ -86,7 +86,7 @@ import Testing
   }
 
   @Test func splitPhaseNeverRepeatsASample() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.driver.initialise(clock: rig.clock)
     let t0 = rig.clock.now()
     #expect(try rig.driver.collect(now: t0) == nil)
@@ -103,7 +103,7 @@ import Testing
   }
 
   @Test func resetDuringConversionIsATypedErrorThenRecovers() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.driver.initialise(clock: rig.clock)
     let step1 = try rig.driver.startMeasurement(now: rig.clock.now())
     rig.clock.advance(to: step1)
@@ -117,7 +117,7 @@ import Testing
   }
 
   @Test func stuckConversionAndNackAreTyped() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.driver.initialise(clock: rig.clock)
     rig.chip.conversionStuck = true
     #expect {
@@ -145,12 +145,12 @@ import Testing
       let chip = BMP280Emulator(kind: kind == .bme280 ? .bme280 : .bmp280, clock: clock)
       chip.pressure = .hectopascals(1012.5)
       chip.temperature = Temperature(celsius: -12.3)
-      bus.attach(chip, at: 0x76)
+      try bus.attach(chip, at: 0x76)
     case .ms5611:
       let chip = MS5611Emulator(clock: clock)
       chip.pressure = .hectopascals(1012.5)
       chip.temperature = Temperature(celsius: -12.3)
-      bus.attach(chip, at: 0x76)
+      try bus.attach(chip, at: 0x76)
     }
     let r = try probeAndRead(kind: kind, bus: bus, address: 0x76, clock: clock)
     #expect(r.kind == kind)
@@ -159,10 +159,10 @@ import Testing
     #expect((r.humidity != nil) == (kind == .bme280))
   }
 
-  @Test func wrongKindAtTheAddressIsRefused() {
+  @Test func wrongKindAtTheAddressIsRefused() throws {
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
-    bus.attach(BMP280Emulator(kind: .bme280, clock: clock), at: 0x76)
+    try bus.attach(BMP280Emulator(kind: .bme280, clock: clock), at: 0x76)
     #expect {
       _ = try probeAndRead(kind: .bmp280, bus: bus, address: 0x76, clock: clock)
     } throws: { error in

@@ -5,7 +5,7 @@ import MockHAL
 import Testing
 
 @Suite struct PCA9685Tests {
-  @Test func prescaleFormulaMatchesReference() {
+  @Test func prescaleFormulaMatchesReference() throws {
     let osc = Frequency(hertz: 25_000_000)
     // hardware.md: 50 Hz gives prescale 121, tick about 4.88 us.
     #expect(PCA9685.prescale(for: .init(hertz: 50), oscillator: osc) == 121)
@@ -25,13 +25,13 @@ import Testing
     let clock = VirtualClock()
     clock.script = script
     script.expect(
-      .i2c(bus: bus, address: 0x40, write: [0x00, 0x30]),
+      .i2c(bus: bus, address: 0x40, write: [0x00, 0x31]),
       .i2c(bus: bus, address: 0x40, write: [0xFA, 0x00, 0x00, 0x00, 0x10]),
       .i2c(bus: bus, address: 0x40, write: [0x01, 0x04]),
       .i2c(bus: bus, address: 0x40, write: [0xFE, 121]),
-      .i2c(bus: bus, address: 0x40, write: [0x00, 0x20]),
+      .i2c(bus: bus, address: 0x40, write: [0x00, 0x21]),
       .sleep(until: MonotonicInstant(nanoseconds: 500_000)),
-      .i2c(bus: bus, address: 0x40, write: [0x00, 0xA0]),
+      .i2c(bus: bus, address: 0x40, write: [0x00, 0xA1]),
       // Channel 3 at 1500 us: 1500 / (19.988 ms / 4096) = 307.4 -> 307 = 0x133.
       .i2c(bus: bus, address: 0x40, write: [0x12, 0x00, 0x00, 0x33, 0x01]),
       // Full on, then all off.
@@ -53,21 +53,21 @@ import Testing
     let bus = SimulatedI2CBus()
     let chip: PCA9685Emulator
     let driver: PCA9685
-    init(oscillator: Double = 25_000_000, calibrated: Double = 25_000_000) {
+    init(oscillator: Double = 25_000_000, calibrated: Double = 25_000_000) throws {
       chip = PCA9685Emulator(clock: clock, oscillator: .init(hertz: oscillator))
-      bus.attach(chip, at: 0x40)
+      try bus.attach(chip, at: 0x40)
       driver = PCA9685(bus: bus, oscillator: .init(hertz: calibrated))
     }
   }
 
-  @Test func emulatorComesUpAllOffAndAsleep() {
-    let rig = Rig()
+  @Test func emulatorComesUpAllOffAndAsleep() throws {
+    let rig = try Rig()
     #expect(rig.chip.isSleeping)
     for n in 0..<16 { #expect(rig.chip.pulseWidth(channel: n) == .zero) }
   }
 
   @Test func pulseWidthsRoundTripWithinOneTick() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.driver.initialise(frequency: .init(hertz: 50), clock: rig.clock)
     #expect(rig.chip.restartViolations == 0)
     #expect(rig.chip.ignoredPrescaleWrites == 0)
@@ -88,7 +88,7 @@ import Testing
 
   @Test func calibratedOscillatorGivesTheRequestedFrequency() throws {
     // The chip runs at 26.5 MHz; calibrated driver gets 50 Hz within the prescale step.
-    let rig = Rig(oscillator: 26_500_000, calibrated: 26_500_000)
+    let rig = try Rig(oscillator: 26_500_000, calibrated: 26_500_000)
     try rig.driver.initialise(frequency: .init(hertz: 50), clock: rig.clock)
     #expect(abs(rig.chip.period.microsecondsDouble - 20_000) < 100)
     let ch = try rig.driver.channel(0)
@@ -98,7 +98,7 @@ import Testing
   }
 
   @Test func pulseLongerThanPeriodIsRejected() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.driver.initialise(frequency: .init(hertz: 50), clock: rig.clock)
     let ch = try rig.driver.channel(0)
     #expect {
@@ -110,7 +110,7 @@ import Testing
     #expect(throws: PWMError.self) { _ = try rig.driver.channel(16) }
   }
 
-  @Test func badOscillatorValuesGiveAZeroOrSaturatedPeriodNotATrap() {
+  @Test func badOscillatorValuesGiveAZeroOrSaturatedPeriodNotATrap() throws {
     #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: 0)) == .zero)
     #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: .nan)) == .zero)
     #expect(PCA9685.period(prescale: 121, oscillator: .init(hertz: -25_000_000)) == .zero)
@@ -118,20 +118,22 @@ import Testing
   }
 
   @Test func aPeriodThatRoundsToZeroIsATypedErrorNotADivisionByZero() throws {
-    // An absurd calibration (1e30 Hz) still gives a valid prescale, but a 0 ns period.
+    // An absurd calibration (1e30 Hz) is refused at initialise: it is no internal oscillator.
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
-    bus.attach(PCA9685Emulator(clock: clock), at: 0x40)
+    try bus.attach(PCA9685Emulator(clock: clock), at: 0x40)
     let driver = PCA9685(bus: bus, oscillator: .init(hertz: 1e30))
-    try driver.initialise(frequency: .init(hertz: 1e30 / 4096 / 10), clock: clock)
-    #expect(driver.period == .zero)
+    #expect {
+      try driver.initialise(frequency: .init(hertz: 1e30 / 4096 / 10), clock: clock)
+    } throws: { ($0 as? PWMError)?.kind == .outOfRange && ($0 as? PWMError)?.channel == "pca9685@sim-i2c:0x40" }
+    #expect(driver.period == nil)
     #expect {
       _ = try driver.counts(for: .zero)
-    } throws: { ($0 as? PWMError)?.kind == .outOfRange && ($0 as? PWMError)?.channel == "pca9685@sim-i2c:0x40" }
+    } throws: { ($0 as? PWMError)?.kind == .unsupported }
   }
 
-  @Test func nackDuringInitIsATypedBusError() {
-    let rig = Rig()
+  @Test func nackDuringInitIsATypedBusError() throws {
+    let rig = try Rig()
     rig.bus.inject(.nack(.address), address: 0x40)
     #expect {
       try rig.driver.initialise(frequency: .init(hertz: 50), clock: rig.clock)
@@ -142,7 +144,7 @@ import Testing
   }
 
   @Test func powerGlitchLeavesEverythingOff() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.driver.initialise(frequency: .init(hertz: 50), clock: rig.clock)
     let ch = try rig.driver.channel(2)
     try ch.setPulseWidth(.microseconds(1200))
@@ -153,7 +155,7 @@ import Testing
   }
 
   @Test func outputEnableLineIsTheKillPath() throws {
-    let rig = Rig()
+    let rig = try Rig()
     let oe = TestOutputLine(initial: false)
     let driver = PCA9685(bus: rig.bus, outputEnable: oe)
     try driver.initialise(frequency: .init(hertz: 50), clock: rig.clock)

@@ -59,7 +59,7 @@ import Testing
       _ = try BMP280DumpDecoder.decode(dump, kind: .bmp280, source: "d.txt")
     } throws: { error in
       (error as? RegisterDumpError)?.description
-        == "d.txt: calibration (0x88..0x9f) missing or unreadable: 16 of them, 0x90..0x9f"
+        == "d.txt: calibration (0x88..0x9f) incomplete: 0x90..0x9f not in the dump"
     }
   }
 
@@ -69,7 +69,7 @@ import Testing
     #expect {
       _ = try BMP280DumpDecoder.decode(dump, kind: .bmp280, source: "d.txt")
     } throws: { error in
-      (error as? RegisterDumpError)?.description.hasPrefix("d.txt: data (0xf7..0xfc) missing") == true
+      (error as? RegisterDumpError)?.description == "d.txt: data (0xf7..0xfc) incomplete: 0xf7..0xfc not in the dump"
     }
   }
 
@@ -84,12 +84,20 @@ import Testing
   }
 
   @Test func malformedRowNamesTheLine() {
-    let text = "     0  1  2\n80: 00 11 22\n"
+    let text = "     0  1  2\n80: 00 zz 22\n"
     #expect {
       _ = try RegisterDump(parsing: text, source: "bad.txt")
     } throws: { error in
-      (error as? RegisterDumpError)?.description == "bad.txt:2: row 80: has 3 values, expected 16"
+      (error as? RegisterDumpError)?.description
+        == "bad.txt:2: row 80: '00 zz 22' is not 16 cells of xx, XX or blanks as i2cdump prints them"
     }
+  }
+
+  @Test("a row cut short after its values (trailing blanks stripped) holds only those registers")
+  func shortRowIsPartial() throws {
+    let dump = try RegisterDump(parsing: "80: 00 11 22\n", source: "r")
+    #expect(dump.values[0x80...0x82].map { $0 } == [0x00, 0x11, 0x22])
+    #expect(dump.values[0x83] == nil && !dump.unreadable.contains(0x83))
   }
 
   @Test func emptyFileIsRejected() {

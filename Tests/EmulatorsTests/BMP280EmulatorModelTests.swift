@@ -10,9 +10,9 @@ import Testing
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
     let chip: BMP280Emulator
-    init(kind: BMP280Kind = .bmp280) {
+    init(kind: BMP280Kind = .bmp280) throws {
       chip = BMP280Emulator(kind: kind, clock: clock)
-      bus.attach(chip, at: 0x76)
+      try bus.attach(chip, at: 0x76)
     }
     func read(_ register: UInt8, _ count: Int = 1) throws -> [UInt8] {
       try bus.transfer(address: 0x76, write: [register], read: count)
@@ -23,7 +23,7 @@ import Testing
   }
 
   @Test func powerOnStateMatchesTheDatasheet() throws {
-    let rig = Rig()
+    let rig = try Rig()
     #expect(try rig.read(0xD0) == [0x58])
     #expect(try rig.read(0xF3, 10) == [0, 0, 0, 0, 0x80, 0, 0, 0x80, 0, 0])
     #expect(try rig.read(0x88, 24) == BMP280Calibration.datasheetExample.registerBytes)
@@ -31,7 +31,7 @@ import Testing
   }
 
   @Test func forcedConversionSetsMeasuringThenReturnsToSleep() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write(0xF4, 0x55)
     #expect(try rig.read(0xF3)[0] & 0x08 != 0)
     #expect(try rig.read(0xF4) == [0x55])
@@ -46,7 +46,7 @@ import Testing
 
   @Test func rawCodesInvertTheDatasheetExample() throws {
     // The inputs the datasheet example compensates to give back its raw codes' outputs.
-    let rig = Rig()
+    let rig = try Rig()
     rig.chip.temperature = Temperature(celsius: 25.08)
     rig.chip.pressure = Pressure(pascals: 25_767_233.0 / 256)
     let (t, tFine) = try BMP280Compensation.temperature(adcT: rig.chip.rawT, .datasheetExample)
@@ -59,7 +59,7 @@ import Testing
   }
 
   @Test func softResetRestoresDefaultsAndRunsTheNVMCopy() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write(0xF5, 0x08)
     try rig.write(0xE0, 0xB6)
     #expect(try rig.read(0xF5) == [0])
@@ -73,7 +73,7 @@ import Testing
   }
 
   @Test func calibrationAndChipIDAreReadOnly() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write(0x88, 0x00)
     try rig.write(0xD0, 0x00)
     #expect(try rig.read(0x88) == [0x70])
@@ -81,7 +81,7 @@ import Testing
   }
 
   @Test func normalModeConvertsRepeatedly() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write(0xF5, 0x00)  // standby 0.5 ms
     try rig.write(0xF4, 0x57)  // normal mode
     rig.clock.advance(by: .seconds(1))
@@ -92,7 +92,7 @@ import Testing
   }
 
   @Test func skippedChannelReadsTheMarker() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write(0xF4, 0b010_000_01)  // pressure skipped
     rig.clock.advance(by: .milliseconds(50))
     #expect(try rig.read(0xF7, 3) == [0x80, 0x00, 0x00])
@@ -100,7 +100,7 @@ import Testing
   }
 
   @Test func bme280HumidityFollowsCtrlHum() throws {
-    let rig = Rig(kind: .bme280)
+    let rig = try Rig(kind: .bme280)
     rig.chip.humidity = RelativeHumidity(percent: 55)
     try rig.write(0xF2, 0x01)
     try rig.write(0xF4, 0x55)
@@ -115,15 +115,15 @@ import Testing
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
     let chip: PCA9685Emulator
-    init() {
+    init() throws {
       chip = PCA9685Emulator(clock: clock)
-      bus.attach(chip, at: 0x40)
+      try bus.attach(chip, at: 0x40)
     }
     func write(_ bytes: [UInt8]) throws { _ = try bus.transfer(address: 0x40, write: bytes, read: 0) }
   }
 
   @Test func prescaleIsIgnoredWhileAwake() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write([0x00, 0x00])  // wake
     try rig.write([0xFE, 121])
     #expect(rig.chip.prescale == 0x1E)
@@ -134,7 +134,7 @@ import Testing
   }
 
   @Test func restartBefore500MicrosecondsIsRecorded() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write([0x00, 0x20])
     try rig.write([0x00, 0xA0])
     #expect(rig.chip.restartViolations == 1)
@@ -145,7 +145,7 @@ import Testing
   }
 
   @Test func withoutAutoIncrementThePointerStays() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write([0x00, 0x00])  // awake, AI off
     try rig.write([0x06, 0x11, 0x22])
     #expect(rig.chip.registers[0x06] == 0x22)
@@ -153,7 +153,7 @@ import Testing
   }
 
   @Test func fullOffWinsOverFullOn() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write([0x00, 0x20])
     try rig.write([0x06, 0x00, 0x10, 0x00, 0x10])
     #expect(rig.chip.pulseWidth(channel: 0) == .zero)
@@ -162,7 +162,7 @@ import Testing
   }
 
   @Test func outputEnablePinDisablesEverything() throws {
-    let rig = Rig()
+    let rig = try Rig()
     try rig.write([0x00, 0x20])
     try rig.write([0x06, 0x00, 0x00, 0x33, 0x01])
     #expect(rig.chip.pulseWidth(channel: 0) > .zero)
@@ -176,7 +176,7 @@ import Testing
     let clock = VirtualClock()
     let bus = SimulatedI2CBus()
     let chip = MS5611Emulator(clock: clock)
-    bus.attach(chip, at: 0x77)
+    try bus.attach(chip, at: 0x77)
     try bus.writeCommand(address: 0x77, command: 0x58)
     #expect(try bus.transfer(address: 0x77, write: [0x00], read: 3) == [0, 0, 0])
     try bus.writeCommand(address: 0x77, command: 0x58)
@@ -186,9 +186,9 @@ import Testing
     #expect(try bus.transfer(address: 0x77, write: [0x00], read: 3) == [0, 0, 0])
   }
 
-  @Test func unknownCommandIsNacked() {
+  @Test func unknownCommandIsNacked() throws {
     let bus = SimulatedI2CBus()
-    bus.attach(MS5611Emulator(clock: VirtualClock()), at: 0x77)
+    try bus.attach(MS5611Emulator(clock: VirtualClock()), at: 0x77)
     #expect {
       try bus.writeCommand(address: 0x77, command: 0x33)
     } throws: { ($0 as? I2CError)?.kind == .nack(.data) }
@@ -196,7 +196,7 @@ import Testing
 
   @Test func promReadsBigEndianWords() throws {
     let bus = SimulatedI2CBus()
-    bus.attach(MS5611Emulator(clock: VirtualClock()), at: 0x77)
+    try bus.attach(MS5611Emulator(clock: VirtualClock()), at: 0x77)
     // C1 = 40127 = 0x9CBF.
     #expect(try bus.transfer(address: 0x77, write: [0xA2], read: 2) == [0x9C, 0xBF])
   }

@@ -14,7 +14,7 @@ import Testing
     let clock = VirtualClock()
     let chip = MS5611Emulator(clock: clock, pressure: .init(pascals: pascals))
     let bus = SimulatedI2CBus()
-    bus.attach(chip, at: 0x77)
+    try bus.attach(chip, at: 0x77)
     let driver = MS5611(bus: bus)
     try driver.initialise(clock: clock)
     let sample = try driver.readOnce(clock: clock)

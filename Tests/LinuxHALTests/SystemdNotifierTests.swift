@@ -92,6 +92,26 @@ struct DevWatchdogTests {
       (error as? WatchdogError) == WatchdogError(.notFound, device: "/dev/cloak-no-watchdog")
     }
   }
+
+  @Test("/dev/watchdog is watchdog0's legacy node; /dev/watchdogN is watchdogN")
+  func sysfsDirectoryByPath() {
+    #expect(
+      DevWatchdog.sysfsClassDirectory(for: "/dev/cloak-none/watchdog", sysfsRoot: "/s") == "/s/class/watchdog/watchdog0"
+    )
+    #expect(
+      DevWatchdog.sysfsClassDirectory(for: "/dev/cloak-none/watchdog3", sysfsRoot: "/s")
+        == "/s/class/watchdog/watchdog3")
+  }
+
+  @Test("nowayout is read from the class directory; unknown where the kernel does not show it")
+  func nowayoutFromSysfs() {
+    let tree = FakeTree()
+    tree.write("class/watchdog/watchdog0/nowayout", "1\n")
+    tree.write("class/watchdog/watchdog1/nowayout", "0\n")
+    #expect(DevWatchdog.readNowayout(tree.path("class/watchdog/watchdog0")) == true)
+    #expect(DevWatchdog.readNowayout(tree.path("class/watchdog/watchdog1")) == false)
+    #expect(DevWatchdog.readNowayout(tree.path("class/watchdog/watchdog2")) == nil)
+  }
 }
 
 /// Runs only where a disposable watchdog is named explicitly (the virtual bench guest's
@@ -109,6 +129,18 @@ struct DevWatchdogDeviceTests {
     try watchdog.disarm()
     #expect { try watchdog.stroke() } throws: { ($0 as? WatchdogError)?.kind == .closed }
     // After the magic close the device can be opened again (it is not held).
+    let again = try DevWatchdog(path: path)
+    try again.disarm()
+  }
+
+  @Test("a timeout the driver refuses: the device is disarmed before the error, and the error says so")
+  func refusedTimeoutDisarms() throws {
+    let path = Environment.watchdogDevice ?? "/dev/watchdog"
+    #expect {
+      try DevWatchdog(path: path, timeout: .seconds(1_000_000))
+    } throws: { error in
+      (error as? WatchdogError)?.detail.contains("disarmed with the magic close") == true
+    }
     let again = try DevWatchdog(path: path)
     try again.disarm()
   }

@@ -44,7 +44,7 @@ private func runOneCycle(bus: any I2CBus, gpio: any GPIOController, clock: any M
     let chip = RegisterFileDevice()  // or a chip emulator from the Emulators target
     chip.load([0x58], at: 0xD0)
     chip.readOnly = [0xD0]
-    bus.attach(chip, at: 0x76)
+    try bus.attach(chip, at: 0x76)
 
     bus.inject(.timeout, address: 0x76)  // the next transaction times out
     #expect(throws: I2CError(.timeout, bus: "i2c-1", address: 0x76)) {

@@ -6,7 +6,7 @@ import Testing
   @Test func pointerAutoIncrementsAcrossWritesAndReads() throws {
     let bus = SimulatedI2CBus()
     let device = RegisterFileDevice()
-    bus.attach(device, at: 0x40)
+    try bus.attach(device, at: 0x40)
     try bus.writeRegisters(address: 0x40, start: 0x06, bytes: [1, 2, 3, 4])
     #expect(device.registers[6...9] == [1, 2, 3, 4])
     #expect(device.pointer == 0x0A)
@@ -20,7 +20,7 @@ import Testing
     let device = RegisterFileDevice()
     device.readOnly = [0xD0]
     device.load([0x58], at: 0xD0)
-    bus.attach(device, at: 0x76)
+    try bus.attach(device, at: 0x76)
     try bus.writeRegister(address: 0x76, register: 0xD0, value: 0x00)
     #expect(try bus.readRegister(address: 0x76, register: 0xD0) == 0x58)
   }
@@ -31,7 +31,7 @@ import Testing
     let device = RegisterFileDevice()
     device.load([0xAA, 0xBB, 0xCC], at: 0xFF)  // only 0xFF fits
     let bus = SimulatedI2CBus()
-    bus.attach(device, at: 0x10)
+    try bus.attach(device, at: 0x10)
     #expect(try bus.transfer(address: 0x10, write: [0xFF], read: 2) == [0xAA, 0x00])
   }
 }

@@ -95,3 +95,18 @@ import Testing
     #expect(gpio.clock.now() == .zero)
   }
 }
+
+@Suite("Ambiguous line names in the simulated GPIO")
+struct SimulatedGPIOAmbiguityTests {
+  @Test("a line name used twice on a chip cannot be requested; the error names both offsets")
+  func duplicateLineName() {
+    let gpio = SimulatedGPIO(clock: VirtualClock())
+    gpio.addChip(label: "gpio-32-63", lines: ["P9_12", "NC", "P9_14", "NC"])
+    #expect {
+      _ = try gpio.requestInput(GPIOLineID(chip: "gpio-32-63", line: "NC"), config: GPIOInputConfig(), consumer: "t")
+    } throws: { error in
+      guard let error = error as? GPIOError else { return false }
+      return error.kind == .ambiguous && error.detail.contains("offsets 1 and 3")
+    }
+  }
+}

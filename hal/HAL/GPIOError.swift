@@ -5,6 +5,10 @@ public struct GPIOError: Error, Hashable, Sendable, CustomStringConvertible {
     case chipNotFound
     /// The chip has no line with this name.
     case lineNotFound
+    /// The name matches more than one chip (two chips with the same label) or more than
+    /// one line of the chip (a name used twice, such as the BeagleBone's `NC`); `detail`
+    /// names both candidates. Never resolved to the first match.
+    case ambiguous
     /// Another handle, here or in another process, holds the line.
     case lineBusy
     /// The process may not open the chip device; `hint` says what grants access.
@@ -33,6 +37,7 @@ public struct GPIOError: Error, Hashable, Sendable, CustomStringConvertible {
     switch kind {
     case .chipNotFound: what = "no GPIO chip labelled '\(line.chip)'"
     case .lineNotFound: what = "chip '\(line.chip)' has no line named '\(line.line)'"
+    case .ambiguous: what = "the name does not identify one line"
     case .lineBusy: what = "line is already requested by another user"
     case .permissionDenied: what = "permission denied"
     case .unsupported: what = "operation not supported"

@@ -23,8 +23,16 @@ public final class MockWatchdog: Watchdog, @unchecked Sendable {
   public private(set) var longestGap: Duration = .zero
   private var history: [MonotonicInstant] = []
   private var lastStroke: MonotonicInstant?
-  /// Whether ``disarm()`` has succeeded.
+  /// Whether ``disarm()`` has succeeded (with ``nowayout`` it does not stop the countdown).
   public private(set) var isDisarmed = false
+  /// As a kernel driver with `nowayout`: ``disarm()`` closes but the countdown goes on.
+  public var nowayout: Bool? = false
+  /// Time left before it fires: the timeout minus the time since the last stroke (or
+  /// arming); nil without a timeout.
+  public var timeLeft: Duration? {
+    guard let timeout else { return nil }
+    return max(.zero, timeout - (lastStroke ?? armedAt).duration(to: clock.now()))
+  }
   /// When the watchdog would have fired, for each gap longer than ``timeout`` that a
   /// stroke ended (see ``hasExpired`` for the gap still open).
   public private(set) var expiries: [MonotonicInstant] = []
@@ -43,7 +51,7 @@ public final class MockWatchdog: Watchdog, @unchecked Sendable {
   /// the time since the last stroke (or arming) now exceeds ``timeout``.
   public var hasExpired: Bool {
     guard expiries.isEmpty else { return true }
-    guard !isDisarmed, let timeout else { return false }
+    guard !isDisarmed || nowayout == true, let timeout else { return false }
     return (lastStroke ?? armedAt).duration(to: clock.now()) > timeout
   }
 

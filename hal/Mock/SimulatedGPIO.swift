@@ -60,6 +60,8 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   public var historyLimit = 100_000
 
   private var chips: [String: (generation: UInt64, lines: [String])] = [:]
+  /// Per chip, the line names used more than once, with their offsets.
+  private var duplicates: [String: [String: [Int]]] = [:]
   private var lines: [GPIOLineID: SimulatedGPIOLine] = [:]
   private var nextToken: UInt64 = 0
 
@@ -67,21 +69,26 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
 
   // MARK: Chips
 
-  /// Adds a chip labelled `label` with `lines` named lines (duplicates are ignored, as
-  /// name lookup finds the first). Adding a label that exists replaces that chip: it is
-  /// unplugged and plugged in again, and handles on the old one stop working.
+  /// Adds a chip labelled `label` with `lines` named lines, in offset order. A name used
+  /// twice (the BeagleBone's `NC`) cannot be requested: it throws `.ambiguous` naming
+  /// both offsets, as the Linux backend does. Adding a label that exists replaces that
+  /// chip: it is unplugged and plugged in again, and handles on the old one stop working.
   public func addChip(label: String, lines names: [String]) {
     removeChip(label: label)
     nextToken &+= 1
     var unique: [String] = []
     for name in names where !unique.contains(name) { unique.append(name) }
     chips[label] = (nextToken, unique)
+    var offsets: [String: [Int]] = [:]
+    for (offset, name) in names.enumerated() { offsets[name, default: []].append(offset) }
+    duplicates[label] = offsets.filter { $0.value.count > 1 }
     for name in unique { lines[GPIOLineID(chip: label, line: name)] = SimulatedGPIOLine(at: clock.now()) }
   }
 
   /// Makes a chip disappear (hot-unplug, driver unbind): new requests get
   /// `.chipNotFound` and every operation on its handles throws `.io(errno: ENODEV)`.
   public func removeChip(label: String) {
+    duplicates[label] = nil
     guard let chip = chips.removeValue(forKey: label) else { return }
     for name in chip.lines { lines[GPIOLineID(chip: label, line: name)] = nil }
   }
@@ -109,6 +116,11 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     _ id: GPIOLineID, consumer: String, direction: SimulatedGPIOLine.Request.Direction
   ) throws(GPIOError) -> Claim {
     guard let chip = chips[id.chip] else { throw GPIOError(.chipNotFound, line: id) }
+    if let offsets = duplicates[id.chip]?[id.line], offsets.count > 1 {
+      throw GPIOError(
+        .ambiguous, line: id,
+        detail: "offsets \(offsets[0]) and \(offsets[1]) of \(id.chip) are both named '\(id.line)'")
+    }
     guard var line = lines[id] else { throw GPIOError(.lineNotFound, line: id) }
     line.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
     if let holder = line.request {

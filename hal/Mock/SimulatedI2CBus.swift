@@ -2,6 +2,11 @@ import HAL
 
 /// A simulated I2C bus that routes each transaction by address to a device model.
 ///
+/// A device is attached only where it can sit (``SimulatedI2CDevice/placementProblem(at:)``:
+/// chip emulators enforce their address pins). Devices that acknowledge group addresses
+/// (a PCA9685's All Call) take part in transactions there too: a write reaches every
+/// device that acknowledges the address, a read returns the wired AND of their answers.
+///
 /// Deterministic and allocation-free per transaction when ``recordsTransactions`` is
 /// off (after the first read from each address). Faults can be injected per address
 /// (see ``I2CFault``); ``detach(address:)`` makes a device disappear (address NACK).
@@ -12,6 +17,8 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   public let name: String
   public var capabilities: I2CCapabilities
   private var devices: [UInt8: any SimulatedI2CDevice] = [:]
+  /// Devices that may answer group addresses, with their own address.
+  private var groupDevices: [(address: UInt8, device: any SimulatedI2CDevice)] = []
   private var faults: [UInt8: [ScheduledFault]] = [:]
   private var lastRead: [UInt8: [UInt8]] = [:]
 
@@ -48,14 +55,29 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     self.capabilities = capabilities
   }
 
-  /// Connects `device` at `address` (replacing any device there).
-  public func attach(_ device: any SimulatedI2CDevice, at address: UInt8) {
+  /// Connects `device` at `address` (replacing any device there). Throws `.unsupported`
+  /// when the device's address pins cannot select `address`
+  /// (``SimulatedI2CDevice/placementProblem(at:)``): a chip emulator sits only where the
+  /// real chip can.
+  public func attach(_ device: any SimulatedI2CDevice, at address: UInt8) throws(I2CError) {
+    if let problem = device.placementProblem(at: address) {
+      throw I2CError(.unsupported, bus: name, address: address, detail: "cannot place the device here: \(problem)")
+    }
     devices[address] = device
+    groupDevices.removeAll { $0.address == address }
+    if device.hasGroupAddresses { groupDevices.append((address, device)) }
   }
 
   /// Disconnects the device at `address`: it stops answering (address NACK).
   public func detach(address: UInt8) {
     devices[address] = nil
+    groupDevices.removeAll { $0.address == address }
+  }
+
+  /// The attached devices that acknowledge `address` now as a group address (a
+  /// PCA9685's LED All Call, for instance), by their own address, ascending.
+  public func groupResponders(at address: UInt8) -> [UInt8] {
+    groupDevices.filter { $0.address != address && $0.device.answersGroupAddress(address) }.map(\.address).sorted()
   }
 
   public func device(at address: UInt8) -> (any SimulatedI2CDevice)? { devices[address] }
@@ -140,15 +162,18 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
       return
     default: break
     }
-    guard let device = devices[address] else {
-      throw I2CError(.nack(reported(.address)), bus: name, address: address, detail: "no device at this address")
+    let own = devices[address]
+    var grouped = 0
+    for entry in groupDevices where entry.address != address && entry.device.answersGroupAddress(address) {
+      grouped += 1
     }
-    do {
-      try device.transfer(write: write, read: read)
-    } catch {
-      var kind = error.kind
-      if case .nack(let phase) = kind { kind = .nack(reported(phase)) }
-      throw I2CError(kind, bus: name, address: address, detail: error.detail)
+    if grouped > 0 {
+      try performOnGroup(address: address, own: own, write: write, read: read)
+    } else {
+      guard let device = own else {
+        throw I2CError(.nack(reported(.address)), bus: name, address: address, detail: "no device at this address")
+      }
+      try deliver(to: device, address: address, write: write, read: read)
     }
     if case .corrupt(let index, let mask)? = fault, (0..<read.count).contains(index) {
       read[index] ^= mask
@@ -158,6 +183,39 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     guard !read.isEmpty else { return }
     lastRead[address, default: []].removeAll(keepingCapacity: true)
     lastRead[address, default: []].append(contentsOf: read)
+  }
+
+  /// Several devices acknowledge `address` (a group address): each receives the write,
+  /// and a read returns the wired AND of their answers, as open-drain SDA does when
+  /// several devices drive it at once.
+  private func performOnGroup(
+    address: UInt8, own: (any SimulatedI2CDevice)?, write: UnsafeRawBufferPointer,
+    read: UnsafeMutableRawBufferPointer
+  ) throws(I2CError) {
+    var responders: [any SimulatedI2CDevice] = own.map { [$0] } ?? []
+    for entry in groupDevices where entry.address != address && entry.device.answersGroupAddress(address) {
+      responders.append(entry.device)
+    }
+    for index in 0..<read.count { read[index] = 0xFF }
+    let answer = UnsafeMutableRawBufferPointer.allocate(byteCount: read.count, alignment: 1)
+    defer { answer.deallocate() }
+    for device in responders {
+      try deliver(to: device, address: address, write: write, read: answer)
+      for index in 0..<read.count { read[index] &= answer[index] }
+    }
+  }
+
+  private func deliver(
+    to device: any SimulatedI2CDevice, address: UInt8, write: UnsafeRawBufferPointer,
+    read: UnsafeMutableRawBufferPointer
+  ) throws(I2CError) {
+    do {
+      try device.transfer(write: write, read: read)
+    } catch {
+      var kind = error.kind
+      if case .nack(let phase) = kind { kind = .nack(reported(phase)) }
+      throw I2CError(kind, bus: name, address: address, detail: error.detail)
+    }
   }
 
   /// The NACK phase as this adapter reports it.

@@ -10,6 +10,25 @@ public protocol SimulatedI2CDevice: AnyObject {
   /// Handles one transaction. Throw `I2CError` with kind `.nack(.data)` to refuse a
   /// byte; the bus fills in its name and the address.
   func transfer(write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer) throws(I2CError)
+
+  /// Why the device cannot sit at `address` (its address pins cannot select it, or the
+  /// I2C specification reserves it), or nil when it can. ``SimulatedI2CBus/attach(_:at:)``
+  /// refuses a placement with a problem. Default: any address.
+  func placementProblem(at address: UInt8) -> String?
+
+  /// Whether the device may acknowledge addresses besides its own (group addresses such
+  /// as the PCA9685's LED All Call). The bus asks ``answersGroupAddress(_:)`` only of
+  /// devices that say yes. Default: false.
+  var hasGroupAddresses: Bool { get }
+
+  /// Whether the device acknowledges `address` now, as a group address. Default: false.
+  func answersGroupAddress(_ address: UInt8) -> Bool
+}
+
+extension SimulatedI2CDevice {
+  public func placementProblem(at address: UInt8) -> String? { nil }
+  public var hasGroupAddresses: Bool { false }
+  public func answersGroupAddress(_ address: UInt8) -> Bool { false }
 }
 
 /// A byte-register device with an auto-incrementing register pointer: the common I2C
@@ -42,6 +61,13 @@ open class RegisterFileDevice: SimulatedI2CDevice {
       pointer &+= 1
     }
   }
+
+  /// Any address by default; chip models override with their pins' rule (declared here
+  /// so that subclasses' overrides are what the bus calls).
+  open func placementProblem(at address: UInt8) -> String? { nil }
+  /// No group addresses by default.
+  open var hasGroupAddresses: Bool { false }
+  open func answersGroupAddress(_ address: UInt8) -> Bool { false }
 
   /// Called for each written register byte. Default: store unless read-only.
   open func writeRegister(_ register: UInt8, _ value: UInt8) throws(I2CError) {

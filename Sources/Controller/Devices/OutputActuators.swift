@@ -48,7 +48,8 @@ public final class GPIOActuator: SafeStateActuator, @unchecked Sendable {
   }
 
   public func applySafeState() -> Bool {
-    guard case .level(let level) = safeValue else { return true }
+    // The one reading of a safe value (HAL's SafeValue.gpioLevel): hold is inactive.
+    guard let level = safeValue.gpioLevel else { return false }
     do throws(GPIOError) {
       try line.set(level)
       return true

@@ -87,12 +87,13 @@ public final class ServoActuator {
     target = nil
     var first: ActuatorError?
     do {
-      switch limits.safeValue {
+      switch limits.safeValue.pwmOutput {
       case .pulse(let width):
         try channel.setPulseWidth(width)
         if !channel.isEnabled { try channel.setEnabled(true) }
         output = width
-      default:
+      case .off, nil:
+        // nil (a GPIO level) never passes ServoLimits.validate; off is the safe reading.
         try channel.setEnabled(false)
         output = nil
       }

@@ -10,7 +10,8 @@ public struct ServoLimits: Hashable, Sendable {
   public var maxSlewPerSecond: Duration?
   /// Drone motors: only `neutral` may be output until ``ServoActuator/arm()``.
   public var requiresArming: Bool
-  /// What ``ServoActuator/safe()`` outputs: `.pulse(neutral)` or `.off`.
+  /// What ``ServoActuator/safe()`` outputs, read by ``SafeValue/pwmOutput``: a pulse, or
+  /// no pulses for `.off` and `.hold` (a PWM hatch actuator).
   public var safeValue: SafeValue
 
   public init(
@@ -29,16 +30,45 @@ public struct ServoLimits: Hashable, Sendable {
   public static let esc = ServoLimits(
     neutral: .microseconds(1000), maxSlewPerSecond: .microseconds(2000), requiresArming: true, safeValue: .off)
 
-  /// Checks the limits are consistent with each other and with `period`.
-  public func validate(period: Duration) -> String? {
-    guard range.lowerBound > .zero else { return "minimum pulse must be positive" }
-    guard range.upperBound < period else { return "maximum pulse \(range.upperBound) not below period \(period)" }
-    guard range.contains(neutral) else { return "neutral \(neutral) outside \(range)" }
-    if let slew = maxSlewPerSecond, slew <= .zero { return "slew limit must be positive" }
-    switch safeValue {
-    case .off: return nil
-    case .pulse(let width): return range.contains(width) ? nil : "safe pulse \(width) outside \(range)"
-    case .level, .hold: return "safe value must be a pulse or off"
+  /// One way the limits cannot work on a channel.
+  public enum Problem: Hashable, Sendable, CustomStringConvertible {
+    case minimumNotPositive
+    /// The longest pulse is not below the period the channel really generates.
+    case maximumNotBelowPeriod(maximum: Duration, period: Duration)
+    case neutralOutsideRange(Duration)
+    case slewNotPositive
+    /// The safe value cannot be applied to a PWM output with this range
+    /// (``SafeValue/pwmProblem(range:)``).
+    case safeValue(String)
+
+    public var description: String {
+      switch self {
+      case .minimumNotPositive: return "minimum pulse must be positive"
+      case .maximumNotBelowPeriod(let maximum, let period):
+        return "maximum pulse \(maximum.microsecondsDouble) us is not below the period \(period.microsecondsDouble) us"
+      case .neutralOutsideRange(let neutral): return "neutral \(neutral.microsecondsDouble) us is outside the range"
+      case .slewNotPositive: return "slew limit must be positive"
+      case .safeValue(let text): return text
+      }
     }
+  }
+
+  /// Every way the limits are inconsistent with each other or with `period` (empty:
+  /// none). Board validation and ``ServoActuator/init(name:channel:limits:powerEnable:)``
+  /// both call this, so a board that validates is one whose actuators can be built.
+  public func problems(period: Duration) -> [Problem] {
+    var found: [Problem] = []
+    if range.lowerBound <= .zero { found.append(.minimumNotPositive) }
+    if range.upperBound >= period { found.append(.maximumNotBelowPeriod(maximum: range.upperBound, period: period)) }
+    if !range.contains(neutral) { found.append(.neutralOutsideRange(neutral)) }
+    if let slew = maxSlewPerSecond, slew <= .zero { found.append(.slewNotPositive) }
+    // The one reading of a safe value (HAL's SafeValue): hold is off, a level is refused.
+    if let problem = safeValue.pwmProblem(range: range) { found.append(.safeValue(problem)) }
+    return found
+  }
+
+  /// The first of ``problems(period:)`` as text, or nil when there is none.
+  public func validate(period: Duration) -> String? {
+    problems(period: period).first?.description
   }
 }

@@ -16,37 +16,44 @@ public final class PCA9685 {
   /// the chip's active-low OE pin; its pull resistor disables them without software).
   public let outputEnable: (any GPIOOutputLine)?
   public let device: String
+  /// Whether MODE1.ALLCALL stays set: the chip then also answers at its LED All Call
+  /// address (``allCallAddress``), as it does from power-up. `false` clears the bit in
+  /// the first MODE1 write of ``initialise(frequency:clock:)``, after which the chip
+  /// answers only at ``address``.
+  public let allCall: Bool
   /// The prescale written at initialisation (nil before).
   public private(set) var prescale: UInt8?
   private var frame = [UInt8](repeating: 0, count: 5)
 
+  /// The LED All Call address at power-up (ALLCALLADR = 0xE0, i.e. 7-bit 0x70; MODE1
+  /// ALLCALL = 1): every PCA9685 on the bus acknowledges it (NXP datasheet 7.1.2).
+  public static let allCallAddress: UInt8 = 0x70
+  /// The LED sub-call addresses at power-up (SUBADR1...3 = 0xE2, 0xE4, 0xE8: 7-bit 0x71,
+  /// 0x72, 0x74). Disabled at power-up (MODE1 SUB1...SUB3 = 0); this driver never
+  /// enables them.
+  public static let subCallAddresses: [UInt8] = [0x71, 0x72, 0x74]
+
   public init(
-    bus: any I2CBus, address: UInt8 = 0x40, oscillator: Frequency = .init(hertz: 25_000_000),
-    outputEnable: (any GPIOOutputLine)? = nil
+    bus: any I2CBus, address: UInt8 = 0x40, oscillator: Frequency = PCA9685Timing.nominalOscillator,
+    outputEnable: (any GPIOOutputLine)? = nil, allCall: Bool = true
   ) {
     self.bus = bus
     self.address = address
     self.oscillator = oscillator
     self.outputEnable = outputEnable
+    self.allCall = allCall
     self.device = deviceLabel("pca9685", bus: bus.name, address: address)
   }
 
-  /// prescale = round(osc / (4096 * f)) - 1 (datasheet eq. 1); nil outside 3...255 or
-  /// for a non-positive frequency.
+  /// The prescale ``PCA9685Timing`` gives; nil where it refuses (outside 3...255, an
+  /// oscillator beyond the internal one's spread, a non-positive frequency).
   public static func prescale(for frequency: Frequency, oscillator: Frequency) -> UInt8? {
-    guard frequency.hertz > 0, oscillator.hertz > 0 else { return nil }
-    let value = (oscillator.hertz / (4096 * frequency.hertz)).rounded() - 1
-    guard value.isFinite, value >= 3, value <= 255 else { return nil }
-    return UInt8(value)
+    try? PCA9685Timing(frequency: frequency, oscillator: oscillator).prescale
   }
 
-  /// The PWM period the chip generates for `prescale`: (prescale + 1) * 4096 / osc.
-  /// Zero for an oscillator that is not positive and finite; saturates at Int64
-  /// nanoseconds (a bad calibration value must not trap the conversion).
+  /// The PWM period the chip generates for `prescale` (``PCA9685Timing/period(prescale:oscillator:)``).
   public static func period(prescale: UInt8, oscillator: Frequency) -> Duration {
-    guard oscillator.hertz > 0, oscillator.hertz.isFinite else { return .zero }
-    let nanoseconds = (Double(Int(prescale) + 1) * 4096 / oscillator.hertz * 1e9).rounded()
-    return .nanoseconds(Int64(exactly: nanoseconds) ?? .max)
+    PCA9685Timing.period(prescale: prescale, oscillator: oscillator)
   }
 
   /// The period in use (nil before initialisation).
@@ -54,21 +61,25 @@ public final class PCA9685 {
 
   /// Initialises the chip. On the wire: MODE1 = SLEEP|AI (0x30); ALL_LED = full off
   /// (0xFA: 00 00 00 10); MODE2 = OUTDRV (totem pole, 0x04); PRE_SCALE; MODE1 = AI
-  /// (0x20, oscillator on); wait 500 us; MODE1 = RESTART|AI (0xA0). The output-enable
+  /// (0x20, oscillator on); wait 500 us; MODE1 = RESTART|AI (0xA0). Every MODE1 value
+  /// also carries ALLCALL (0x01) when ``allCall`` is set. The prescale comes from
+  /// ``PCA9685Timing`` (the same computation board validation uses). The output-enable
   /// line stays disabled: ``setOutputsEnabled(_:)`` turns outputs on when armed.
   public func initialise(frequency: Frequency, clock: any MonotonicClock) throws(PWMError) {
     try setOutputsEnabled(false)
-    guard let ps = Self.prescale(for: frequency, oscillator: oscillator) else {
-      throw PWMError(.outOfRange, channel: device, detail: "frequency \(frequency) needs a prescale outside 3...255")
+    let timing: PCA9685Timing
+    do { timing = try PCA9685Timing(frequency: frequency, oscillator: oscillator) } catch {
+      throw PWMError(.outOfRange, channel: device, detail: error.description)
     }
-    try write([PCA9685Register.mode1, PCA9685Register.sleep | PCA9685Register.autoIncrement])
+    let group = allCall ? PCA9685Register.allCall : 0
+    try write([PCA9685Register.mode1, PCA9685Register.sleep | PCA9685Register.autoIncrement | group])
     try write([PCA9685Register.allLedOnL, 0, 0, 0, PCA9685Register.fullBit])
     try write([PCA9685Register.mode2, PCA9685Register.totemPole])
-    try write([PCA9685Register.preScale, ps])
-    try write([PCA9685Register.mode1, PCA9685Register.autoIncrement])
+    try write([PCA9685Register.preScale, timing.prescale])
+    try write([PCA9685Register.mode1, PCA9685Register.autoIncrement | group])
     clock.sleep(until: clock.now().advanced(by: .microseconds(500)))
-    try write([PCA9685Register.mode1, PCA9685Register.restart | PCA9685Register.autoIncrement])
-    prescale = ps
+    try write([PCA9685Register.mode1, PCA9685Register.restart | PCA9685Register.autoIncrement | group])
+    prescale = timing.prescale
   }
 
   /// Sets every channel to full off in one transaction (ALL_LED_OFF_H bit 4), and

@@ -26,21 +26,139 @@ int cloak_gpio_libgpiod_major(void) { return 1; }
 const char *cloak_gpio_library_version(void) { return gpiod_version_string(); }
 int cloak_gpio_has_kernel_debounce(void) { return 0; }
 
-static int open_chip(const char *label, struct gpiod_chip **chip) {
+static int read_chip_label(const char *path, char *label, size_t size) {
   errno = 0;
-  *chip = gpiod_chip_open_by_label(label);
-  if (*chip) return 0;
-  // open_by_label opens every chip: a chip we may not open fails it with EACCES.
-  if (errno == ENOENT || errno == 0) return CLOAK_GPIO_ERR_CHIP_NOT_FOUND;
-  return neg_errno();
+  struct gpiod_chip *chip = gpiod_chip_open(path);
+  if (!chip) return neg_errno();
+  snprintf(label, size, "%s", gpiod_chip_label(chip));
+  gpiod_chip_close(chip);
+  return 0;
+}
+
+static int line_count(struct gpiod_chip *chip, unsigned int *count) {
+  *count = gpiod_chip_num_lines(chip);
+  return 0;
+}
+
+static int line_name_at(struct gpiod_chip *chip, unsigned int offset, char *name, size_t size) {
+  struct gpiod_line *line = gpiod_chip_get_line(chip, offset);
+  if (!line) return neg_errno();
+  const char *text = gpiod_line_name(line);
+  if (!text) return CLOAK_GPIO_ERR_LINE_NOT_FOUND;
+  snprintf(name, size, "%s", text);
+  return 0;
+}
+
+// MARK: Name resolution, the same on both majors
+
+static int is_gpiochip(const struct dirent *entry) { return strncmp(entry->d_name, "gpiochip", 8) == 0; }
+
+static int read_chip_label(const char *path, char *label, size_t size);
+static int line_count(struct gpiod_chip *chip, unsigned int *count);
+static int line_name_at(struct gpiod_chip *chip, unsigned int offset, char *name, size_t size);
+
+// Finds the one /dev/gpiochip* whose label is `label`, scanning every chip (in name
+// order) so that a second chip with the same label is found: then the label is
+// ambiguous and both device names are reported in `first`/`second`. A chip we may not
+// open is remembered so a miss reports EACCES.
+static int locate_chip(const char *label, char *first, size_t first_size, char *second, size_t second_size) {
+  struct dirent **entries;
+  int count = scandir("/dev", &entries, is_gpiochip, alphasort);
+  if (count < 0) return neg_errno();
+  int denied = 0;
+  int matches = 0;
+  for (int i = 0; i < count; i++) {
+    char path[300];
+    char seen[64];
+    snprintf(path, sizeof path, "/dev/%s", entries[i]->d_name);
+    int rc = read_chip_label(path, seen, sizeof seen);
+    if (rc == -EACCES || rc == -EPERM) denied = -rc;
+    if (rc == 0 && strcmp(seen, label) == 0) {
+      if (matches == 0) snprintf(first, first_size, "%s", path);
+      if (matches == 1) snprintf(second, second_size, "%s", path);
+      matches++;
+    }
+    free(entries[i]);
+  }
+  free(entries);
+  if (matches > 1) return CLOAK_GPIO_ERR_AMBIGUOUS_CHIP;
+  if (matches == 1) return 0;
+  if (denied) return -denied;
+  return CLOAK_GPIO_ERR_CHIP_NOT_FOUND;
+}
+
+// Finds the one line named `name` on `chip`, looking at every line so that a second
+// line with the same name (BeagleBone headers name many lines "NC") makes it ambiguous;
+// the first two offsets are reported.
+static int locate_line(struct gpiod_chip *chip, const char *name, unsigned int *offset, unsigned int *second) {
+  unsigned int count = 0;
+  int rc = line_count(chip, &count);
+  if (rc) return rc;
+  int matches = 0;
+  for (unsigned int i = 0; i < count; i++) {
+    char seen[64];
+    if (line_name_at(chip, i, seen, sizeof seen) != 0) continue;
+    if (strcmp(seen, name) != 0) continue;
+    if (matches == 0) *offset = i;
+    if (matches == 1) *second = i;
+    matches++;
+  }
+  if (matches > 1) return CLOAK_GPIO_ERR_AMBIGUOUS_LINE;
+  return matches == 1 ? 0 : CLOAK_GPIO_ERR_LINE_NOT_FOUND;
+}
+
+static int open_chip(const char *label, struct gpiod_chip **out) {
+  char path[300];
+  char second[300];
+  int rc = locate_chip(label, path, sizeof path, second, sizeof second);
+  if (rc) return rc;
+  errno = 0;
+  *out = gpiod_chip_open(path);
+  return *out ? 0 : neg_errno();
+}
+
+int cloak_gpio_describe_ambiguity(const char *chip_label, const char *line_name, char *text, size_t size) {
+  char first[300];
+  char second[300];
+  int rc = locate_chip(chip_label, first, sizeof first, second, sizeof second);
+  if (rc == CLOAK_GPIO_ERR_AMBIGUOUS_CHIP) {
+    snprintf(text, size, "%s and %s both have the label '%s'", first, second, chip_label);
+    return 0;
+  }
+  if (rc) return rc;
+  struct gpiod_chip *chip = gpiod_chip_open(first);
+  if (!chip) return neg_errno();
+  unsigned int a = 0;
+  unsigned int b = 0;
+  rc = locate_line(chip, line_name, &a, &b);
+  gpiod_chip_close(chip);
+  if (rc == CLOAK_GPIO_ERR_AMBIGUOUS_LINE) {
+    snprintf(text, size, "offsets %u and %u of %s are both named '%s'", a, b, first, line_name);
+    return 0;
+  }
+  return rc == 0 ? CLOAK_GPIO_ERR_LINE_NOT_FOUND : rc;
+}
+
+int cloak_gpio_resolve(const char *chip_label, const char *line_name, char *path, size_t size, unsigned int *offset) {
+  char second[300];
+  int rc = locate_chip(chip_label, path, size, second, sizeof second);
+  if (rc) return rc;
+  struct gpiod_chip *chip = gpiod_chip_open(path);
+  if (!chip) return neg_errno();
+  unsigned int other = 0;
+  rc = locate_line(chip, line_name, offset, &other);
+  gpiod_chip_close(chip);
+  return rc;
 }
 
 static int find_line(struct gpiod_chip *chip, const char *name, struct gpiod_line **line) {
+  unsigned int offset = 0;
+  unsigned int second = 0;
+  int rc = locate_line(chip, name, &offset, &second);
+  if (rc) return rc;
   errno = 0;
-  *line = gpiod_chip_find_line(chip, name);
-  if (*line) return 0;
-  if (errno == ENOENT || errno == 0) return CLOAK_GPIO_ERR_LINE_NOT_FOUND;
-  return neg_errno();
+  *line = gpiod_chip_get_line(chip, offset);
+  return *line ? 0 : neg_errno();
 }
 
 int cloak_gpio_find_line(const char *chip_label, const char *line_name, unsigned int *offset, int *used) {
@@ -162,51 +280,143 @@ int cloak_gpio_libgpiod_major(void) { return 2; }
 const char *cloak_gpio_library_version(void) { return gpiod_api_version(); }
 int cloak_gpio_has_kernel_debounce(void) { return 1; }
 
+static int read_chip_label(const char *path, char *label, size_t size) {
+  errno = 0;
+  struct gpiod_chip *chip = gpiod_chip_open(path);
+  if (!chip) return neg_errno();
+  struct gpiod_chip_info *info = gpiod_chip_get_info(chip);
+  int rc = info ? 0 : neg_errno();
+  if (info) {
+    snprintf(label, size, "%s", gpiod_chip_info_get_label(info));
+    gpiod_chip_info_free(info);
+  }
+  gpiod_chip_close(chip);
+  return rc;
+}
+
+static int line_count(struct gpiod_chip *chip, unsigned int *count) {
+  struct gpiod_chip_info *info = gpiod_chip_get_info(chip);
+  if (!info) return neg_errno();
+  *count = (unsigned int)gpiod_chip_info_get_num_lines(info);
+  gpiod_chip_info_free(info);
+  return 0;
+}
+
+static int line_name_at(struct gpiod_chip *chip, unsigned int offset, char *name, size_t size) {
+  struct gpiod_line_info *info = gpiod_chip_get_line_info(chip, offset);
+  if (!info) return neg_errno();
+  const char *text = gpiod_line_info_get_name(info);
+  int rc = text ? 0 : CLOAK_GPIO_ERR_LINE_NOT_FOUND;
+  if (text) snprintf(name, size, "%s", text);
+  gpiod_line_info_free(info);
+  return rc;
+}
+
+// MARK: Name resolution, the same on both majors
+
 static int is_gpiochip(const struct dirent *entry) { return strncmp(entry->d_name, "gpiochip", 8) == 0; }
 
-// v2 has no open-by-label: scan /dev/gpiochip* in name order (as v1 does) and
-// compare labels. A chip we may not open is remembered so a miss reports EACCES.
-static int open_chip(const char *label, struct gpiod_chip **out) {
+static int read_chip_label(const char *path, char *label, size_t size);
+static int line_count(struct gpiod_chip *chip, unsigned int *count);
+static int line_name_at(struct gpiod_chip *chip, unsigned int offset, char *name, size_t size);
+
+// Finds the one /dev/gpiochip* whose label is `label`, scanning every chip (in name
+// order) so that a second chip with the same label is found: then the label is
+// ambiguous and both device names are reported in `first`/`second`. A chip we may not
+// open is remembered so a miss reports EACCES.
+static int locate_chip(const char *label, char *first, size_t first_size, char *second, size_t second_size) {
   struct dirent **entries;
   int count = scandir("/dev", &entries, is_gpiochip, alphasort);
   if (count < 0) return neg_errno();
   int denied = 0;
-  int rc = CLOAK_GPIO_ERR_CHIP_NOT_FOUND;
+  int matches = 0;
   for (int i = 0; i < count; i++) {
     char path[300];
+    char seen[64];
     snprintf(path, sizeof path, "/dev/%s", entries[i]->d_name);
-    if (rc != 0) {
-      struct gpiod_chip *chip = gpiod_chip_open(path);
-      if (!chip) {
-        if (errno == EACCES || errno == EPERM) denied = errno;
-      } else {
-        struct gpiod_chip_info *info = gpiod_chip_get_info(chip);
-        int match = info && strcmp(gpiod_chip_info_get_label(info), label) == 0;
-        if (info) gpiod_chip_info_free(info);
-        if (match) {
-          *out = chip;
-          rc = 0;
-        } else {
-          gpiod_chip_close(chip);
-        }
-      }
+    int rc = read_chip_label(path, seen, sizeof seen);
+    if (rc == -EACCES || rc == -EPERM) denied = -rc;
+    if (rc == 0 && strcmp(seen, label) == 0) {
+      if (matches == 0) snprintf(first, first_size, "%s", path);
+      if (matches == 1) snprintf(second, second_size, "%s", path);
+      matches++;
     }
     free(entries[i]);
   }
   free(entries);
-  if (rc != 0 && denied) return -denied;
+  if (matches > 1) return CLOAK_GPIO_ERR_AMBIGUOUS_CHIP;
+  if (matches == 1) return 0;
+  if (denied) return -denied;
+  return CLOAK_GPIO_ERR_CHIP_NOT_FOUND;
+}
+
+// Finds the one line named `name` on `chip`, looking at every line so that a second
+// line with the same name (BeagleBone headers name many lines "NC") makes it ambiguous;
+// the first two offsets are reported.
+static int locate_line(struct gpiod_chip *chip, const char *name, unsigned int *offset, unsigned int *second) {
+  unsigned int count = 0;
+  int rc = line_count(chip, &count);
+  if (rc) return rc;
+  int matches = 0;
+  for (unsigned int i = 0; i < count; i++) {
+    char seen[64];
+    if (line_name_at(chip, i, seen, sizeof seen) != 0) continue;
+    if (strcmp(seen, name) != 0) continue;
+    if (matches == 0) *offset = i;
+    if (matches == 1) *second = i;
+    matches++;
+  }
+  if (matches > 1) return CLOAK_GPIO_ERR_AMBIGUOUS_LINE;
+  return matches == 1 ? 0 : CLOAK_GPIO_ERR_LINE_NOT_FOUND;
+}
+
+static int open_chip(const char *label, struct gpiod_chip **out) {
+  char path[300];
+  char second[300];
+  int rc = locate_chip(label, path, sizeof path, second, sizeof second);
+  if (rc) return rc;
+  errno = 0;
+  *out = gpiod_chip_open(path);
+  return *out ? 0 : neg_errno();
+}
+
+int cloak_gpio_describe_ambiguity(const char *chip_label, const char *line_name, char *text, size_t size) {
+  char first[300];
+  char second[300];
+  int rc = locate_chip(chip_label, first, sizeof first, second, sizeof second);
+  if (rc == CLOAK_GPIO_ERR_AMBIGUOUS_CHIP) {
+    snprintf(text, size, "%s and %s both have the label '%s'", first, second, chip_label);
+    return 0;
+  }
+  if (rc) return rc;
+  struct gpiod_chip *chip = gpiod_chip_open(first);
+  if (!chip) return neg_errno();
+  unsigned int a = 0;
+  unsigned int b = 0;
+  rc = locate_line(chip, line_name, &a, &b);
+  gpiod_chip_close(chip);
+  if (rc == CLOAK_GPIO_ERR_AMBIGUOUS_LINE) {
+    snprintf(text, size, "offsets %u and %u of %s are both named '%s'", a, b, first, line_name);
+    return 0;
+  }
+  return rc == 0 ? CLOAK_GPIO_ERR_LINE_NOT_FOUND : rc;
+}
+
+int cloak_gpio_resolve(const char *chip_label, const char *line_name, char *path, size_t size, unsigned int *offset) {
+  char second[300];
+  int rc = locate_chip(chip_label, path, size, second, sizeof second);
+  if (rc) return rc;
+  struct gpiod_chip *chip = gpiod_chip_open(path);
+  if (!chip) return neg_errno();
+  unsigned int other = 0;
+  rc = locate_line(chip, line_name, offset, &other);
+  gpiod_chip_close(chip);
   return rc;
 }
 
 static int find_offset(struct gpiod_chip *chip, const char *name, unsigned int *offset) {
-  errno = 0;
-  int value = gpiod_chip_get_line_offset_from_name(chip, name);
-  if (value >= 0) {
-    *offset = (unsigned int)value;
-    return 0;
-  }
-  if (errno == ENOENT || errno == 0) return CLOAK_GPIO_ERR_LINE_NOT_FOUND;
-  return neg_errno();
+  unsigned int second = 0;
+  return locate_line(chip, name, offset, &second);
 }
 
 int cloak_gpio_find_line(const char *chip_label, const char *line_name, unsigned int *offset, int *used) {

@@ -21,3 +21,8 @@ int cloak_wdt_get_timeout(int fd) {
   int value = 0;
   return ioctl(fd, WDIOC_GETTIMEOUT, &value) < 0 ? neg_errno() : value;
 }
+
+int cloak_wdt_get_timeleft(int fd) {
+  int value = 0;
+  return ioctl(fd, WDIOC_GETTIMELEFT, &value) < 0 ? neg_errno() : value;
+}

@@ -91,8 +91,30 @@
       return nanos / 1_000 + (nanos % 1_000 > 0 ? 1 : 0)
     }
 
+    /// Where a line is: the chip's device path and the line's offset.
+    public struct LineLocation: Hashable, Sendable {
+      public var chipPath: String
+      public var offset: Int
+    }
+
+    /// Resolves a line by chip label and line name to exactly one chip and offset,
+    /// without requesting it. Every chip and every line is looked at: two chips with the
+    /// label, or two lines with the name, throw `.ambiguous` naming both (requests,
+    /// `cloak probe` and bring-up resolve the same way). For tools such as a future
+    /// `cloak doctor`.
+    public func resolve(_ id: GPIOLineID) throws(GPIOError) -> LineLocation {
+      var path = [CChar](repeating: 0, count: 300)
+      var offset: UInt32 = 0
+      let rc = cloak_gpio_resolve(id.chip, id.line, &path, path.count, &offset)
+      guard rc == 0 else { throw GPIOErrno.error(rc, line: id, operation: "resolve") }
+      let chipPath = path.withUnsafeBufferPointer { buffer in
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      }
+      return LineLocation(chipPath: chipPath, offset: Int(offset))
+    }
+
     /// Looks a line up without requesting it (for `cloak probe`): its offset on the chip
-    /// and whether some consumer holds it.
+    /// and whether some consumer holds it. A name that is not unique throws `.ambiguous`.
     public func lineInfo(_ id: GPIOLineID) throws(GPIOError) -> (offset: Int, inUse: Bool) {
       var offset: UInt32 = 0
       var used: Int32 = 0

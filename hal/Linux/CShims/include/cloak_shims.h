@@ -17,6 +17,11 @@ int cloak_shims_version(void);
 /// Not errnos: the chip label or the line name matched nothing.
 #define CLOAK_GPIO_ERR_CHIP_NOT_FOUND (-100001)
 #define CLOAK_GPIO_ERR_LINE_NOT_FOUND (-100002)
+/// Two chips carry the label asked for (the first two are named by
+/// cloak_gpio_describe_ambiguity).
+#define CLOAK_GPIO_ERR_AMBIGUOUS_CHIP (-100003)
+/// Two lines of the chip carry the name asked for (BeagleBone headers name many "NC").
+#define CLOAK_GPIO_ERR_AMBIGUOUS_LINE (-100004)
 
 enum cloak_gpio_bias { CLOAK_GPIO_BIAS_AS_IS = 0, CLOAK_GPIO_BIAS_DISABLED = 1, CLOAK_GPIO_BIAS_PULL_UP = 2,
   CLOAK_GPIO_BIAS_PULL_DOWN = 3 };
@@ -46,6 +51,13 @@ int cloak_gpio_has_kernel_debounce(void);
 /// Looks a line up without requesting it: `offset` and whether someone holds it
 /// (`used`). 0, CLOAK_GPIO_ERR_*, or -errno (e.g. -EACCES opening a chip).
 int cloak_gpio_find_line(const char *chip_label, const char *line_name, unsigned int *offset, int *used);
+/// Resolves a label and a line name to exactly one chip device path and line offset: 0,
+/// CLOAK_GPIO_ERR_* (ambiguous included), or -errno. Every chip and every line is looked
+/// at, so a name used twice is an error, never the first match.
+int cloak_gpio_resolve(const char *chip_label, const char *line_name, char *path, size_t size, unsigned int *offset);
+/// After CLOAK_GPIO_ERR_AMBIGUOUS_*: writes which two chips or offsets share the name
+/// into `text`. 0, or the code resolution gives now.
+int cloak_gpio_describe_ambiguity(const char *chip_label, const char *line_name, char *text, size_t size);
 
 /// Requests an output driven at `initial_value` (logical) from the first instant.
 int cloak_gpio_request_output(const char *chip_label, const char *line_name, const char *consumer,
@@ -120,5 +132,7 @@ int cloak_wdt_keepalive(int fd);
 int cloak_wdt_set_timeout(int fd, int seconds);
 /// WDIOC_GETTIMEOUT: seconds or -errno.
 int cloak_wdt_get_timeout(int fd);
+/// WDIOC_GETTIMELEFT: seconds before the watchdog fires, or -errno (many drivers lack it).
+int cloak_wdt_get_timeleft(int fd);
 
 #endif

@@ -1,5 +1,5 @@
+import Composition
 import HAL
-import LinuxHAL
 import Testing
 
 @Suite("Probe argument parsing")
@@ -15,7 +15,8 @@ struct ProbeSpecTests {
   }
 
   @Test(arguments: [
-    "/dev/i2c-1:0x76", "/dev/i2c-1:0x76:bmp999", ":0x76:bmp280", "/dev/i2c-1:0x80:bmp280", "x:zz:bmp280",
+    "/dev/i2c-1:0x76", "/dev/i2c-1:0x76:bmp999", ":0x76:bmp280", "/dev/i2c-1:0x80:bmp280", "/dev/i2c-1:0x100:bmp280",
+    "x:zz:bmp280",
   ])
   func badDeviceSpecsAreRejected(text: String) {
     #expect(ProbeDeviceSpec(parsing: text) == nil)
@@ -28,13 +29,15 @@ struct ProbeSpecTests {
     #expect(ProbeLineSpec(parsing: "chip:") == nil)
   }
 
-  @Test func missingBusAndChipGiveMissingRowsNamingThem() {
-    let rows = BenchProbe.run(
-      devices: [ProbeDeviceSpec(bus: "/dev/i2c-250", address: 0x76, kind: .bmp280)],
-      lines: [ProbeLineSpec(GPIOLineID(chip: "no-such-chip", line: "valve"))], sysfsRoot: "/nonexistent")
-    #expect(rows.count == 2)
-    #expect(rows.allSatisfy { $0.status == .missing })
-    #expect(rows[0].detail.contains("/dev/i2c-250"))
-    #expect(rows[1].target == "gpio no-such-chip/valve")
-  }
+  #if canImport(LinuxHAL)
+    @Test func missingBusAndChipGiveMissingRowsNamingThem() {
+      let rows = BoardProbe.run(
+        devices: [ProbeDeviceSpec(bus: "/dev/i2c-250", address: 0x76, kind: .bmp280)],
+        lines: [ProbeLineSpec(GPIOLineID(chip: "no-such-chip", line: "valve"))], sysfsRoot: "/nonexistent")
+      #expect(rows.count == 2)
+      #expect(rows.allSatisfy { $0.status == .missing })
+      #expect(rows[0].detail.contains("/dev/i2c-250"))
+      #expect(rows[1].target == "gpio no-such-chip/valve")
+    }
+  #endif
 }

@@ -1,15 +1,20 @@
+import Drivers
 import HAL
+
+#if canImport(LinuxHAL)
+  import LinuxHAL
+#endif
 
 /// One I2C device a probe expects: `BUS:ADDRESS:KIND`, e.g. `/dev/i2c-1:0x76:bmp280`
 /// or `i2c-stub:0x40:pca9685` (the bus part is any spec ``I2CBusResolver`` accepts).
 public struct ProbeDeviceSpec: Hashable, Sendable {
   public var bus: String
   public var address: UInt8
-  public var kind: ProbedChip
+  public var kind: I2CChipKind
   /// The board-file role, shown in the report when known.
   public var role: String?
 
-  public init(bus: String, address: UInt8, kind: ProbedChip, role: String? = nil) {
+  public init(bus: String, address: UInt8, kind: I2CChipKind, role: String? = nil) {
     self.bus = bus
     self.address = address
     self.kind = kind
@@ -17,13 +22,14 @@ public struct ProbeDeviceSpec: Hashable, Sendable {
   }
 
   /// Parses `BUS:ADDRESS:KIND` from the right, so a bus spec may itself contain ':'.
-  /// The address is hex with `0x` or decimal, 0x03...0x77.
+  /// The address is hex with `0x` or decimal, 0x00...0x7F (whether the chip can be
+  /// there is ``I2CChipKind/addressProblem(_:)``'s rule, reported by the probe).
   public init?(parsing text: String) {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count >= 3, let kind = ProbedChip(rawValue: parts[parts.count - 1].lowercased()) else { return nil }
+    guard parts.count >= 3, let kind = I2CChipKind(rawValue: parts[parts.count - 1].lowercased()) else { return nil }
     let addressText = parts[parts.count - 2].lowercased()
     let parsed = addressText.hasPrefix("0x") ? UInt8(addressText.dropFirst(2), radix: 16) : UInt8(addressText)
-    guard let address = parsed, (0x03...0x77).contains(address) else { return nil }
+    guard let address = parsed, address <= 0x7F else { return nil }
     let bus = parts[0..<(parts.count - 2)].joined(separator: ":")
     guard !bus.isEmpty else { return nil }
     self.init(bus: bus, address: address, kind: kind)
@@ -51,10 +57,12 @@ public struct ProbeLineSpec: Hashable, Sendable {
   }
 }
 
-#if canImport(Glibc)
+#if canImport(LinuxHAL)
   /// The core of `cloak probe`: checks every device answers with the right identity
-  /// and every line exists, on the real Linux backend. Each bus is opened once.
-  public enum BenchProbe {
+  /// (``DeviceProbe``, the drivers' chip knowledge) and every line resolves to exactly
+  /// one line (``LinuxGPIO/lineInfo(_:)``), on the real Linux backend. Each bus is
+  /// opened once.
+  public enum BoardProbe {
     public static func run(
       devices: [ProbeDeviceSpec], lines: [ProbeLineSpec], sysfsRoot: String = "/sys", gpio: LinuxGPIO = LinuxGPIO()
     ) -> [ProbeRow] {

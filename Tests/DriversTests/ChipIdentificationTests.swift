@@ -1,5 +1,7 @@
+import Drivers
+import Emulators
 import HAL
-import LinuxHAL
+import MockHAL
 import Testing
 
 /// A register-file bus: each device is 256 byte registers with auto-increment, and
@@ -18,8 +20,8 @@ final class RegisterBus: I2CBus {
   }
 }
 
-@Suite("Chip identity probes")
-struct DeviceProbeTests {
+@Suite("Chip identity probes (the drivers' chip knowledge)")
+struct ChipIdentificationTests {
   func bus(_ address: UInt8, _ set: (inout [UInt8]) -> Void) -> RegisterBus {
     let bus = RegisterBus()
     var regs = [UInt8](repeating: 0, count: 256)
@@ -32,6 +34,13 @@ struct DeviceProbeTests {
     let row = DeviceProbe.check(bus: bus(0x76) { $0[0xD0] = 0x58 }, address: 0x76, kind: .bmp280)
     #expect(row.status == .ok)
     #expect(row.target == "i2c /dev/i2c-test 0x76")
+  }
+
+  @Test("engineering-sample BMP280 ids 0x56/0x57 are the driver's, so the probe accepts them")
+  func bmp280SampleIDs() {
+    for id: UInt8 in [0x56, 0x57] {
+      #expect(DeviceProbe.check(bus: bus(0x77) { $0[0xD0] = id }, address: 0x77, kind: .bmp280).status == .ok)
+    }
   }
 
   @Test func bme280WhereBmp280ExpectedIsAMismatchSayingSo() {
@@ -51,6 +60,21 @@ struct DeviceProbeTests {
     #expect(row.status == .ok && row.detail == "MODE1 = 0x11")
   }
 
+  @Test("a chip probed where its pins cannot put it is an error naming the rule, before any transfer")
+  func probeAtImpossibleAddress() {
+    let row = DeviceProbe.check(bus: bus(0x4C) { $0[0xD0] = 0x58 }, address: 0x4C, kind: .bmp280)
+    #expect(row.status == .error)
+    #expect(row.detail.contains("0x76") && row.detail.contains("0x4c"))
+  }
+
+  @Test("an answer at 0x70 is explained: every PCA9685 answers its LED All Call address")
+  func allCallExplained() {
+    let row = DeviceProbe.check(bus: bus(0x70) { $0[0x00] = 0x11 }, address: 0x70, kind: .pca9685)
+    #expect(row.status == .ok)
+    #expect(row.detail.contains("All Call"))
+    #expect(I2CAddressNotes.note(for: 0x40) == nil)
+  }
+
   func ms5611Bus(prom: [UInt16]) -> RegisterBus {
     bus(0x77) { regs in
       for (index, word) in prom.enumerated() {
@@ -61,29 +85,26 @@ struct DeviceProbeTests {
   }
 
   @Test func ms5611PromWithValidCrcPassesAndCorruptionIsCaught() {
-    // The datasheet's C1...C6 with a factory word and the CRC nibble computed into word 7.
-    var prom: [UInt16] = [0x0050, 40127, 36924, 23317, 23282, 33464, 28312, 0x0000]
-    prom[7] = UInt16(MS5611PROM.crc4(prom))
+    let prom = MS5611PROM.datasheetExample.words
     #expect(DeviceProbe.check(bus: ms5611Bus(prom: prom), address: 0x77, kind: .ms5611).status == .ok)
     var corrupt = prom
     corrupt[3] ^= 0x0100
-    #expect(DeviceProbe.check(bus: ms5611Bus(prom: corrupt), address: 0x77, kind: .ms5611).status == .mismatch)
-  }
-
-  @Test func ms5611CrcIgnoresTheStoredNibbleAndUsesAllWords() {
-    let base: [UInt16] = [0x3132, 0x3334, 0x3536, 0x3738, 0x3940, 0x4142, 0x4344, 0x4500]
-    var withNibble = base
-    withNibble[7] |= 0x000B
-    #expect(MS5611PROM.crc4(base) == MS5611PROM.crc4(withNibble))
-    #expect(MS5611PROM.crc4(base) <= 0x0F)
-    var changed = base
-    changed[0] ^= 0x8000
-    #expect(MS5611PROM.crc4(changed) != MS5611PROM.crc4(base))
+    let row = DeviceProbe.check(bus: ms5611Bus(prom: corrupt), address: 0x77, kind: .ms5611)
+    #expect(row.status == .mismatch)
+    #expect(row.detail.contains("CRC"))
   }
 
   @Test func blankPromIsAMismatch() {
     let row = DeviceProbe.check(bus: ms5611Bus(prom: [UInt16](repeating: 0, count: 8)), address: 0x77, kind: .ms5611)
     #expect(row.status == .mismatch)
+  }
+
+  @Test("the probe and the MS5611 emulator agree: the driver's PROM check on the emulator passes")
+  func ms5611Emulator() throws {
+    let clock = VirtualClock()
+    let sim = SimulatedI2CBus(name: "sim")
+    try sim.attach(MS5611Emulator(clock: clock), at: 0x76)
+    #expect(DeviceProbe.check(bus: sim, address: 0x76, kind: .ms5611).status == .ok)
   }
 
   @Test func tableAlignsColumns() {
