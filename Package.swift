@@ -55,7 +55,7 @@ let package = Package(
       ]),
     .target(
       name: "Simulation",
-      dependencies: ["Composition", "Boards", "Station", "HAL", "Emulators", "MockHAL"]),
+      dependencies: ["Composition", "Boards", "Controller", "Station", "HAL", "Emulators", "MockHAL"]),
     .executableTarget(
       name: "cloak",
       dependencies: [
