@@ -76,6 +76,9 @@ let package = Package(
     .testTarget(
       name: "CompositionTests",
       dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation"]),
+    .testTarget(
+      name: "SimulationTests",
+      dependencies: ["Simulation", "Composition", "Boards", "Controller", "Station", "HAL", "MockHAL"]),
     // The bench suite: an executable (not XCTest/Swift Testing) because it runs inside
     // the virtual bench's QEMU guest and on real boards (scripts/virtual-bench, scripts/bench).
     .executableTarget(

@@ -243,7 +243,8 @@ public final class BMP280Emulator: RegisterFileDevice {
         let high = try? BMP280Compensation.pressure64(adcP: min(rawP + 32, (1 << 20) - 1), tFine: tFine, cal),
         high != low
       {
-        pascalsPerPressureCode = (Double(high) - Double(low)) / 256 / Double(min(rawP + 32, (1 << 20) - 1) - max(rawP - 32, 0))
+        pascalsPerPressureCode =
+          (Double(high) - Double(low)) / 256 / Double(min(rawP + 32, (1 << 20) - 1) - max(rawP - 32, 0))
       }
     }
     if let h = cal.humidity, let targetH = saturatingTarget(humidity.percent, scale: 1024) {

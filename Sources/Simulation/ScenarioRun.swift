@@ -159,7 +159,9 @@ public final class ScenarioRun {
         let command = try Command.parse(name: name, arguments: arguments)
         let id = nextRequestID
         nextRequestID += 1
-        note("\(principalName) sends \(name) \(arguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) #\(id)", at: now)
+        note(
+          "\(principalName) sends \(name) \(arguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) #\(id)",
+          at: now)
         if let busy = assembly.submit(CommandRequest(id: id, principal: principal, command: command)) {
           note("response \(busy)", at: now)
         }

@@ -216,7 +216,8 @@ public final class StationPhysics {
     let specificR = Self.gasConstant / Self.molarMassAir
     let factor = pow(2 / (gamma + 1), (gamma + 1) / (2 * (gamma - 1)))
     // m' = Cd A P sqrt(gamma / (R_s T)) factor, P = n R T / V, n' = m' / M.
-    let perPascal = parameters.dischargeCoefficient * area * (gamma / (specificR * module.temperatureK)).squareRoot()
+    let perPascal =
+      parameters.dischargeCoefficient * area * (gamma / (specificR * module.temperatureK)).squareRoot()
       * factor
     return perPascal * Self.gasConstant * module.temperatureK / module.volumeM3 / Self.molarMassAir
   }

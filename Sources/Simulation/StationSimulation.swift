@@ -125,7 +125,10 @@ public final class StationSimulation {
       for role in drone.thrustRoles {
         guard let output = board.pwmOutputs[role.rawValue], case .pca9685(let device, let channel) = output.source,
           let chip = backend.pwmModels[device]
-        else { throw SimulationSetupError("board \(board.name): drone \(drone.id)'s thrust output '\(role)' is not on an emulated PCA9685") }
+        else {
+          throw SimulationSetupError(
+            "board \(board.name): drone \(drone.id)'s thrust output '\(role)' is not on an emulated PCA9685")
+        }
         thrust.append((chip, channel))
       }
       let model = SimulatedDrone(

@@ -37,7 +37,8 @@ struct BenchSim: ParsableCommand {
       run.finish()
       let rate = run.time / max(wall, 1e-9)
       rates.append(rate)
-      print(String(format: "run %d: %@ simulated in %.2f s wall: %.0fx real time", index + 1, "\(duration)", wall, rate))
+      print(
+        String(format: "run %d: %@ simulated in %.2f s wall: %.0fx real time", index + 1, "\(duration)", wall, rate))
     }
     let sorted = rates.sorted()
     let median = sorted[sorted.count / 2]

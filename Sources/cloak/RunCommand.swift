@@ -39,7 +39,10 @@ struct Run: ParsableCommand {
   @Option(help: "Scenario to play on the sim board (name in examples/scenarios/ or path).")
   var scenario: String?
 
-  @Option(help: "Sim board: max, or Nx simulated seconds per wall second (default: \(Int(Run.demoSpeed))x until a signal, max with --for).")
+  @Option(
+    help:
+      "Sim board: max, or Nx simulated seconds per wall second (default: \(Int(Run.demoSpeed))x until a signal, max with --for)."
+  )
   var speed: SpeedArgument?
 
   @Option(help: "Seed of the simulation's random draws (sim board).")

@@ -89,6 +89,7 @@ struct SimCommand: ParsableCommand {
     printer.formatter.run.stopReason = reason
     writer?.formatter.run.stopReason = reason
     let results = run.finish()
-    return SimulationSession.summarise(run, results: results, signalled: signalled, wallSeconds: wall, writer: writer)
+    return SimulationSession.summarise(
+      run, results: results, signalled: signalled, wallSeconds: wall, writer: writer, judge: command == "cloak sim")
   }
 }

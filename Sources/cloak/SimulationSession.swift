@@ -193,9 +193,10 @@ struct SimulationSession {
     print(lines.joined(separator: "\n"))
   }
 
-  /// The end-of-run summary and each expectation; true when all hold.
+  /// The end-of-run summary and, with `judge`, each expectation; true when all hold.
   static func summarise(
-    _ run: ScenarioRun, results: [ExpectationResult], signalled: Bool, wallSeconds: Double, writer: EventFileWriter?
+    _ run: ScenarioRun, results: [ExpectationResult], signalled: Bool, wallSeconds: Double, writer: EventFileWriter?,
+    judge: Bool
   ) -> Bool {
     let report = run.assembly.executive.report()
     print(
@@ -210,11 +211,13 @@ struct SimulationSession {
         print(String(format: "  %@: %.1f Pa (true)", module.id.rawValue, p))
       }
     }
-    guard !results.isEmpty else { return true }
+    guard judge, !results.isEmpty else { return true }
     let failed = results.filter { !$0.passed }
     print("expectations: \(results.count - failed.count) of \(results.count) hold")
     for result in results {
-      print("  \(result.passed ? "ok  " : "FAIL") line \(result.expectation.line): \(result.expectation.text): \(result.detail)")
+      print(
+        "  \(result.passed ? "ok  " : "FAIL") line \(result.expectation.line): \(result.expectation.text): \(result.detail)"
+      )
     }
     return failed.isEmpty
   }

@@ -251,11 +251,13 @@ struct ScenarioParser {
     // Ids the command names must exist on this station (the arbiter would reject them
     // at run time; a scenario that names a missing hatch is a typo).
     if let text = arguments["hatch"], let id = HatchID(parsing: text), station.hatch(id) == nil {
-      diagnostics.report(.unknownReference, at: fields["hatch"] ?? fields.place, "no hatch '\(id)' on station \(station.name)")
+      diagnostics.report(
+        .unknownReference, at: fields["hatch"] ?? fields.place, "no hatch '\(id)' on station \(station.name)")
       return nil
     }
     if let text = arguments["drone"], let id = DroneID(parsing: text), station.drone(id) == nil {
-      diagnostics.report(.unknownReference, at: fields["drone"] ?? fields.place, "no drone '\(id)' on station \(station.name)")
+      diagnostics.report(
+        .unknownReference, at: fields["drone"] ?? fields.place, "no drone '\(id)' on station \(station.name)")
       return nil
     }
     return .command(principal: principal, name: name, arguments: arguments)
@@ -293,7 +295,8 @@ struct ScenarioParser {
     guard let reader = MappingReader(item, diagnostics) else { return nil }
     if let eventPlace = reader["event"] {
       reader.rejectUnknown(allowed: ["event", "before", "after"] + Self.filterKeys)
-      guard let filter = filter(reader, eventPlace), let before = reader.required("before")?.duration(diagnostics, positive: true)
+      guard let filter = filter(reader, eventPlace),
+        let before = reader.required("before")?.duration(diagnostics, positive: true)
       else { return nil }
       let after = reader["after"].map { $0.duration(diagnostics, positive: false) } ?? 0
       guard let after else { return nil }
@@ -307,9 +310,12 @@ struct ScenarioParser {
       let from = reader["from"].map { $0.duration(diagnostics, positive: false) } ?? 0
       let until = reader["until"]?.duration(diagnostics, positive: true)
       guard let from, reader["until"] == nil || until != nil else { return nil }
-      let window = until.map { "from \(DurationText.format(from)) until \(DurationText.format($0))" }
+      let window =
+        until.map { "from \(DurationText.format(from)) until \(DurationText.format($0))" }
         ?? "from \(DurationText.format(from)) on"
-      return .init(condition: .noEvent(filter, fromS: from, untilS: until), line: item.line, text: "no \(describe(filter)) \(window)")
+      return .init(
+        condition: .noEvent(filter, fromS: from, untilS: until), line: item.line,
+        text: "no \(describe(filter)) \(window)")
     }
     guard let atPlace = reader["at"] else {
       diagnostics.report(
@@ -328,9 +334,13 @@ struct ScenarioParser {
           .missingKey, line: item.line, path: item.path, "give exactly one of pressure_above_pa, pressure_below_pa")
         return nil
       }
-      guard let id, let at, let pascals = (above ?? below)?.number(diagnostics, .within(0...200_000)) else { return nil }
-      let text = "module \(id) \(above != nil ? "above" : "below") \(Self.plain(pascals)) Pa at \(DurationText.format(at))"
-      return .init(condition: .pressure(id, above: above != nil, pascals: pascals, atS: at), line: item.line, text: text)
+      guard let id, let at, let pascals = (above ?? below)?.number(diagnostics, .within(0...200_000)) else {
+        return nil
+      }
+      let text =
+        "module \(id) \(above != nil ? "above" : "below") \(Self.plain(pascals)) Pa at \(DurationText.format(at))"
+      return .init(
+        condition: .pressure(id, above: above != nil, pascals: pascals, atS: at), line: item.line, text: text)
     }
     if reader["hatch"] != nil {
       reader.rejectUnknown(allowed: ["at", "hatch", "position"])
@@ -344,11 +354,11 @@ struct ScenarioParser {
     if reader["drone"] != nil {
       reader.rejectUnknown(allowed: ["at", "drone", "in_module"])
       guard let id = reader.required("drone").flatMap(drone), let at,
-        let where_ = reader.required("in_module").flatMap(module)
+        let place = reader.required("in_module").flatMap(module)
       else { return nil }
       return .init(
-        condition: .droneIn(id, where_, atS: at), line: item.line,
-        text: "drone \(id) in \(where_) at \(DurationText.format(at))")
+        condition: .droneIn(id, place, atS: at), line: item.line,
+        text: "drone \(id) in \(place) at \(DurationText.format(at))")
     }
     diagnostics.report(
       .missingKey, line: item.line, path: item.path, "a physical expectation names a module, a hatch or a drone")
@@ -365,22 +375,38 @@ struct ScenarioParser {
     }
     var filter = ScenarioDescription.EventFilter(event: name)
     var ok = true
-    if let p = reader["module"] { filter.module = module(p); ok = ok && filter.module != nil }
-    if let p = reader["sensor"] { filter.sensor = sensor(p); ok = ok && filter.sensor != nil }
-    if let p = reader["hatch"] { filter.hatch = hatch(p); ok = ok && filter.hatch != nil }
-    if let p = reader["drone"] { filter.drone = drone(p); ok = ok && filter.drone != nil }
+    if let p = reader["module"] {
+      filter.module = module(p)
+      ok = ok && filter.module != nil
+    }
+    if let p = reader["sensor"] {
+      filter.sensor = sensor(p)
+      ok = ok && filter.sensor != nil
+    }
+    if let p = reader["hatch"] {
+      filter.hatch = hatch(p)
+      ok = ok && filter.hatch != nil
+    }
+    if let p = reader["drone"] {
+      filter.drone = drone(p)
+      ok = ok && filter.drone != nil
+    }
     for (key, allowed) in [("principal", vocabulary.principals), ("rejection", vocabulary.rejections)] {
       guard let p = reader[key] else { continue }
       guard let text = p.scalar(diagnostics, expecting: "a \(key)"), allowed.contains(text) else {
         if case .scalar = p.node {
-          diagnostics.report(.badValue, line: p.valueLine, path: p.path, "not one of: \(allowed.joined(separator: ", "))")
+          diagnostics.report(
+            .badValue, line: p.valueLine, path: p.path, "not one of: \(allowed.joined(separator: ", "))")
         }
         ok = false
         continue
       }
       if key == "principal" { filter.principal = text } else { filter.rejection = text }
     }
-    if let p = reader["command"] { filter.command = p.string(diagnostics); ok = ok && filter.command != nil }
+    if let p = reader["command"] {
+      filter.command = p.string(diagnostics)
+      ok = ok && filter.command != nil
+    }
     return ok ? filter : nil
   }
 
@@ -407,7 +433,8 @@ struct ScenarioParser {
     guard station.module(id) != nil else {
       diagnostics.report(
         .unknownReference, at: place,
-        "no module '\(id)' on station \(station.name) (modules: \(station.modules.map(\.id.rawValue).joined(separator: ", ")))")
+        "no module '\(id)' on station \(station.name) (modules: \(station.modules.map(\.id.rawValue).joined(separator: ", ")))"
+      )
       return nil
     }
     return id
@@ -418,7 +445,8 @@ struct ScenarioParser {
     guard station.hatch(id) != nil else {
       diagnostics.report(
         .unknownReference, at: place,
-        "no hatch '\(id)' on station \(station.name) (hatches: \(station.hatches.map(\.id.rawValue).joined(separator: ", ")))")
+        "no hatch '\(id)' on station \(station.name) (hatches: \(station.hatches.map(\.id.rawValue).joined(separator: ", ")))"
+      )
       return nil
     }
     return id
