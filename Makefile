@@ -31,7 +31,7 @@ test: setup lint unit-tests
 # The main job: the controller on the `sim` board (mock HAL + chip emulators).
 run: setup
 	$(SWIFT) build --product cloak
-	$(SWIFT) run --skip-build cloak run --board sim
+	$(SWIFT) run --skip-build cloak run
 
 virtual-bench: setup
 	scripts/virtual-bench

@@ -56,7 +56,7 @@ let package = Package(
       ]),
     .target(
       name: "Simulation",
-      dependencies: ["Composition", "Boards", "Station", "HAL", "Emulators", "MockHAL"]),
+      dependencies: ["Composition", "Boards", "Controller", "Station", "HAL", "Emulators", "MockHAL"]),
     // Tamper-evident audit log (RFC 9162 Merkle tree, C2SP signed checkpoints) and signed
     // ground command envelopes; docs/audit-log.md, docs/command-envelopes.md.
     .target(name: "AuditLog", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -84,6 +84,9 @@ let package = Package(
     .testTarget(
       name: "CompositionTests",
       dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation"]),
+    .testTarget(
+      name: "SimulationTests",
+      dependencies: ["Simulation", "Composition", "Boards", "Controller", "Station", "HAL", "MockHAL"]),
     // The bench suite: an executable (not XCTest/Swift Testing) because it runs inside
     // the virtual bench's QEMU guest and on real boards (scripts/virtual-bench, scripts/bench).
     .executableTarget(

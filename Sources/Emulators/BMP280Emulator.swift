@@ -27,6 +27,16 @@ public final class BMP280Emulator: RegisterFileDevice {
   /// returns to sleep, data registers stop updating).
   public var conversionStuck = false
 
+  /// Per-conversion hook: called with the raw pressure code (the 20-bit ADC value
+  /// ``rawP``) each time a conversion latches, and its result is latched instead. The
+  /// station simulation adds noise and spikes here, in the code domain, without a new
+  /// inverse search per sample (``pascalsPerPressureCode`` converts pascals to codes).
+  public var pressureCodeHook: ((Int32) -> Int32)?
+
+  /// The local slope of the driver's compensation at the current inputs: pascals per
+  /// raw pressure code (negative: the BMP280's pressure falls as the code rises).
+  public private(set) var pascalsPerPressureCode: Double = -0.16
+
   /// Raw codes for the current inputs (cached: recomputed only when an input changes).
   public private(set) var rawT: Int32 = 0
   public private(set) var rawP: Int32 = 0
@@ -169,7 +179,9 @@ public final class BMP280Emulator: RegisterFileDevice {
   private func latch() {
     conversions &+= 1
     let meas = registers[0xF4]
-    let p = (meas >> 2) & 0x07 == 0 ? BMP280Compensation.skipped20 : rawP
+    let p =
+      (meas >> 2) & 0x07 == 0
+      ? BMP280Compensation.skipped20 : pressureCodeHook.map { min(max($0(rawP), 0), (1 << 20) - 1) } ?? rawP
     let t = meas >> 5 == 0 ? BMP280Compensation.skipped20 : rawT
     store20(p, at: 0xF7)
     store20(t, at: 0xFA)
@@ -205,7 +217,20 @@ public final class BMP280Emulator: RegisterFileDevice {
     }
   }
 
+  /// Sets pressure and temperature with one inverse search (setting the two properties
+  /// one after the other searches twice).
+  public func setInputs(pressure: Pressure, temperature: Temperature) {
+    updating = true
+    self.pressure = pressure
+    self.temperature = temperature
+    updating = false
+    recompute()
+  }
+
+  private var updating = false
+
   private func recompute() {
+    guard !updating else { return }
     let cal = calibration
     // A NaN input keeps its code; an unreportable one gets the nearest code.
     if let targetFine = saturatingTarget(temperature.celsius, scale: 5120) {
@@ -217,6 +242,14 @@ public final class BMP280Emulator: RegisterFileDevice {
     if let targetP = saturatingTarget(pressure.pascals, scale: 256) {
       rawP = nearestCode(limit: 1 << 20, target: targetP, increasing: false, avoiding: BMP280Compensation.skipped20) {
         (try? BMP280Compensation.pressure64(adcP: $0, tFine: tFine, cal)).map { Int64($0) }
+      }
+      // Q24.8 pascals at two codes 64 apart around the latched one: the local slope.
+      if let low = try? BMP280Compensation.pressure64(adcP: max(rawP - 32, 0), tFine: tFine, cal),
+        let high = try? BMP280Compensation.pressure64(adcP: min(rawP + 32, (1 << 20) - 1), tFine: tFine, cal),
+        high != low
+      {
+        pascalsPerPressureCode =
+          (Double(high) - Double(low)) / 256 / Double(min(rawP + 32, (1 << 20) - 1) - max(rawP - 32, 0))
       }
     }
     if let h = cal.humidity, let targetH = saturatingTarget(humidity.percent, scale: 1024) {

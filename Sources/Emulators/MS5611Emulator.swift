@@ -23,6 +23,16 @@ public final class MS5611Emulator: SimulatedI2CDevice {
   /// Fault hook: conversions never finish (ADC reads 0).
   public var conversionStuck = false
 
+  /// Per-conversion hook: called with the raw pressure value D1 each time a D1
+  /// conversion finishes; its result is what the ADC read returns. The station
+  /// simulation adds noise and spikes here, in the code domain, without a new inverse
+  /// search per sample (``pascalsPerPressureCode`` converts pascals to codes).
+  public var pressureCodeHook: ((Int32) -> Int32)?
+
+  /// The local slope of the driver's compensation at the current inputs: pascals per D1
+  /// code (positive).
+  public private(set) var pascalsPerPressureCode: Double = 0.01
+
   public private(set) var rawD1: UInt32 = 0
   public private(set) var rawD2: UInt32 = 0
 
@@ -100,11 +110,28 @@ public final class MS5611Emulator: SimulatedI2CDevice {
 
   private func finishConversion(_ now: MonotonicInstant) {
     guard let c = converting, now >= c.end, !conversionStuck else { return }
-    result = c.isD1 ? rawD1 : rawD2
+    if c.isD1, let hook = pressureCodeHook {
+      result = UInt32(min(max(hook(Int32(clamping: rawD1)), 1), (1 << 24) - 1))
+    } else {
+      result = c.isD1 ? rawD1 : rawD2
+    }
     converting = nil
   }
 
+  /// Sets pressure and temperature with one inverse search (setting the two properties
+  /// one after the other searches twice).
+  public func setInputs(pressure: Pressure, temperature: Temperature) {
+    updating = true
+    self.pressure = pressure
+    self.temperature = temperature
+    updating = false
+    recompute()
+  }
+
+  private var updating = false
+
   private func recompute() {
+    guard !updating else { return }
     let p = truePROM
     // TEMP rises with D2; P rises with D1 for a given D2. A NaN input keeps its code.
     if let targetT = saturatingTarget(temperature.celsius, scale: 100) {
@@ -120,5 +147,12 @@ public final class MS5611Emulator: SimulatedI2CDevice {
       return (try? MS5611Compensation.compensate(d1: UInt32(code), d2: d2, prom: p)).map(\.pressure) ?? .min
     }
     rawD1 = UInt32(max(d1, 1))
+    let low = UInt32(max(d1 - 256, 1))
+    let high = UInt32(min(d1 + 256, (1 << 24) - 1))
+    if let a = try? MS5611Compensation.compensate(d1: low, d2: d2, prom: p).pressure,
+      let b = try? MS5611Compensation.compensate(d1: high, d2: d2, prom: p).pressure, a != b
+    {
+      pascalsPerPressureCode = Double(b - a) / Double(high - low)
+    }
   }
 }

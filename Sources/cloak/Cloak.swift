@@ -12,6 +12,7 @@ struct Cloak: ParsableCommand {
     version: version,
     subcommands: [
       Run.self,
+      SimCommand.self,
       BoardsCommand.self,
       StationsCommand.self,
       Sensor.self,

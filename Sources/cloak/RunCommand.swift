@@ -8,30 +8,47 @@ import MockHAL
 import Simulation
 import Station
 
-/// `cloak run`: the controller on a board with a station. On `sim` it runs on the
-/// virtual clock as fast as the CPU allows, with optional injected leaks and sensor
-/// dropouts, printing a status line per interval and every warning event; on a Linux
-/// board it runs in real time until SIGTERM/SIGINT (or `--for`, when given).
+/// `cloak run`: the controller on a board with a station. On a Linux board it runs in
+/// real time until SIGTERM/SIGINT (or `--for`, when given). On the `sim` board it runs
+/// the full controller against the station simulation (``ScenarioRun``): open-ended
+/// (no `--for`) it plays the demo scenario (or `--scenario`) paced for a watcher, with a
+/// status view once per wall second, until Ctrl-C; with `--for` it runs as fast as the
+/// CPU allows (or at `--speed`) over a quiet station (or `--scenario`), with the
+/// `--leak`/`--fail-sensor` injections added to the timeline.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run the controller on a board (default: the sim board and the demo station, virtual time).",
+    abstract: "Run the controller on a board (default: the sim board, demo station and demo scenario).",
     discussion: """
-      Durations: 90s, 15m, 36h, 30d, or a plain number of seconds. Injections (sim board \
-      only): --leak MODULE:PCT_PER_HOUR@START lets a station module lose air from START on \
-      (e.g. node1:0.5@2m); --fail-sensor ROLE@AT removes a pressure sensor from its bus at AT. \
-      --events FILE.jsonl writes every event as one JSON object per line (docs/events.md).
+      Durations: 90s, 15m, 36h, 30d, or a plain number of seconds. On the sim board with no       --for: the demo scenario (examples/scenarios/demo.yaml) at \(Int(Run.demoSpeed))x with a       status view each second, until Ctrl-C. Injections (sim board only): --leak       MODULE:PCT_PER_HOUR@START lets a station module lose air from START on (e.g.       node1:0.5@2m); --fail-sensor ROLE@AT removes a pressure sensor from its bus at AT.       --events FILE.jsonl writes every event as one JSON object per line (docs/events.md).
       """)
+
+  /// The pace of the open-ended demo on the sim board, simulated seconds per wall second:
+  /// within a minute of wall time a newcomer sees the leak start, the crew close a
+  /// hatch and a drone fly (examples/scenarios/demo.yaml).
+  static let demoSpeed = 20.0
 
   @OptionGroup var boardOption: BoardOption
   @OptionGroup var stationOption: StationOption
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
-    help: "How long to run (simulated time on sim; default 60s there, until SIGTERM/SIGINT on a real board).")
+    help: "How long to run (simulated time on sim; default: until SIGTERM/SIGINT).")
   var duration: DurationArgument?
 
-  @Option(help: "Print a status line every this long (simulated time on sim).")
+  @Option(help: "Scenario to play on the sim board (name in examples/scenarios/ or path).")
+  var scenario: String?
+
+  @Option(
+    help:
+      "Sim board: max, or Nx simulated seconds per wall second (default: \(Int(Run.demoSpeed))x until a signal, max with --for)."
+  )
+  var speed: SpeedArgument?
+
+  @Option(help: "Seed of the simulation's random draws (sim board).")
+  var seed: UInt64?
+
+  @Option(help: "With --for on sim: print a status line every this long (simulated time).")
   var statusEvery = DurationArgument(seconds: 10)
 
   @Option(help: "Write every event as a JSON line to this file.")
@@ -50,6 +67,14 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let station = try stationOption.loadOrExit()
+    let description = try loadBoardOrExit(boardOption.board)
+    if description.backend == .sim {
+      try runSimulated(station: station, board: description)
+      return
+    }
+    if !leak.isEmpty || !failSensor.isEmpty || scenario != nil {
+      throw ValidationError("--leak, --fail-sensor and --scenario need the sim board")
+    }
     let clock = VirtualClock()
     // Sensors are initialised through their samplers (below), not by bring-up: one that
     // does not answer at start then starts excluded and is re-initialised by the fault
@@ -69,13 +94,6 @@ struct Run: ParsableCommand {
       printError("cloak run: station \(station.name) does not fit board \(board.board.name):\n\(error)")
       throw ExitCode(1)
     }
-    let isSim = board.backend is SimBackend
-    // Wall time: the real clock on a board; on sim, the real start time advanced by
-    // the virtual clock (so records carry a true UTC date and simulated offsets).
-    let wallClock: any WallClock =
-      isSim
-      ? OffsetWallClock(clock: clock, epochNanosecondsAtZero: Int64(Date().timeIntervalSince1970 * 1e9))
-      : FoundationWallClock()
     let formatter = EventRecordFormatter(
       origin: board.clock.now(),
       run: RunInfo(board: board.board.name, station: station.name, softwareVersion: Cloak.version))
@@ -92,7 +110,8 @@ struct Run: ParsableCommand {
     let assembly: ControllerAssembly
     do {
       assembly = try ControllerAssembly(
-        board: board, station: station, configuration: .standard(), consumer: consumer, wallClock: wallClock)
+        board: board, station: station, configuration: .standard(), consumer: consumer,
+        wallClock: FoundationWallClock())
       assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
@@ -100,14 +119,46 @@ struct Run: ParsableCommand {
       throw ExitCode(1)
     }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
-    guard let sim = board.backend as? SimBackend else {
-      if !leak.isEmpty || !failSensor.isEmpty {
-        throw ValidationError("--leak and --fail-sensor need the sim board")
+    try runRealtime(assembly, printer: printer, writer: writer)
+  }
+
+  /// The sim board: the station simulation under the full controller.
+  private func runSimulated(station: StationDescription, board: BoardDescription) throws {
+    let openEnded = duration == nil
+    var played: ScenarioDescription
+    if let name = scenario ?? (openEnded ? ScenarioCatalog.demoScenarioName : nil) {
+      do { played = try ScenarioFiles.load(name, station: station) } catch {
+        printError("cloak run: \(error)")
+        throw ExitCode(1)
       }
-      try runRealtime(assembly, printer: printer, writer: writer)
-      return
+    } else {
+      played = ScenarioDescription(name: "quiet", file: "<none>", summary: "no injections")
     }
-    try runSimulated(assembly, sim: sim, clock: clock, printer: printer, writer: writer)
+    for leak in leak.map(\.injection) {
+      guard station.module(leak.module) != nil else {
+        let modules = station.modules.map(\.id.rawValue).joined(separator: ", ")
+        printError("cloak run: leak: station \(station.name) has no module '\(leak.module)' (modules: \(modules))")
+        throw ExitCode(1)
+      }
+      played.timeline.append(
+        .init(atS: leak.startSeconds, action: .leak(leak.module, .percentPerHour(leak.percentPerHour))))
+    }
+    for dropout in failSensor.map(\.dropout) {
+      guard station.module(ofSensor: dropout.sensor) != nil else {
+        printError("cloak run: sensor dropout: no module of station \(station.name) lists sensor '\(dropout.sensor)'")
+        throw ExitCode(1)
+      }
+      played.timeline.append(.init(atS: dropout.atSeconds, action: .sensorFault(dropout.sensor, .dropout(forS: nil))))
+    }
+    played.timeline = played.timeline.enumerated().sorted {
+      $0.element.atS != $1.element.atS ? $0.element.atS < $1.element.atS : $0.offset < $1.offset
+    }.map(\.element)
+    let ok = try SimCommand.play(
+      played, station: station, board: board, seed: seed, total: duration?.seconds,
+      speed: speed ?? SpeedArgument(factor: openEnded ? Self.demoSpeed : nil), events: events,
+      statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run")
+    // A run's expectations are reported, but only `cloak sim` fails on them.
+    _ = ok
   }
 
   private func runRealtime(_ assembly: ControllerAssembly, printer: EventPrinter, writer: EventFileWriter?) throws {
@@ -122,45 +173,6 @@ struct Run: ParsableCommand {
     }
     finish(
       assembly, report: report, signalled: assembly.executive.isShutdownRequested, printer: printer, writer: writer)
-  }
-
-  private func runSimulated(
-    _ assembly: ControllerAssembly, sim: SimBackend, clock: VirtualClock, printer: EventPrinter,
-    writer: EventFileWriter?
-  ) throws {
-    let executive = assembly.executive
-    let standIn: StationStandIn
-    do {
-      standIn = try StationStandIn(
-        station: assembly.station, backend: sim, board: assembly.board.board, leaks: leak.map(\.injection),
-        dropouts: failSensor.map(\.dropout))
-    } catch {
-      printError("cloak run: \(error)")
-      throw ExitCode(1)
-    }
-    let total = duration?.seconds ?? 60
-    let start = clock.now()
-    print(
-      "cloak run: board \(assembly.board.board.name), station \(assembly.station.name), "
-        + "\(DurationArgument(seconds: total)) of simulated time")
-    var elapsed = 0.0
-    var nextStatus = 0.0
-    var steps: Int64 = 0
-    while elapsed < total && !executive.isFinished {
-      for note in standIn.advance(toSeconds: elapsed) { print(String(format: "%10.1f s  injected: ", elapsed) + note) }
-      if elapsed >= nextStatus {
-        print(status(assembly, at: elapsed))
-        nextStatus += statusEvery.seconds
-      }
-      steps += 1
-      elapsed = Double(steps) / 10  // 100 ms of virtual time per step, counted exactly
-      executive.run(until: start.advanced(by: .milliseconds(steps * 100)))
-      executive.events.flush()  // events print in time order with the status lines
-    }
-    print(status(assembly, at: elapsed))
-    executive.requestShutdown()
-    executive.run(until: clock.now().advanced(by: .seconds(1)))
-    finish(assembly, report: executive.report(), signalled: false, printer: printer, writer: writer)
   }
 
   /// The run's last event and the summary line.
@@ -185,22 +197,16 @@ struct Run: ParsableCommand {
     }
   }
 
-  private func status(_ assembly: ControllerAssembly, at time: Double) -> String {
-    var parts = [String(format: "%10.1f s", time)]
-    for module in assembly.station.modules {
-      let values = module.sensors.compactMap { assembly.samplers[$0]?.latest.sample?.pressure.pascals }
-      let text = values.isEmpty ? "blind" : String(format: "%.1f Pa", values.reduce(0, +) / Double(values.count))
-      parts.append("\(module.id) \(text)")
-    }
-    let safe = assembly.executive.safety.reason.map { "\($0)" } ?? "none"
-    parts.append("safe mode: \(safe)")
-    return parts.joined(separator: "  ")
-  }
 }
 
 /// `MODULE:PCT_PER_HOUR@START`, the module parsed as a station id.
 struct LeakArgument: ExpressibleByArgument {
-  var injection: LeakInjection
+  struct Injection {
+    var module: ModuleID
+    var percentPerHour: Double
+    var startSeconds: Double
+  }
+  var injection: Injection
 
   init?(argument: String) {
     let halves = argument.split(separator: "@", maxSplits: 1).map(String.init)
@@ -208,20 +214,24 @@ struct LeakArgument: ExpressibleByArgument {
     guard halves.count == 2, head.count == 2, let module = ModuleID(parsing: head[0]), let rate = Double(head[1]),
       rate >= 0, rate.isFinite, let start = DurationText.seconds(halves[1]) ?? (halves[1] == "0" ? 0 : nil)
     else { return nil }
-    injection = LeakInjection(module: module, percentPerHour: rate, startSeconds: start)
+    injection = Injection(module: module, percentPerHour: rate, startSeconds: start)
   }
 }
 
 /// `ROLE@AT`, the role parsed as a board role.
 struct DropoutArgument: ExpressibleByArgument {
-  var dropout: SensorDropout
+  struct Dropout {
+    var sensor: SensorRole
+    var atSeconds: Double
+  }
+  var dropout: Dropout
 
   init?(argument: String) {
     let parts = argument.split(separator: "@", maxSplits: 1).map(String.init)
     guard parts.count == 2, let role = BoardRole(parsing: parts[0]),
       let at = DurationText.seconds(parts[1]) ?? (parts[1] == "0" ? 0 : nil)
     else { return nil }
-    dropout = SensorDropout(sensor: role, atSeconds: at)
+    dropout = Dropout(sensor: role, atSeconds: at)
   }
 }
 

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Boards
+import Composition
+import Controller
+import Foundation
+import HAL
+import Simulation
+import Station
+
+/// `cloak sim SCENARIO`: the full controller on the sim board and the virtual clock
+/// against the station simulation, playing a scenario's timeline and judging its
+/// expectations. Exit 0 only when every expectation holds; 1 when one fails or a file
+/// is malformed (`FILE:LINE: KEY.PATH: message`).
+struct SimCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sim",
+    abstract: "Run a scenario against the station simulation and check its expectations.",
+    discussion: """
+      SCENARIO is a name in examples/scenarios/ or a path (format: docs/scenario-format.md). \
+      Prints a timeline (one line per notable event, simulated time) and a summary; exits 0 \
+      only if every expectation holds. Durations: 90s, 15m, 36h, 30d, or seconds.
+      """)
+
+  @Argument(help: "Scenario name (examples/scenarios/) or path to a scenario file.")
+  var scenario: String
+
+  @OptionGroup var stationOption: StationOption
+
+  @Option(help: "Seed of every random draw (default: the scenario's).")
+  var seed: UInt64?
+
+  @Option(name: .customLong("for"), help: "How long to simulate (default: the scenario's duration).")
+  var duration: DurationArgument?
+
+  @Option(help: "Write every event as a JSON line to this file.")
+  var events: String?
+
+  @Option(help: "max, or Nx: N simulated seconds per wall second.")
+  var speed = SpeedArgument(factor: nil)
+
+  func run() throws {
+    let station = try stationOption.loadOrExit()
+    let description: ScenarioDescription
+    do { description = try ScenarioFiles.load(scenario, station: station) } catch {
+      printError("cloak sim: \(error)")
+      throw ExitCode(1)
+    }
+    let board = try loadBoardOrExit(BoardCatalog.defaultBoardName)
+    let ok = try Self.play(
+      description, station: station, board: board, seed: seed, total: duration?.seconds ?? description.durationS,
+      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim")
+    if !ok { throw ExitCode(1) }
+  }
+
+  /// Plays `scenario` and prints the timeline and summary; returns whether every
+  /// expectation holds. Shared by `cloak sim` and `cloak run` on the sim board.
+  static func play(
+    _ scenario: ScenarioDescription, station: StationDescription, board: BoardDescription, seed: UInt64?,
+    total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String
+  ) throws -> Bool {
+    let origin = MonotonicInstant.zero
+    let info = RunInfo(board: board.name, station: station.name, softwareVersion: Cloak.version)
+    let formatter = EventRecordFormatter(origin: origin, run: info)
+    let printer = TimelinePrinter(formatter: formatter)
+    var writer: EventFileWriter?
+    if let events {
+      do { writer = try EventFileWriter(path: events, formatter: formatter) } catch {
+        printError("\(command): --events \(error)")
+        throw ExitCode(1)
+      }
+    }
+    defer { writer?.close() }
+    let run: ScenarioRun
+    do {
+      run = try ScenarioRun(
+        scenario: scenario, station: station, board: board, seed: seed,
+        consumers: [printer] + (writer.map { [$0] } ?? []))
+    } catch {
+      printError("\(command): \(error)")
+      throw ExitCode(1)
+    }
+    print(
+      "\(command): scenario \(scenario.name), station \(station.name), board \(board.name), seed \(run.seed), "
+        + (total.map { DurationText.format($0) + " simulated" } ?? "until Ctrl-C") + ", speed \(speed)")
+    let session = SimulationSession(
+      run: run, total: total, speed: speed, statusView: statusView, statusEvery: statusEvery, progress: true)
+    let (signalled, wall) = session.play()
+    let reason = signalled ? "signal" : "completed"
+    printer.formatter.run.stopReason = reason
+    writer?.formatter.run.stopReason = reason
+    let results = run.finish()
+    return SimulationSession.summarise(
+      run, results: results, signalled: signalled, wallSeconds: wall, writer: writer, judge: command == "cloak sim")
+  }
+}
