@@ -36,6 +36,10 @@ let package = Package(
 
     // MARK: Sources/ — what decides
     .target(name: "Drivers", dependencies: ["HAL"]),
+    // Leak detector and CSV analyser core: no dependencies, no Foundation (decision 0900).
+    .target(name: "LeakDetection"),
+    // The system zlib for `cloak leak analyze` on .gz input (decision 0901).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
     .target(name: "Boards", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
     .target(
@@ -58,6 +62,7 @@ let package = Package(
         "Composition", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "LeakDetection", "CZlib",
       ]),
 
     // MARK: Tests/ — one test target per target
@@ -66,6 +71,7 @@ let package = Package(
     .testTarget(name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards"]),
+    .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
     .testTarget(name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller"]),
     .testTarget(
       name: "CompositionTests", dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL"]),
