@@ -20,6 +20,8 @@ struct SensorState {
   // Temperature compensation: the chosen lag candidate and its per-sample gas index.
   var initialised = false
   var lastAccepted = Double.nan
+  var lastFiltered = Double.nan
+  var readableNow = false
   var chosenLag = 0
   var sampleAlpha = 0.0  // the chosen candidate's coefficient for this step
   var tentativeLag = 0.0  // the chosen candidate's lagged pressure, were this sample accepted
@@ -30,9 +32,13 @@ struct SensorState {
   var offsetsSet = false
   var offsetP = 0.0
   var offsetY = 0.0
-  var yAtAgreement = 0.0
+  var tentativeFastY = 0.0  // ln(P / T) without the lag, this sample (reacts at once; used to blame)
+  var fastYMean = Double.nan  // EW mean of the accepted fast gas index (blame memory)
+  var runSum = 0.0
   var deviationP = 0.0
   var deviationY = 0.0
+  var smoothDeviationY = 0.0
+  var firstSample = Double.nan
 
   // The current disagreement run, and spikes.
   var runLength = 0

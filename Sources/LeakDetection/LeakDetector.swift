@@ -188,6 +188,7 @@ public final class LeakDetector {
     sensors[id].badSince = .nan
     sensors[id].lastSeen = .nan
     sensors[id].previousBinValid = false
+    sensors[id].fastYMean = .nan
     modules[module].needsReset = true
   }
 
@@ -264,6 +265,15 @@ public final class LeakDetector {
     return event
   }
 
+  public func debugDescription(module m: Int) -> String {
+    var out = "blame \(modules[m].episodeBlame) rapid \(modules[m].rapidActive)"
+    for id in modules[m].sensors {
+      let s = sensors[id]
+      out += " | s\(id) acc \(s.acceptedNow) dP \(s.deviationP) dY \(s.deviationY) sdY \(s.smoothDeviationY) mv \(movement(id)) run \(s.runLength) cusum \(s.cusum) view \(s.view) lag \(s.chosenLag) inc \(s.increment)"
+    }
+    return out
+  }
+
   // MARK: steps
 
   private func sensorID(_ module: Int, _ sensor: Int) throws(LeakDetectorError) -> Int {
@@ -321,6 +331,7 @@ public final class LeakDetector {
     var present = 0
     for id in modules[m].sensors {
       sensors[id].acceptedNow = false
+      sensors[id].readableNow = false
       guard sensors[id].healthy else {
         sensors[id].hasPending = false
         continue
@@ -349,6 +360,7 @@ public final class LeakDetector {
         sensors[id].stuckRun += 1
         if sensors[id].stuckRun + 1 >= config.stuckSamples {
           fail(id, .stuck, at: t)
+          sensors[id].readableNow = false
           continue
         }
       } else {
@@ -360,7 +372,7 @@ public final class LeakDetector {
       let k = sensors[id].chosenLag
       let tk = tc + 273.15
       if sensors[id].initialised {
-        let dt = t - sensors[id].lastAccepted
+        let dt = t - sensors[id].lastFiltered
         let alpha = lagTaus[k] > 0 ? exp(-dt / lagTaus[k]) : 0
         sensors[id].sampleAlpha = alpha
         sensors[id].tentativeLag = alpha * lagged[base + k] + (1 - alpha) * p
@@ -368,7 +380,9 @@ public final class LeakDetector {
         sensors[id].tentativeLag = p
       }
       sensors[id].tentativeY = log(sensors[id].tentativeLag / tk)
+      sensors[id].tentativeFastY = log(p / tk)
       sensors[id].acceptedNow = true
+      sensors[id].readableNow = true
       present += 1
     }
     if present >= 2 && !modules[m].rapidActive { voteTwins(m, present: present, at: t) }
@@ -381,6 +395,8 @@ public final class LeakDetector {
     let config = configuration
     let tolP = config.twinPressureTolerancePa
     let tolY = config.twinGasTolerancePPM * 1e-6
+    let tolSpike = config.twinGasSpikeTolerancePPM * 1e-6
+    let smoothing = 1 - exp(-(t - (lastStepTime.isNaN ? t : lastStepTime)) / config.twinSmoothingSeconds)
     // Offsets of sensors seen together for the first time: relative to the ones already set.
     for id in modules[m].sensors where sensors[id].acceptedNow && !sensors[id].offsetsSet {
       var sumP = 0.0
@@ -394,7 +410,7 @@ public final class LeakDetector {
       sensors[id].offsetP = n > 0 ? sensors[id].pendingP - sumP / Double(n) : 0
       sensors[id].offsetY = n > 0 ? sensors[id].tentativeY - sumY / Double(n) : 0
       sensors[id].offsetsSet = true
-      sensors[id].yAtAgreement = sensors[id].tentativeY
+      sensors[id].smoothDeviationY = 0
     }
     // Deviations: from the twin (two sensors) or from the median of all (three or more).
     var deviating = 0
@@ -410,69 +426,100 @@ public final class LeakDetector {
       sensors[b].deviationP = -dp
       sensors[a].deviationY = dy
       sensors[b].deviationY = -dy
-      if abs(dp) > tolP || abs(dy) > tolY {
-        deviating = 2
-        if modules[m].episodeBlame < 0 || !sensors[modules[m].episodeBlame].acceptedNow {
-          let moveA = abs(sensors[a].tentativeY - sensors[a].yAtAgreement)
-          let moveB = abs(sensors[b].tentativeY - sensors[b].yAtAgreement)
-          modules[m].episodeBlame = moveA >= moveB ? a : b
-        }
+      if abs(dy) <= tolSpike {
+        sensors[a].smoothDeviationY += smoothing * (dy - sensors[a].smoothDeviationY)
+        sensors[b].smoothDeviationY = -sensors[a].smoothDeviationY
       }
+      if deviationScore(a, tolP, tolY, tolSpike) > 1 { deviating = 2 }
     } else {
       let medianP = median(m, pressure: true)
       let medianY = median(m, pressure: false)
-      var worst = -1
-      var worstScore = 0.0
       for id in modules[m].sensors where sensors[id].acceptedNow {
         sensors[id].deviationP = sensors[id].pendingP - sensors[id].offsetP - medianP
         sensors[id].deviationY = sensors[id].tentativeY - sensors[id].offsetY - medianY
-        let score = max(abs(sensors[id].deviationP) / tolP, abs(sensors[id].deviationY) / tolY)
-        if score > 1 { deviating += 1 }
-        if score > worstScore {
-          worstScore = score
-          worst = id
+        if abs(sensors[id].deviationY) <= tolSpike {
+          sensors[id].smoothDeviationY += smoothing * (sensors[id].deviationY - sensors[id].smoothDeviationY)
         }
+        if deviationScore(id, tolP, tolY, tolSpike) > 1 { deviating += 1 }
       }
-      modules[m].episodeBlame = deviating > 0 ? worst : -1
     }
+    // With two sensors, or when all disagree, nobody is trusted during the run (every sample of the module is
+    // dropped) and the blame goes, at the end, to the sensor whose own fast gas index moved most. Otherwise the
+    // minority that deviates is blamed directly.
+    let ambiguous = deviating > 0 && (present == 2 || deviating == present)
+    var decideAmbiguous = false
+    var ambiguousEnded = false
     for id in modules[m].sensors where sensors[id].acceptedNow {
-      let score = max(abs(sensors[id].deviationP) / tolP, abs(sensors[id].deviationY) / tolY)
-      let blamed: Bool
-      if present == 2 {
-        blamed = deviating > 0 && modules[m].episodeBlame == id
-      } else {
-        blamed = score > 1 && (deviating < present || modules[m].episodeBlame == id)
-      }
-      if blamed {
+      let score = deviationScore(id, tolP, tolY, tolSpike)
+      let inRun = ambiguous || score > 1
+      if inRun {
         sensors[id].acceptedNow = false
         if sensors[id].runLength == 0 {
           sensors[id].runStart = t
           sensors[id].runStartScore = score
           sensors[id].runStartP = sensors[id].pendingP
           sensors[id].runMoved = false
+          sensors[id].runSum = 0
         } else if sensors[id].pendingP != sensors[id].runStartP {
           sensors[id].runMoved = true
         }
         sensors[id].runLength += 1
+        sensors[id].runSum += sensors[id].tentativeFastY - sensors[id].fastYMean
         if t - sensors[id].runStart >= config.disagreementSeconds {
-          let kind: SensorFaultKind =
-            !sensors[id].runMoved ? .stuck : (score > sensors[id].runStartScore + 1 ? .ramp : .disagreement)
-          fail(id, kind, at: t)
+          if ambiguous {
+            decideAmbiguous = true
+          } else {
+            fail(id, faultKind(id, score: score), at: t)
+          }
         }
         continue
       }
-      endRun(id, at: t)
+      if sensors[id].runLength > 0 && deviating == 0 && present == 2 { ambiguousEnded = true }
+      if !ambiguousEnded { endRun(id, at: t) }
       if deviating == 0 {
-        // Agreement: track the offsets slowly and remember where the gas index agreed.
-        let gain = min(1, (t - (sensors[id].lastAccepted.isNaN ? t : sensors[id].lastAccepted))
-          / config.twinOffsetTrackingSeconds)
+        // Agreement: track the offsets slowly.
+        let gain = min(
+          1, (t - (sensors[id].lastAccepted.isNaN ? t : sensors[id].lastAccepted)) / config.twinOffsetTrackingSeconds)
         let share = present == 2 ? 0.5 : 1.0
         sensors[id].offsetP += gain * share * sensors[id].deviationP
         sensors[id].offsetY += gain * share * sensors[id].deviationY
-        sensors[id].yAtAgreement = sensors[id].tentativeY
       }
     }
-    if deviating == 0 { modules[m].episodeBlame = -1 }
+    if decideAmbiguous || ambiguousEnded {
+      // The sensor whose fast gas index moved most from its own recent mean over the run.
+      var blamed = -1
+      var most = -1.0
+      for id in modules[m].sensors where sensors[id].healthy && sensors[id].runLength > 0 {
+        let move = abs(sensors[id].runSum / Double(sensors[id].runLength))
+        if move > most {
+          most = move
+          blamed = id
+        }
+      }
+      if blamed >= 0 {
+        if decideAmbiguous {
+          fail(blamed, faultKind(blamed, score: deviationScore(blamed, tolP, tolY, tolSpike)), at: t)
+        } else {
+          endRun(blamed, at: t)
+        }
+      }
+      for id in modules[m].sensors { sensors[id].runLength = 0 }
+    }
+  }
+
+  private func faultKind(_ id: Int, score: Double) -> SensorFaultKind {
+    !sensors[id].runMoved ? .stuck : (score > sensors[id].runStartScore + 1 ? .ramp : .disagreement)
+  }
+
+  /// How far a sensor's fast gas index is from its own recent mean (debug output).
+  private func movement(_ id: Int) -> Double {
+    sensors[id].fastYMean.isNaN ? 0 : abs(sensors[id].tentativeFastY - sensors[id].fastYMean)
+  }
+
+  private func deviationScore(_ id: Int, _ tolP: Double, _ tolY: Double, _ tolSpike: Double) -> Double {
+    max(
+      abs(sensors[id].deviationP) / tolP, abs(sensors[id].deviationY) / tolSpike,
+      abs(sensors[id].smoothDeviationY) / tolY)
   }
 
   private func endRun(_ id: Int, at t: Double) {
@@ -507,13 +554,14 @@ public final class LeakDetector {
     return n % 2 == 1 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2
   }
 
-  /// Accepted samples update the lag bank, the bin sums and the rapid ring.
+  /// Every readable sample of a healthy sensor updates its lag bank (the filters must see the pressure continuously,
+  /// or a gap leaves a transient); accepted samples also go into the bin sums and the rapid ring.
   private func commitAccepted(_ m: Int, at t: Double) {
-    for id in modules[m].sensors where sensors[id].acceptedNow {
+    for id in modules[m].sensors where sensors[id].readableNow && sensors[id].healthy {
       let p = sensors[id].pendingP
       let base = id * lagCount
       if sensors[id].initialised {
-        updateAlphas(t - sensors[id].lastAccepted)
+        updateAlphas(t - sensors[id].lastFiltered)
         for k in 0..<lagCount {
           lagged[base + k] = alphas[k] * lagged[base + k] + (1 - alphas[k]) * p
         }
@@ -521,6 +569,16 @@ public final class LeakDetector {
         for k in 0..<lagCount { lagged[base + k] = p }
         sensors[id].initialised = true
       }
+      sensors[id].lastFiltered = t
+      guard sensors[id].acceptedNow else { continue }
+      if sensors[id].fastYMean.isNaN {
+        sensors[id].fastYMean = sensors[id].tentativeFastY
+        sensors[id].firstSample = t
+      } else {
+        let gain = 1 - exp(-(t - sensors[id].lastAccepted) / configuration.blameMemorySeconds)
+        sensors[id].fastYMean += gain * (sensors[id].tentativeFastY - sensors[id].fastYMean)
+      }
+      if t - sensors[id].firstSample < configuration.warmupSeconds { modules[m].needsReset = true }
       sensors[id].lastAccepted = t
       for k in 0..<lagCount { binLagged[base + k] += lagged[base + k] }
       sensors[id].binCount += 1
@@ -535,7 +593,7 @@ public final class LeakDetector {
     }
   }
 
-  /// Least-squares slope of the rapid ring over the window, Pa/s.
+  /// Least-squares slope of the rapid ring over the window (at least the last two samples), Pa/s.
   private func rapidSlope(_ id: Int, at t: Double) -> Double {
     let start = t - configuration.rapidWindowSeconds - 1e-9
     var n = 0.0
@@ -546,7 +604,7 @@ public final class LeakDetector {
     for j in 0..<sensors[id].rapidFilled {
       let index = id * rapidCapacity + (sensors[id].rapidNext - 1 - j + rapidCapacity) % rapidCapacity
       let time = rapidTime[index]
-      if time < start { break }
+      if time < start && n >= 2 { break }
       let x = time - t
       let y = rapidP[index]
       n += 1
@@ -593,11 +651,11 @@ public final class LeakDetector {
     modules[m].pressure = pressureSum / Double(healthy)
     modules[m].temperatureK = temperatureSum / Double(healthy)
     modules[m].stepTime = t
-    // Rapid depressurisation: every healthy sensor (a majority of three or more); a lone sensor twice in a row.
+    // Rapid depressurisation: every healthy sensor (a majority of three or more); a lone sensor three times in a row.
     var vote = exceeding >= required(healthy)
     if vote && healthy == 1 {
       vote = false
-      for id in modules[m].sensors where sensors[id].acceptedNow { vote = sensors[id].rapidRun >= 2 }
+      for id in modules[m].sensors where sensors[id].acceptedNow { vote = sensors[id].rapidRun >= 3 }
     }
     if vote && segmentMasked(m, at: t) {
       let start = modules[m].maskStartPressure
@@ -674,8 +732,9 @@ public final class LeakDetector {
     for id in sensors.indices {
       sensors[id].incrementValid = false
       let count = sensors[id].binCount
+      // A bin without samples leaves previousQ as it was: the next increment bridges the gap (the gas index is a
+      // level, so the change across a gap is real; skipping it would leave a random step in the view).
       guard count > 0, sensors[id].healthy else {
-        if count == 0 { sensors[id].previousBinValid = false }
         clearBin(id)
         continue
       }

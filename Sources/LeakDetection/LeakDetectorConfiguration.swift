@@ -88,12 +88,20 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
 
   /// Twins disagree when their pressure difference leaves its tracked offset by more than this, Pa. Default 20.
   public var twinPressureTolerancePa = 20.0
-  /// ...or their compensated gas indices by more than this, ppm. Default 150.
-  public var twinGasTolerancePPM = 150.0
+  /// ...or their smoothed compensated gas indices by more than this, ppm. Default 500 (about 0.15 K; twins with
+  /// die lags 45 s apart differ by up to about 350 ppm during a set-point step).
+  public var twinGasTolerancePPM = 500.0
+  /// ...or one sample of their gas indices by more than this, ppm (a temperature spike). Default 1000 (about 0.3 K).
+  public var twinGasSpikeTolerancePPM = 1000.0
+  /// Time constant of the smoothed gas-index difference, seconds. Default 10.
+  public var twinSmoothingSeconds = 10.0
+  /// Memory of each sensor's own gas index used to decide which twin moved (the one that moved is blamed), seconds.
+  /// Default 300.
+  public var blameMemorySeconds = 300.0
   /// Time constant of the tracked twin offsets, seconds. Default 21600 (6 h).
   public var twinOffsetTrackingSeconds = 21_600.0
-  /// A disagreement lasting this long is a fault of the sensor blamed for it, seconds. Default 8.
-  public var disagreementSeconds = 8.0
+  /// A disagreement lasting this long is a fault of the sensor blamed for it, seconds. Default 20.
+  public var disagreementSeconds = 20.0
   /// A disagreement of at most this many samples is a spike (the sample is dropped). Default 3.
   public var spikeMaxSamples = 3
   /// This many spikes within `spikeWindowSeconds` are a `spikes` fault. Default 3.
@@ -107,6 +115,10 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
   /// Plausible readings; outside them a sample is unreadable, Pa and degrees C.
   public var pressureRangePa: ClosedRange<Double> = 0...200_000
   public var temperatureRangeC: ClosedRange<Double> = -60...100
+
+  /// After a sensor's first sample (or a fault cleared) its slow statistics wait this long, seconds, so the lag
+  /// filters settle (5 time constants of the default lag). Default 300.
+  public var warmupSeconds = 300.0
 
   // MARK: masking
 
@@ -148,6 +160,12 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
     try positive(twinPressureTolerancePa, "twinPressureTolerancePa")
     try positive(twinGasTolerancePPM, "twinGasTolerancePPM")
     try positive(twinOffsetTrackingSeconds, "twinOffsetTrackingSeconds")
+    try positive(twinGasSpikeTolerancePPM, "twinGasSpikeTolerancePPM")
+    try positive(twinSmoothingSeconds, "twinSmoothingSeconds")
+    try positive(blameMemorySeconds, "blameMemorySeconds")
+    guard warmupSeconds.isFinite, warmupSeconds >= 0 else {
+      throw .invalidConfiguration(field: "warmupSeconds", value: "\(warmupSeconds)")
+    }
     try positive(disagreementSeconds, "disagreementSeconds")
     try positive(spikeWindowSeconds, "spikeWindowSeconds")
     try positive(dropoutSeconds, "dropoutSeconds")

@@ -13,7 +13,7 @@ struct LeakCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "leak",
     abstract: "Leak detection: analyse recorded pressure/temperature logs with the controller's detector.",
-    subcommands: [LeakAnalyze.self]
+    subcommands: [LeakAnalyze.self, LeakEvaluate.self, LeakGenerate.self]
   )
 }
 
@@ -91,6 +91,8 @@ struct StandardOutputLines {
     text += line
     text += "\n"
   }
+
+  mutating func appendRaw(_ chunk: String) { text += chunk }
 
   mutating func flushIfLarge() { if text.utf8.count > 1 << 16 { flush() } }
 
