@@ -23,7 +23,6 @@ struct SensorState {
   var lastFiltered = Double.nan
   var readableNow = false
   var chosenLag = 0
-  var sampleAlpha = 0.0  // the chosen candidate's coefficient for this step
   var tentativeLag = 0.0  // the chosen candidate's lagged pressure, were this sample accepted
   var tentativeY = 0.0  // ln(lagged P / T), this sample
   var firstBinTime = Double.nan
@@ -59,6 +58,8 @@ struct SensorState {
   var previousBinValid = false
   var increment = 0.0
   var incrementValid = false
+  var absIncrementMean = 0.0  // running mean |increment|, natural-log units
+  var incrementCount = 0
 
   // The view of its segment's gas amount (natural-log units), its smoothing and the CUSUM.
   var view = 0.0

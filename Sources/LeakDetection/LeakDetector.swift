@@ -265,15 +265,6 @@ public final class LeakDetector {
     return event
   }
 
-  public func debugDescription(module m: Int) -> String {
-    var out = "blame \(modules[m].episodeBlame) rapid \(modules[m].rapidActive)"
-    for id in modules[m].sensors {
-      let s = sensors[id]
-      out += " | s\(id) acc \(s.acceptedNow) dP \(s.deviationP) dY \(s.deviationY) sdY \(s.smoothDeviationY) mv \(movement(id)) run \(s.runLength) cusum \(s.cusum) view \(s.view) lag \(s.chosenLag) inc \(s.increment)"
-    }
-    return out
-  }
-
   // MARK: steps
 
   private func sensorID(_ module: Int, _ sensor: Int) throws(LeakDetectorError) -> Int {
@@ -374,7 +365,6 @@ public final class LeakDetector {
       if sensors[id].initialised {
         let dt = t - sensors[id].lastFiltered
         let alpha = lagTaus[k] > 0 ? exp(-dt / lagTaus[k]) : 0
-        sensors[id].sampleAlpha = alpha
         sensors[id].tentativeLag = alpha * lagged[base + k] + (1 - alpha) * p
       } else {
         sensors[id].tentativeLag = p
@@ -509,11 +499,6 @@ public final class LeakDetector {
 
   private func faultKind(_ id: Int, score: Double) -> SensorFaultKind {
     !sensors[id].runMoved ? .stuck : (score > sensors[id].runStartScore + 1 ? .ramp : .disagreement)
-  }
-
-  /// How far a sensor's fast gas index is from its own recent mean (debug output).
-  private func movement(_ id: Int) -> Double {
-    sensors[id].fastYMean.isNaN ? 0 : abs(sensors[id].tentativeFastY - sensors[id].fastYMean)
   }
 
   private func deviationScore(_ id: Int, _ tolP: Double, _ tolY: Double, _ tolSpike: Double) -> Double {
@@ -745,6 +730,9 @@ public final class LeakDetector {
       if sensors[id].previousBinValid {
         sensors[id].increment = log(q / previousQ[base + k])
         sensors[id].incrementValid = true
+        sensors[id].incrementCount += 1
+        let noiseGain = max(1 / Double(sensors[id].incrementCount), 1 - exp(-dt / config.noiseEstimateSeconds))
+        sensors[id].absIncrementMean += noiseGain * (abs(sensors[id].increment) - sensors[id].absIncrementMean)
         var best = k
         for c in 0..<lagCount {
           let qc = binLagged[base + c] / Double(count) / meanT
@@ -821,7 +809,9 @@ public final class LeakDetector {
     let smoothing = 1 - exp(-dt / config.smoothingSeconds)
     let clip = config.innovationClipPPM * 1e-6
     let reference = config.cusumReferenceFraction * config.alarmRatePctPerHour / 100 / 3600 * dt
-    let threshold = config.cusumThresholdPPM * 1e-6
+    // h, raised when the noise of the smoothed index needs it: sigma_y = 1.2533 mean|increment| / sqrt 2 (white
+    // noise, Gaussian), and an exponential smoother of gain a passes sigma_y sqrt(a / (2 - a)).
+    let smoothedNoiseFactor = (smoothing / (2 - smoothing)).squareRoot() * 1.2533 / 2.0.squareRoot()
     var allVote = true
     var anyModule = false
     var trendVote = true
@@ -848,6 +838,9 @@ public final class LeakDetector {
         pushRate(id, at: t)
         pushTrend(id, at: t)
         healthy += 1
+        let threshold = max(
+          config.cusumThresholdPPM * 1e-6,
+          config.cusumNoiseMultiple * smoothedNoiseFactor * sensors[id].absIncrementMean)
         if sensors[id].cusum >= threshold { alarming += 1 }
         if !sensors[id].trendRate.isNaN,
           sensors[id].trendRate >= config.trendDetectFraction * config.trendRatePctPerHour
@@ -974,31 +967,86 @@ public final class LeakDetector {
     return denominator > 0 ? (n * sumXY - sumX * sumY) / denominator : .nan
   }
 
-  /// Mean over the segment's healthy sensors of the windowed loss rate, %/h; `sinceOnset` restricts each window to
-  /// the CUSUM's onset estimate (backed off by the smoothing time).
+  /// Mean over the segment's healthy sensors of the loss rate of the (unsmoothed) view, %/h.
+  /// `sinceOnset == false`: least-squares slope over the rate window (for `leak_cleared`).
+  /// `sinceOnset == true` (the rate reported with `leak_alarm`): a leak that began at the CUSUM's onset estimate m
+  /// (the last bin at which the statistic was zero) reaches the lag-matched gas index through the first-order lag
+  /// tau, so the index follows -r [(t - m) - tau (1 - e^{-(t - m)/tau})]; r is the least-squares coefficient on that
+  /// regressor over the window from m - 30 s (points before m anchor the level).
   private func segmentRate(_ label: Int, sinceOnset: Bool, at t: Double) -> Double {
     var sum = 0.0
     var n = 0
     for m in modules.indices where modules[m].label == label {
       for id in modules[m].sensors where sensors[id].healthy {
-        var since = t - configuration.rateWindowSeconds - 1e-9
+        var rate = Double.nan
         if sinceOnset, !sensors[id].onset.isNaN {
-          since = max(since, sensors[id].onset - 2 * configuration.smoothingSeconds)
+          rate = onsetRate(id, tau: lagTaus[sensors[id].chosenLag], at: t)
         }
-        var slope = leastSquaresSlope(
-          times: rateTime, values: rateValue, base: id * rateCapacity, capacity: rateCapacity,
-          next: sensors[id].rateNext, filled: sensors[id].rateFilled, since: since)
-        if slope.isNaN {
-          slope = leastSquaresSlope(
+        if rate.isNaN {
+          let slope = leastSquaresSlope(
             times: rateTime, values: rateValue, base: id * rateCapacity, capacity: rateCapacity,
-            next: sensors[id].rateNext, filled: sensors[id].rateFilled, since: -Double.infinity)
+            next: sensors[id].rateNext, filled: sensors[id].rateFilled,
+            since: t - configuration.rateWindowSeconds - 1e-9)
+          rate = -slope * 3600 * 100
         }
-        guard !slope.isNaN else { continue }
-        sum += -slope * 3600 * 100
+        guard !rate.isNaN else { continue }
+        sum += rate
         n += 1
       }
     }
     return n > 0 ? sum / Double(n) : .nan
+  }
+
+  /// The lag-aware rate since a sensor's onset, %/h (NaN with too few points): the onset is refined around the
+  /// CUSUM's estimate (from 120 s before it to it, in 5 s steps) by least squares, as a GLR for a ramp of unknown
+  /// start would.
+  private func onsetRate(_ id: Int, tau: Double, at t: Double) -> Double {
+    var bestRate = Double.nan
+    var bestResidual = Double.infinity
+    var candidate = sensors[id].onset - 120
+    while candidate <= sensors[id].onset + 1e-9 {
+      let (rate, residual) = rampFit(id, onset: candidate, tau: tau, since: sensors[id].onset - 180)
+      if residual < bestResidual {
+        bestResidual = residual
+        bestRate = rate
+      }
+      candidate += 5
+    }
+    return bestRate
+  }
+
+  /// Least-squares fit of view = a - r x(t), x = elapsed - tau (1 - e^{-elapsed/tau}), elapsed = max(0, t - onset):
+  /// returns r in %/h and the residual sum of squares.
+  private func rampFit(_ id: Int, onset: Double, tau: Double, since: Double) -> (Double, Double) {
+    let base = id * rateCapacity
+    let next = sensors[id].rateNext
+    var n = 0.0
+    var sumX = 0.0
+    var sumY = 0.0
+    var sumXX = 0.0
+    var sumXY = 0.0
+    var sumYY = 0.0
+    let origin = rateValue[base + (next - 1 + rateCapacity) % rateCapacity]
+    for j in 0..<sensors[id].rateFilled {
+      let index = base + (next - 1 - j + rateCapacity) % rateCapacity
+      let time = rateTime[index]
+      if time < since { break }
+      let elapsed = max(0, time - onset)
+      let x = tau > 0 ? elapsed - tau * (1 - exp(-elapsed / tau)) : elapsed
+      let y = rateValue[index] - origin
+      n += 1
+      sumX += x
+      sumY += y
+      sumXX += x * x
+      sumXY += x * y
+      sumYY += y * y
+    }
+    let sxx = sumXX - sumX * sumX / max(n, 1)
+    let sxy = sumXY - sumX * sumY / max(n, 1)
+    let syy = sumYY - sumY * sumY / max(n, 1)
+    guard n >= 5, sxx > 0 else { return (.nan, .infinity) }
+    let slope = sxy / sxx
+    return (-slope * 3600 * 100, syy - slope * sxy)
   }
 
   private func segmentTrendRate(_ label: Int) -> Double {

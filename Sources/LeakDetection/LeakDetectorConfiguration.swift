@@ -14,6 +14,11 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
   public var cusumReferenceFraction = 0.5
   /// CUSUM decision threshold h, parts per million of the gas amount. Default 60 ppm (about 6 Pa at 101 kPa).
   public var cusumThresholdPPM = 60.0
+  /// The CUSUM threshold is raised to this many standard deviations of the smoothed gas index when the measured
+  /// noise needs it (coarse sampling, noisy sensors): the false-alarm rate stays put when the noise grows. Default 8.
+  public var cusumNoiseMultiple = 8.0
+  /// Time constant of the running noise estimate (mean absolute bin-to-bin increment), seconds. Default 3600.
+  public var noiseEstimateSeconds = 3600.0
   /// Time constant of the exponential smoothing of the compensated gas index before the CUSUM, seconds. Default 30.
   public var smoothingSeconds = 30.0
   /// Innovations of the smoothed gas index larger than this are clipped (Huber), ppm. Default 300.
@@ -58,8 +63,8 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
 
   /// `low_pressure` below this pressure, Pa. Default 96 500 Pa (about 724 mmHg; the project's choice, not a sourced limit).
   public var lowPressurePa = 96_500.0
-  /// Re-armed above `lowPressurePa` plus this, Pa. Default 200.
-  public var lowPressureHysteresisPa = 200.0
+  /// Re-armed above `lowPressurePa` plus this, Pa. Default 500 (more than a +-1 K thermal swing, about +-343 Pa).
+  public var lowPressureHysteresisPa = 500.0
   /// The pressure `hoursToFloor` counts down to, Pa. Default 96 500.
   public var floorPressurePa = 96_500.0
 
@@ -141,6 +146,8 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
     try positive(alarmRatePctPerHour, "alarmRatePctPerHour")
     try positive(cusumThresholdPPM, "cusumThresholdPPM")
     try positive(smoothingSeconds, "smoothingSeconds")
+    try positive(cusumNoiseMultiple, "cusumNoiseMultiple")
+    try positive(noiseEstimateSeconds, "noiseEstimateSeconds")
     try positive(innovationClipPPM, "innovationClipPPM")
     try positive(rateWindowSeconds, "rateWindowSeconds")
     try positive(clearHoldSeconds, "clearHoldSeconds")

@@ -118,9 +118,11 @@ public enum LeakEvaluation {
 
   /// Runs a case for a seed and judges it.
   public static func evaluate(
-    _ kind: Case, seed: UInt64, configuration: LeakDetectorConfiguration = LeakDetectorConfiguration()
+    _ kind: Case, seed: UInt64, configuration: LeakDetectorConfiguration = LeakDetectorConfiguration(),
+    sampleInterval: Double? = nil
   ) throws(LeakDetectorError) -> Outcome {
-    let s = scenario(kind, seed: seed)
+    var s = scenario(kind, seed: seed)
+    if let interval = sampleInterval, interval > 0 { s.sampleIntervalSeconds = interval }
     let events = try run(s, configuration: configuration)
     let alarms = events.filter { $0.kind == .leakAlarm }
     switch kind {

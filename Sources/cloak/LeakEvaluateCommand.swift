@@ -21,19 +21,29 @@ struct LeakEvaluate: ParsableCommand {
   @Option(help: "First seed.")
   var firstSeed: UInt64 = 1
 
+  @Option(help: "Override the CUSUM threshold h, ppm (margin studies; default: the configuration's).")
+  var cusumThresholdPpm: Double?
+
+  @Option(help: "Override the scenario's sample interval, seconds (e.g. 1 for the 30-day cases at full rate).")
+  var sampleInterval: Double?
+
   @Flag(help: "Also print every event of every seed.")
   var events = false
 
   func run() throws {
     guard seeds > 0 else { throw ValidationError("--seeds must be positive") }
+    var configuration = LeakDetectorConfiguration()
+    if let h = cusumThresholdPpm { configuration.cusumThresholdPPM = h }
+    try configuration.validate()
     var delays: [Double] = []
     var falseEvents = 0
     var passed = 0
     for index in 0..<seeds {
       let seed = firstSeed &+ UInt64(index)
-      let outcome = try LeakEvaluation.evaluate(kind, seed: seed)
+      let outcome = try LeakEvaluation.evaluate(
+        kind, seed: seed, configuration: configuration, sampleInterval: sampleInterval)
       if events {
-        for event in try LeakEvaluation.run(LeakEvaluation.scenario(kind, seed: seed)) {
+        for event in try LeakEvaluation.run(LeakEvaluation.scenario(kind, seed: seed), configuration: configuration) {
           let fault = event.fault.map { " \($0)" } ?? ""
           print(
             "  t=\(event.time) \(event.kind.rawValue) module \(event.module) sensor \(event.sensor)\(fault) "
