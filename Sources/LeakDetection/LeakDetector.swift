@@ -4,62 +4,53 @@
   import Darwin
 #endif
 
-/// The leak detector: causal, fed sample by sample, allocation-free once modules and sensors are added.
-/// The method, its sources and its measured delays and false-alarm figures: docs/leak-detection.md.
-///
-/// Use:
-/// 1. Set-up (allocates): `addModule(volumeCubicMetres:)`, `addSensor(module:)`, optionally `setSegmentLabels`.
-/// 2. Per step (all samples taken at one time carry that one time, seconds): `ingest(time:module:sensor:pressurePa:temperatureC:)`
-///    for each reading, then `endStep()` (or let the next step's first sample end it).
-/// 3. Drain `popEvent()`. Masks (`mask(module:until:)`), regrouping (`setSegmentLabels`) and clearing a sensor
-///    fault (`clearSensorFault`) may be called between steps.
-///
-/// Not thread-safe: one owner (the 10 Hz group's member, or the analyser).
-public final class LeakDetector {
-  public let configuration: LeakDetectorConfiguration
-  private let lagCount: Int
-  private let rapidCapacity: Int
-  private let rateCapacity: Int
-  private let trendCapacity: Int
-  private let defaultLagIndex: Int
+/// The detector's state and logic as a value type: the class `LeakDetector` owns one and forwards to it, so
+/// the hot path pays one exclusivity check per call instead of one per array access.
+struct DetectorCore {
+  let configuration: LeakDetectorConfiguration
+  let lagCount: Int
+  let rapidCapacity: Int
+  let rateCapacity: Int
+  let trendCapacity: Int
+  let defaultLagIndex: Int
 
-  private var modules: [ModuleState] = []
-  private var sensors: [SensorState] = []
+  var modules: [ModuleState] = []
+  var sensors: [SensorState] = []
 
   // Flat per-sensor arrays: [sensor * lagCount + candidate] and rings.
-  private var lagged: [Double] = []
-  private var binLagged: [Double] = []
-  private var previousQ: [Double] = []
-  private var highPassMean: [Double] = []
-  private var lagPower: [Double] = []
-  private var rapidTime: [Double] = []
-  private var rapidP: [Double] = []
-  private var rateTime: [Double] = []
-  private var rateValue: [Double] = []
-  private var trendTime: [Double] = []
-  private var trendValue: [Double] = []
-  private var scratch: [Double] = []
+  var lagged: [Double] = []
+  var binLagged: [Double] = []
+  var previousQ: [Double] = []
+  var highPassMean: [Double] = []
+  var lagPower: [Double] = []
+  var rapidTime: [Double] = []
+  var rapidP: [Double] = []
+  var rateTime: [Double] = []
+  var rateValue: [Double] = []
+  var trendTime: [Double] = []
+  var trendValue: [Double] = []
+  var scratch: [Double] = []
 
-  private var alphaDt = Double.nan
-  private var alphas: [Double]
-  private let lagTaus: [Double]
+  var alphaDt = Double.nan
+  var alphas: [Double]
+  let lagTaus: [Double]
 
-  private var stepTime = -Double.infinity
-  private var stepOpen = false
-  private var touchedModules: [Int] = []
-  private var touchedCount = 0
-  private var openBinEnd = Double.nan
-  private var lastStepTime = Double.nan
-  private var lastBinTime = Double.nan
+  var stepTime = -Double.infinity
+  var stepOpen = false
+  var touchedModules: [Int] = []
+  var touchedCount = 0
+  var openBinEnd = Double.nan
+  var lastStepTime = Double.nan
+  var lastBinTime = Double.nan
 
-  private var events: [LeakEvent]
-  private var eventHead = 0
-  private var eventCount = 0
+  var events: [LeakEvent]
+  var eventHead = 0
+  var eventCount = 0
   /// Events dropped because the queue was full (the caller drains too rarely).
-  public private(set) var droppedEvents = 0
+  var droppedEvents = 0
 
   /// - Throws: `LeakDetectorError.invalidConfiguration` naming the first bad field.
-  public init(configuration: LeakDetectorConfiguration = LeakDetectorConfiguration()) throws(LeakDetectorError) {
+  init(configuration: LeakDetectorConfiguration) throws(LeakDetectorError) {
     try configuration.validate()
     self.configuration = configuration
     lagTaus = configuration.lagCandidatesSeconds
@@ -76,18 +67,18 @@ public final class LeakDetector {
   // MARK: set-up (allocates)
 
   /// Time of the step being collected, seconds (-infinity before the first sample).
-  public var currentStepTime: Double { stepTime }
+  var currentStepTime: Double { stepTime }
 
   /// Number of modules added.
-  public var moduleCount: Int { modules.count }
+  var moduleCount: Int { modules.count }
 
   /// Number of sensors of a module.
-  public func sensorCount(module: Int) -> Int { module >= 0 && module < modules.count ? modules[module].sensors.count : 0 }
+  func sensorCount(module: Int) -> Int { module >= 0 && module < modules.count ? modules[module].sensors.count : 0 }
 
   /// Adds a module (its own segment until `setSegmentLabels` joins it) and returns its index.
   /// - Parameter volumeCubicMetres: free air volume, m^3, for kg/day and the gas weights of a segment; nil when
   ///   unknown (kg/day is then NaN and the module weighs as much as any other unknown one).
-  public func addModule(volumeCubicMetres: Double? = nil) throws(LeakDetectorError) -> Int {
+  mutating func addModule(volumeCubicMetres: Double? = nil) throws(LeakDetectorError) -> Int {
     let index = modules.count
     if let volume = volumeCubicMetres, !(volume.isFinite && volume > 0) {
       throw .invalidVolume(module: index, value: volume)
@@ -98,14 +89,14 @@ public final class LeakDetector {
   }
 
   /// Sets or replaces a module's volume, m^3.
-  public func setVolume(module: Int, cubicMetres: Double) throws(LeakDetectorError) {
+  mutating func setVolume(module: Int, cubicMetres: Double) throws(LeakDetectorError) {
     guard module >= 0, module < modules.count else { throw .unknownModule(module) }
     guard cubicMetres.isFinite, cubicMetres > 0 else { throw .invalidVolume(module: module, value: cubicMetres) }
     modules[module].volume = cubicMetres
   }
 
   /// Adds a pressure/temperature sensor to a module and returns its index within the module.
-  public func addSensor(module: Int) throws(LeakDetectorError) -> Int {
+  mutating func addSensor(module: Int) throws(LeakDetectorError) -> Int {
     guard module >= 0, module < modules.count else { throw .unknownModule(module) }
     let within = modules[module].sensors.count
     modules[module].sensors.append(sensors.count)
@@ -133,7 +124,7 @@ public final class LeakDetector {
   /// one segment. `labels` has one entry per module, in module order. Modules whose segment changes restart their slow
   /// statistics (the gas moving through a newly opened hatch is not a leak); alarm states of a merged segment are
   /// the OR of its parts.
-  public func setSegmentLabels(_ labels: some Collection<Int>) throws(LeakDetectorError) {
+  mutating func setSegmentLabels(_ labels: some Collection<Int>) throws(LeakDetectorError) {
     guard labels.count == modules.count else {
       throw .segmentLabelCount(expected: modules.count, got: labels.count)
     }
@@ -166,7 +157,7 @@ public final class LeakDetector {
   /// (seconds, the samples' time base): repressurisation, hatch operations, docking. The slow statistics restart
   /// when the mask ends. `low_pressure` and `sensor_fault` are never masked, and `rapid_depress` still fires once the
   /// pressure falls `maskRapidOverrideFraction` below its value when the mask began.
-  public func mask(module: Int, until: Double) throws(LeakDetectorError) {
+  mutating func mask(module: Int, until: Double) throws(LeakDetectorError) {
     guard module >= 0, module < modules.count else { throw .unknownModule(module) }
     if modules[module].maskedUntil < stepTime || modules[module].maskStartPressure.isNaN {
       modules[module].maskStartPressure = modules[module].pressure
@@ -176,7 +167,7 @@ public final class LeakDetector {
   }
 
   /// Re-admits a sensor excluded by a fault (an operator's decision after a repair); it restarts its offsets.
-  public func clearSensorFault(module: Int, sensor: Int) throws(LeakDetectorError) {
+  mutating func clearSensorFault(module: Int, sensor: Int) throws(LeakDetectorError) {
     let id = try sensorID(module, sensor)
     sensors[id].healthy = true
     sensors[id].fault = nil
@@ -193,19 +184,19 @@ public final class LeakDetector {
   }
 
   /// The fault that excluded a sensor, or nil while it is healthy.
-  public func sensorFault(module: Int, sensor: Int) -> SensorFaultKind? {
+  func sensorFault(module: Int, sensor: Int) -> SensorFaultKind? {
     guard let id = try? sensorID(module, sensor) else { return nil }
     return sensors[id].fault
   }
 
   /// The temperature lag currently used for a sensor, seconds.
-  public func temperatureLagSeconds(module: Int, sensor: Int) -> Double? {
+  func temperatureLagSeconds(module: Int, sensor: Int) -> Double? {
     guard let id = try? sensorID(module, sensor) else { return nil }
     return lagTaus[sensors[id].chosenLag]
   }
 
   /// Whether the module's segment has an active `leak_alarm`.
-  public func alarmActive(module: Int) -> Bool {
+  func alarmActive(module: Int) -> Bool {
     module >= 0 && module < modules.count && modules[modules[module].representative].alarmActive
   }
 
@@ -213,7 +204,7 @@ public final class LeakDetector {
   /// - Parameters: time in seconds (any origin, non-decreasing), pressure in Pa, die temperature in degrees C.
   ///   A non-finite or implausible value is an unreadable sample (it counts towards `dropout`/`out_of_range`).
   /// - Throws: unknown module or sensor, time going backwards, non-finite time.
-  public func ingest(
+  mutating func ingest(
     time: Double, module: Int, sensor: Int, pressurePa: Double, temperatureC: Double
   ) throws(LeakDetectorError) {
     guard time.isFinite else { throw .invalidTime(time) }
@@ -234,7 +225,7 @@ public final class LeakDetector {
   }
 
   /// Processes the current step now (idempotent). Without it, the next step's first sample does it.
-  public func endStep() {
+  mutating func endStep() {
     guard stepOpen else { return }
     stepOpen = false
     let t = stepTime
@@ -257,7 +248,7 @@ public final class LeakDetector {
   }
 
   /// The oldest queued event, or nil.
-  public func popEvent() -> LeakEvent? {
+  mutating func popEvent() -> LeakEvent? {
     guard eventCount > 0 else { return nil }
     let event = events[eventHead]
     eventHead = (eventHead + 1) % events.count
@@ -267,7 +258,7 @@ public final class LeakDetector {
 
   // MARK: steps
 
-  private func sensorID(_ module: Int, _ sensor: Int) throws(LeakDetectorError) -> Int {
+  func sensorID(_ module: Int, _ sensor: Int) throws(LeakDetectorError) -> Int {
     guard module >= 0, module < modules.count else { throw .unknownModule(module) }
     guard sensor >= 0, sensor < modules[module].sensors.count else {
       throw .unknownSensor(module: module, sensor: sensor)
@@ -275,7 +266,7 @@ public final class LeakDetector {
     return modules[module].sensors[sensor]
   }
 
-  private func beginStep(_ time: Double) {
+  mutating func beginStep(_ time: Double) {
     if !openBinEnd.isNaN, time > openBinEnd + 1e-6 * configuration.binSeconds, !lastStepTime.isNaN {
       closeBin(at: lastStepTime)
       openBinEnd = .nan
@@ -284,7 +275,7 @@ public final class LeakDetector {
     stepOpen = true
   }
 
-  private func emit(_ event: LeakEvent) {
+  mutating func emit(_ event: LeakEvent) {
     guard eventCount < events.count else {
       droppedEvents += 1
       return
@@ -293,9 +284,9 @@ public final class LeakDetector {
     eventCount += 1
   }
 
-  private func required(_ healthy: Int) -> Int { healthy <= 2 ? healthy : healthy / 2 + 1 }
+  func required(_ healthy: Int) -> Int { healthy <= 2 ? healthy : healthy / 2 + 1 }
 
-  private func fail(_ id: Int, _ kind: SensorFaultKind, at t: Double) {
+  mutating func fail(_ id: Int, _ kind: SensorFaultKind, at t: Double) {
     guard sensors[id].healthy else { return }
     sensors[id].healthy = false
     sensors[id].fault = kind
@@ -308,7 +299,7 @@ public final class LeakDetector {
         fault: kind, pressurePa: modules[m].pressure))
   }
 
-  private func updateAlphas(_ dt: Double) {
+  mutating func updateAlphas(_ dt: Double) {
     guard dt != alphaDt else { return }
     alphaDt = dt
     for k in 0..<lagCount {
@@ -317,10 +308,10 @@ public final class LeakDetector {
   }
 
   /// One step of one module: readability, stuck, twin vote, acceptance, the rapid path and the floor.
-  private func processModuleStep(_ m: Int, at t: Double) {
+  mutating func processModuleStep(_ m: Int, at t: Double) {
     let config = configuration
     var present = 0
-    for id in modules[m].sensors {
+    for id in sensors.indices where sensors[id].module == m {
       sensors[id].acceptedNow = false
       sensors[id].readableNow = false
       guard sensors[id].healthy else {
@@ -381,18 +372,18 @@ public final class LeakDetector {
   }
 
   /// Pairwise/median consistency of the module's present sensors: blame, spikes, disagreement faults, offsets.
-  private func voteTwins(_ m: Int, present: Int, at t: Double) {
+  mutating func voteTwins(_ m: Int, present: Int, at t: Double) {
     let config = configuration
     let tolP = config.twinPressureTolerancePa
     let tolY = config.twinGasTolerancePPM * 1e-6
     let tolSpike = config.twinGasSpikeTolerancePPM * 1e-6
     let smoothing = 1 - exp(-(t - (lastStepTime.isNaN ? t : lastStepTime)) / config.twinSmoothingSeconds)
     // Offsets of sensors seen together for the first time: relative to the ones already set.
-    for id in modules[m].sensors where sensors[id].acceptedNow && !sensors[id].offsetsSet {
+    for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow && !sensors[id].offsetsSet {
       var sumP = 0.0
       var sumY = 0.0
       var n = 0
-      for other in modules[m].sensors where other != id && sensors[other].acceptedNow && sensors[other].offsetsSet {
+      for other in sensors.indices where sensors[other].module == m && other != id && sensors[other].acceptedNow && sensors[other].offsetsSet {
         sumP += sensors[other].pendingP - sensors[other].offsetP
         sumY += sensors[other].tentativeY - sensors[other].offsetY
         n += 1
@@ -407,7 +398,7 @@ public final class LeakDetector {
     if present == 2 {
       var a = -1
       var b = -1
-      for id in modules[m].sensors where sensors[id].acceptedNow {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow {
         if a < 0 { a = id } else { b = id }
       }
       let dp = (sensors[a].pendingP - sensors[a].offsetP) - (sensors[b].pendingP - sensors[b].offsetP)
@@ -424,7 +415,7 @@ public final class LeakDetector {
     } else {
       let medianP = median(m, pressure: true)
       let medianY = median(m, pressure: false)
-      for id in modules[m].sensors where sensors[id].acceptedNow {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow {
         sensors[id].deviationP = sensors[id].pendingP - sensors[id].offsetP - medianP
         sensors[id].deviationY = sensors[id].tentativeY - sensors[id].offsetY - medianY
         if abs(sensors[id].deviationY) <= tolSpike {
@@ -439,7 +430,7 @@ public final class LeakDetector {
     let ambiguous = deviating > 0 && (present == 2 || deviating == present)
     var decideAmbiguous = false
     var ambiguousEnded = false
-    for id in modules[m].sensors where sensors[id].acceptedNow {
+    for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow {
       let score = deviationScore(id, tolP, tolY, tolSpike)
       let inRun = ambiguous || score > 1
       if inRun {
@@ -479,7 +470,7 @@ public final class LeakDetector {
       // The sensor whose fast gas index moved most from its own recent mean over the run.
       var blamed = -1
       var most = -1.0
-      for id in modules[m].sensors where sensors[id].healthy && sensors[id].runLength > 0 {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].healthy && sensors[id].runLength > 0 {
         let move = abs(sensors[id].runSum / Double(sensors[id].runLength))
         if move > most {
           most = move
@@ -493,21 +484,21 @@ public final class LeakDetector {
           endRun(blamed, at: t)
         }
       }
-      for id in modules[m].sensors { sensors[id].runLength = 0 }
+      for id in sensors.indices where sensors[id].module == m { sensors[id].runLength = 0 }
     }
   }
 
-  private func faultKind(_ id: Int, score: Double) -> SensorFaultKind {
+  func faultKind(_ id: Int, score: Double) -> SensorFaultKind {
     !sensors[id].runMoved ? .stuck : (score > sensors[id].runStartScore + 1 ? .ramp : .disagreement)
   }
 
-  private func deviationScore(_ id: Int, _ tolP: Double, _ tolY: Double, _ tolSpike: Double) -> Double {
+  func deviationScore(_ id: Int, _ tolP: Double, _ tolY: Double, _ tolSpike: Double) -> Double {
     max(
       abs(sensors[id].deviationP) / tolP, abs(sensors[id].deviationY) / tolSpike,
       abs(sensors[id].smoothDeviationY) / tolY)
   }
 
-  private func endRun(_ id: Int, at t: Double) {
+  mutating func endRun(_ id: Int, at t: Double) {
     guard sensors[id].runLength > 0 else { return }
     if sensors[id].runLength <= configuration.spikeMaxSamples {
       let decay = exp(-(t - sensors[id].lastSpike) / configuration.spikeWindowSeconds)
@@ -522,9 +513,9 @@ public final class LeakDetector {
     sensors[id].runLength = 0
   }
 
-  private func median(_ m: Int, pressure: Bool) -> Double {
+  mutating func median(_ m: Int, pressure: Bool) -> Double {
     var n = 0
-    for id in modules[m].sensors where sensors[id].acceptedNow {
+    for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow {
       let value =
         pressure ? sensors[id].pendingP - sensors[id].offsetP : sensors[id].tentativeY - sensors[id].offsetY
       var j = n
@@ -541,8 +532,8 @@ public final class LeakDetector {
 
   /// Every readable sample of a healthy sensor updates its lag bank (the filters must see the pressure continuously,
   /// or a gap leaves a transient); accepted samples also go into the bin sums and the rapid ring.
-  private func commitAccepted(_ m: Int, at t: Double) {
-    for id in modules[m].sensors where sensors[id].readableNow && sensors[id].healthy {
+  mutating func commitAccepted(_ m: Int, at t: Double) {
+    for id in sensors.indices where sensors[id].module == m && sensors[id].readableNow && sensors[id].healthy {
       let p = sensors[id].pendingP
       let base = id * lagCount
       if sensors[id].initialised {
@@ -579,7 +570,7 @@ public final class LeakDetector {
   }
 
   /// Least-squares slope of the rapid ring over the window (at least the last two samples), Pa/s.
-  private func rapidSlope(_ id: Int, at t: Double) -> Double {
+  func rapidSlope(_ id: Int, at t: Double) -> Double {
     let start = t - configuration.rapidWindowSeconds - 1e-9
     var n = 0.0
     var sumT = 0.0
@@ -603,7 +594,7 @@ public final class LeakDetector {
     return denominator > 0 ? (n * sumTP - sumT * sumP) / denominator : 0
   }
 
-  private func rapidAndFloor(_ m: Int, at t: Double) {
+  mutating func rapidAndFloor(_ m: Int, at t: Double) {
     let config = configuration
     var healthy = 0
     var exceeding = 0
@@ -613,7 +604,7 @@ public final class LeakDetector {
     var maxRate = -Double.infinity
     var pressureSum = 0.0
     var temperatureSum = 0.0
-    for id in modules[m].sensors where sensors[id].acceptedNow {
+    for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow {
       healthy += 1
       let p = sensors[id].pendingP
       pressureSum += p
@@ -640,7 +631,7 @@ public final class LeakDetector {
     var vote = exceeding >= required(healthy)
     if vote && healthy == 1 {
       vote = false
-      for id in modules[m].sensors where sensors[id].acceptedNow { vote = sensors[id].rapidRun >= 3 }
+      for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow { vote = sensors[id].rapidRun >= 3 }
     }
     if vote && segmentMasked(m, at: t) {
       let start = modules[m].maskStartPressure
@@ -668,7 +659,7 @@ public final class LeakDetector {
     }
   }
 
-  private func segmentMasked(_ m: Int, at t: Double) -> Bool {
+  func segmentMasked(_ m: Int, at t: Double) -> Bool {
     let label = modules[m].label
     for other in modules.indices where modules[other].label == label && modules[other].maskedUntil >= t {
       return true
@@ -677,7 +668,7 @@ public final class LeakDetector {
   }
 
   /// An event of a module's segment with its rate in every unit.
-  private func rateEvent(_ kind: LeakEventKind, module m: Int, pctPerHour: Double, at t: Double) -> LeakEvent {
+  func rateEvent(_ kind: LeakEventKind, module m: Int, pctPerHour: Double, at t: Double) -> LeakEvent {
     let label = modules[m].label
     var mass = 0.0
     var massKnown = true
@@ -707,7 +698,7 @@ public final class LeakDetector {
 
   // MARK: the slow path, once per bin
 
-  private func closeBin(at t: Double) {
+  mutating func closeBin(at t: Double) {
     let config = configuration
     let dt = lastBinTime.isNaN ? config.binSeconds : max(t - lastBinTime, 1e-9)
     lastBinTime = t
@@ -762,7 +753,7 @@ public final class LeakDetector {
     for m in modules.indices {
       var n = 0
       var sum = 0.0
-      for id in modules[m].sensors where sensors[id].incrementValid {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].incrementValid {
         sum += sensors[id].increment
         n += 1
       }
@@ -779,7 +770,7 @@ public final class LeakDetector {
     }
   }
 
-  private func clearBin(_ id: Int) {
+  mutating func clearBin(_ id: Int) {
     let base = id * lagCount
     for c in 0..<lagCount { binLagged[base + c] = 0 }
     sensors[id].binCount = 0
@@ -787,7 +778,7 @@ public final class LeakDetector {
     sensors[id].binTK = 0
   }
 
-  private func updateSegment(_ rep: Int, dt: Double, at t: Double) {
+  mutating func updateSegment(_ rep: Int, dt: Double, at t: Double) {
     let config = configuration
     let label = modules[rep].label
     // Gas weights and the segment's consensus increment.
@@ -822,7 +813,7 @@ public final class LeakDetector {
       var healthy = 0
       var alarming = 0
       var trending = 0
-      for id in modules[m].sensors where sensors[id].healthy {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].healthy {
         let own =
           sensors[id].incrementValid && weight.isFinite
           ? consensus + weight * (sensors[id].increment - modules[m].fusedIncrement) : consensus
@@ -875,7 +866,7 @@ public final class LeakDetector {
           modules[rep].clearSince = .nan
           emit(rateEvent(.leakCleared, module: rep, pctPerHour: rate, at: t))
           for m in modules.indices where modules[m].label == label {
-            for id in modules[m].sensors { sensors[id].cusum = 0 }
+            for id in sensors.indices where sensors[id].module == m { sensors[id].cusum = 0 }
           }
         }
       } else {
@@ -899,7 +890,7 @@ public final class LeakDetector {
     }
   }
 
-  private func pushRate(_ id: Int, at t: Double) {
+  mutating func pushRate(_ id: Int, at t: Double) {
     let index = id * rateCapacity + sensors[id].rateNext
     rateTime[index] = t
     rateValue[index] = sensors[id].view
@@ -907,7 +898,7 @@ public final class LeakDetector {
     sensors[id].rateFilled = min(sensors[id].rateFilled + 1, rateCapacity)
   }
 
-  private func pushTrend(_ id: Int, at t: Double) {
+  mutating func pushTrend(_ id: Int, at t: Double) {
     let config = configuration
     if sensors[id].trendBinStart.isNaN { sensors[id].trendBinStart = t }
     sensors[id].trendSum += sensors[id].view
@@ -940,7 +931,7 @@ public final class LeakDetector {
   }
 
   /// Least-squares slope (per second) of ring entries with time >= since.
-  private func leastSquaresSlope(
+  func leastSquaresSlope(
     times: [Double], values: [Double], base: Int, capacity: Int, next: Int, filled: Int, since: Double
   ) -> Double {
     guard filled > 0 else { return .nan }
@@ -973,11 +964,11 @@ public final class LeakDetector {
   /// (the last bin at which the statistic was zero) reaches the lag-matched gas index through the first-order lag
   /// tau, so the index follows -r [(t - m) - tau (1 - e^{-(t - m)/tau})]; r is the least-squares coefficient on that
   /// regressor over the window from m - 30 s (points before m anchor the level).
-  private func segmentRate(_ label: Int, sinceOnset: Bool, at t: Double) -> Double {
+  func segmentRate(_ label: Int, sinceOnset: Bool, at t: Double) -> Double {
     var sum = 0.0
     var n = 0
     for m in modules.indices where modules[m].label == label {
-      for id in modules[m].sensors where sensors[id].healthy {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].healthy {
         var rate = Double.nan
         if sinceOnset, !sensors[id].onset.isNaN {
           rate = onsetRate(id, tau: lagTaus[sensors[id].chosenLag], at: t)
@@ -1000,7 +991,7 @@ public final class LeakDetector {
   /// The lag-aware rate since a sensor's onset, %/h (NaN with too few points): the onset is refined around the
   /// CUSUM's estimate (from 120 s before it to it, in 5 s steps) by least squares, as a GLR for a ramp of unknown
   /// start would.
-  private func onsetRate(_ id: Int, tau: Double, at t: Double) -> Double {
+  func onsetRate(_ id: Int, tau: Double, at t: Double) -> Double {
     var bestRate = Double.nan
     var bestResidual = Double.infinity
     var candidate = sensors[id].onset - 120
@@ -1017,7 +1008,7 @@ public final class LeakDetector {
 
   /// Least-squares fit of view = a - r x(t), x = elapsed - tau (1 - e^{-elapsed/tau}), elapsed = max(0, t - onset):
   /// returns r in %/h and the residual sum of squares.
-  private func rampFit(_ id: Int, onset: Double, tau: Double, since: Double) -> (Double, Double) {
+  func rampFit(_ id: Int, onset: Double, tau: Double, since: Double) -> (Double, Double) {
     let base = id * rateCapacity
     let next = sensors[id].rateNext
     var n = 0.0
@@ -1049,11 +1040,11 @@ public final class LeakDetector {
     return (-slope * 3600 * 100, syy - slope * sxy)
   }
 
-  private func segmentTrendRate(_ label: Int) -> Double {
+  func segmentTrendRate(_ label: Int) -> Double {
     var sum = 0.0
     var n = 0
     for m in modules.indices where modules[m].label == label {
-      for id in modules[m].sensors where sensors[id].healthy && !sensors[id].trendRate.isNaN {
+      for id in sensors.indices where sensors[id].module == m && sensors[id].healthy && !sensors[id].trendRate.isNaN {
         sum += sensors[id].trendRate
         n += 1
       }
@@ -1061,3 +1052,97 @@ public final class LeakDetector {
     return n > 0 ? sum / Double(n) : .nan
   }
 }
+
+/// The leak detector: causal, fed sample by sample, allocation-free once modules and sensors are added.
+/// The method, its sources and its measured delays and false-alarm figures: docs/leak-detection.md.
+///
+/// Use:
+/// 1. Set-up (allocates): `addModule(volumeCubicMetres:)`, `addSensor(module:)`, optionally `setSegmentLabels`.
+/// 2. Per step (all samples taken at one time carry that one time, seconds): `ingest(time:module:sensor:pressurePa:temperatureC:)`
+///    for each reading, then `endStep()` (or let the next step's first sample end it).
+/// 3. Drain `popEvent()`. Masks (`mask(module:until:)`), regrouping (`setSegmentLabels`) and clearing a sensor
+///    fault (`clearSensorFault`) may be called between steps.
+///
+/// Not thread-safe: one owner (the 10 Hz group's member, or the analyser).
+public final class LeakDetector {
+  private var core: DetectorCore
+
+  /// The thresholds in use.
+  public var configuration: LeakDetectorConfiguration { core.configuration }
+  /// Events dropped because the queue was full (the caller drains too rarely).
+  public var droppedEvents: Int { core.droppedEvents }
+  /// Time of the step being collected, seconds (-infinity before the first sample).
+  public var currentStepTime: Double { core.currentStepTime }
+  /// Number of modules added.
+  public var moduleCount: Int { core.moduleCount }
+
+  /// - Throws: `LeakDetectorError.invalidConfiguration` naming the first bad field.
+  public init(configuration: LeakDetectorConfiguration = LeakDetectorConfiguration()) throws(LeakDetectorError) {
+    core = try DetectorCore(configuration: configuration)
+  }
+
+  /// Number of sensors of a module (0 for an unknown module).
+  public func sensorCount(module: Int) -> Int { core.sensorCount(module: module) }
+
+  /// Adds a module (its own segment until `setSegmentLabels` joins it) and returns its index. Set-up: allocates.
+  /// - Parameter volumeCubicMetres: free air volume, m^3, for kg/day and the gas weights of a segment; nil when
+  ///   unknown (kg/day is then NaN and the module weighs as much as any other unknown one).
+  public func addModule(volumeCubicMetres: Double? = nil) throws(LeakDetectorError) -> Int {
+    try core.addModule(volumeCubicMetres: volumeCubicMetres)
+  }
+
+  /// Sets or replaces a module's volume, m^3.
+  public func setVolume(module: Int, cubicMetres: Double) throws(LeakDetectorError) {
+    try core.setVolume(module: module, cubicMetres: cubicMetres)
+  }
+
+  /// Adds a pressure/temperature sensor to a module and returns its index within the module. Set-up: allocates.
+  public func addSensor(module: Int) throws(LeakDetectorError) -> Int { try core.addSensor(module: module) }
+
+  /// Groups modules into segments (modules joined by open hatches share one pressure): modules with equal labels form
+  /// one segment. `labels` has one entry per module, in module order. Modules whose segment changes restart their slow
+  /// statistics (the gas moving through a newly opened hatch is not a leak); alarm states of a merged segment are
+  /// the OR of its parts.
+  public func setSegmentLabels(_ labels: some Collection<Int>) throws(LeakDetectorError) {
+    try core.setSegmentLabels(labels)
+  }
+
+  /// Suppresses `leak_alarm`, `leak_trend` and `rapid_depress` for the module's whole segment until `until`
+  /// (seconds, the samples' time base): repressurisation, hatch operations, docking. The slow statistics restart
+  /// when the mask ends. `low_pressure` and `sensor_fault` are never masked, and `rapid_depress` still fires once the
+  /// pressure falls `maskRapidOverrideFraction` below its value when the mask began.
+  public func mask(module: Int, until: Double) throws(LeakDetectorError) { try core.mask(module: module, until: until) }
+
+  /// Re-admits a sensor excluded by a fault (an operator's decision after a repair); it restarts its offsets.
+  public func clearSensorFault(module: Int, sensor: Int) throws(LeakDetectorError) {
+    try core.clearSensorFault(module: module, sensor: sensor)
+  }
+
+  /// The fault that excluded a sensor, or nil while it is healthy (or unknown).
+  public func sensorFault(module: Int, sensor: Int) -> SensorFaultKind? { core.sensorFault(module: module, sensor: sensor) }
+
+  /// The temperature lag currently used for a sensor, seconds.
+  public func temperatureLagSeconds(module: Int, sensor: Int) -> Double? {
+    core.temperatureLagSeconds(module: module, sensor: sensor)
+  }
+
+  /// Whether the module's segment has an active `leak_alarm`.
+  public func alarmActive(module: Int) -> Bool { core.alarmActive(module: module) }
+
+  /// One reading. Samples taken in one step must carry one time; a later time ends the previous step.
+  /// - Parameters: time in seconds (any origin, non-decreasing), pressure in Pa, die temperature in degrees C.
+  ///   A non-finite or implausible value is an unreadable sample (it counts towards `dropout`/`out_of_range`).
+  /// - Throws: unknown module or sensor, time going backwards, non-finite time. No allocation.
+  public func ingest(
+    time: Double, module: Int, sensor: Int, pressurePa: Double, temperatureC: Double
+  ) throws(LeakDetectorError) {
+    try core.ingest(time: time, module: module, sensor: sensor, pressurePa: pressurePa, temperatureC: temperatureC)
+  }
+
+  /// Processes the current step now (idempotent). Without it, the next step's first sample does it. No allocation.
+  public func endStep() { core.endStep() }
+
+  /// The oldest queued event, or nil.
+  public func popEvent() -> LeakEvent? { core.popEvent() }
+}
+
