@@ -12,8 +12,10 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
   /// CUSUM reference (allowance) as a fraction of `alarmRatePctPerHour`: losses below it drive the statistic
   /// down. Default 0.5 (the midpoint between no loss and the alarm rate, Page's choice for a mean shift).
   public var cusumReferenceFraction = 0.5
-  /// CUSUM decision threshold h, parts per million of the gas amount. Default 60 ppm (about 6 Pa at 101 kPa).
-  public var cusumThresholdPPM = 60.0
+  /// CUSUM decision threshold h, parts per million of the gas amount. Default 40 ppm (about 4 Pa at 101 kPa; about
+  /// 9 standard deviations of the smoothed index at 1 Hz). Raised automatically for noisier input
+  /// (`cusumNoiseMultiple`).
+  public var cusumThresholdPPM = 40.0
   /// The CUSUM threshold is raised to this many standard deviations of the smoothed gas index when the measured
   /// noise needs it (coarse sampling, noisy sensors): the false-alarm rate stays put when the noise grows. Default 8.
   public var cusumNoiseMultiple = 8.0
