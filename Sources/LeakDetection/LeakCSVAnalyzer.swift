@@ -32,8 +32,9 @@ public final class LeakCSVAnalyzer {
 
   // Name table: flat byte pool; entry i = (module range, sensor range, module index, sensor index).
   private var pool: [UInt8] = []
-  private var entries: [(moduleStart: Int, moduleLength: Int, sensorStart: Int, sensorLength: Int, module: Int, sensor: Int)] =
-    []
+  private var entries:
+    [(moduleStart: Int, moduleLength: Int, sensorStart: Int, sensorLength: Int, module: Int, sensor: Int)] =
+      []
   private var modulePool: [(start: Int, length: Int)] = []
   private var predicted = 0
 

@@ -383,7 +383,8 @@ struct DetectorCore {
       var sumP = 0.0
       var sumY = 0.0
       var n = 0
-      for other in sensors.indices where sensors[other].module == m && other != id && sensors[other].acceptedNow && sensors[other].offsetsSet {
+      for other in sensors.indices
+      where sensors[other].module == m && other != id && sensors[other].acceptedNow && sensors[other].offsetsSet {
         sumP += sensors[other].pendingP - sensors[other].offsetP
         sumY += sensors[other].tentativeY - sensors[other].offsetY
         n += 1
@@ -631,7 +632,9 @@ struct DetectorCore {
     var vote = exceeding >= required(healthy)
     if vote && healthy == 1 {
       vote = false
-      for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow { vote = sensors[id].rapidRun >= 3 }
+      for id in sensors.indices where sensors[id].module == m && sensors[id].acceptedNow {
+        vote = sensors[id].rapidRun >= 3
+      }
     }
     if vote && segmentMasked(m, at: t) {
       let start = modules[m].maskStartPressure
@@ -692,7 +695,8 @@ struct DetectorCore {
       rateKgPerDay: massKnown && count > 0 ? LeakUnits.kgPerDay(pctPerHour: rate, massKg: mass) : .nan,
       rateMmHgPerDay: LeakUnits.mmHgPerDay(pctPerHour: rate, pascals: pressure),
       hoursToFloor: rate.isNaN
-        ? .nan : LeakUnits.hoursToFloor(pctPerHour: rate, pascals: pressure, floorPascals: configuration.floorPressurePa),
+        ? .nan
+        : LeakUnits.hoursToFloor(pctPerHour: rate, pascals: pressure, floorPascals: configuration.floorPressurePa),
       pressurePa: pressure)
   }
 
@@ -1119,7 +1123,9 @@ public final class LeakDetector {
   }
 
   /// The fault that excluded a sensor, or nil while it is healthy (or unknown).
-  public func sensorFault(module: Int, sensor: Int) -> SensorFaultKind? { core.sensorFault(module: module, sensor: sensor) }
+  public func sensorFault(module: Int, sensor: Int) -> SensorFaultKind? {
+    core.sensorFault(module: module, sensor: sensor)
+  }
 
   /// The temperature lag currently used for a sensor, seconds.
   public func temperatureLagSeconds(module: Int, sensor: Int) -> Double? {
@@ -1145,4 +1151,3 @@ public final class LeakDetector {
   /// The oldest queued event, or nil.
   public func popEvent() -> LeakEvent? { core.popEvent() }
 }
-

@@ -46,7 +46,8 @@ public enum LeakEvaluation {
       s.durationSeconds = onset + 3600
       s.leaks = [LeakScenario.Leak(module: target, onsetSeconds: onset, pctPerHour: 0.3)]
       s.setpointSteps = randomSteps(count: 3, within: (onset - 1800)...(onset + 900), modules: [0, 1, 2])
-      s.setpointSteps.append(LeakScenario.SetpointStep(module: target, atSeconds: onset + 60 * random.uniform(), deltaK: 1))
+      s.setpointSteps.append(
+        LeakScenario.SetpointStep(module: target, atSeconds: onset + 60 * random.uniform(), deltaK: 1))
     case .background, .trendSmall:
       s.durationSeconds = 30 * 86_400
       s.sampleIntervalSeconds = 10
@@ -131,7 +132,8 @@ public enum LeakEvaluation {
       let judged: LeakEventKind = kind == .alarm ? .leakAlarm : .rapidDepress
       let limit = kind == .alarm ? 900.0 : (kind == .rapid1 ? 5 : 2)
       let hit = events.first { $0.kind == judged && $0.module == leak.module && $0.time >= leak.onsetSeconds }
-      let falseAlarms = alarms.filter { $0.module != leak.module || $0.time < leak.onsetSeconds }.count
+      let falseAlarms =
+        alarms.filter { $0.module != leak.module || $0.time < leak.onsetSeconds }.count
         + events.filter { $0.kind == .rapidDepress && ($0.module != leak.module || $0.time < leak.onsetSeconds) }.count
         + events.filter { $0.kind == .sensorFault }.count
       let delay = hit.map { $0.time - leak.onsetSeconds }
@@ -143,7 +145,8 @@ public enum LeakEvaluation {
       let falseEvents = alarms.count + events.filter { $0.kind == .rapidDepress || $0.kind == .sensorFault }.count
       let trends = events.filter { $0.kind == .leakTrend }.count
       return Outcome(
-        seed: seed, falseEvents: falseEvents, passed: falseEvents == 0, note: "\(trends) leak_trend (0.05 %/h is a trend)")
+        seed: seed, falseEvents: falseEvents, passed: falseEvents == 0,
+        note: "\(trends) leak_trend (0.05 %/h is a trend)")
     case .trendSmall:
       let falseEvents = events.filter { $0.kind != .lowPressure }.count
       return Outcome(seed: seed, falseEvents: falseEvents, passed: falseEvents == 0, note: "")

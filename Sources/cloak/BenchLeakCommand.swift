@@ -41,8 +41,12 @@ struct BenchLeak: ParsableCommand {
     guard rows >= 6, runs > 0 else { throw ValidationError("--rows must be at least 6 and --runs positive") }
     var scenario = LeakDetection.LeakScenario()
     scenario.durationSeconds = Double(rows / 6 - 1)
-    scenario.leaks = [LeakDetection.LeakScenario.Leak(module: 1, onsetSeconds: scenario.durationSeconds / 2, pctPerHour: 0.3)]
-    scenario.setpointSteps = [LeakDetection.LeakScenario.SetpointStep(module: 0, atSeconds: scenario.durationSeconds / 3, deltaK: 1)]
+    scenario.leaks = [
+      LeakDetection.LeakScenario.Leak(module: 1, onsetSeconds: scenario.durationSeconds / 2, pctPerHour: 0.3)
+    ]
+    scenario.setpointSteps = [
+      LeakDetection.LeakScenario.SetpointStep(module: 0, atSeconds: scenario.durationSeconds / 3, deltaK: 1)
+    ]
     var bytes: [UInt8] = []
     bytes.reserveCapacity(rows * 40)
     scenario.csv { bytes.append(contentsOf: $0.utf8) }
@@ -83,14 +87,16 @@ struct BenchLeak: ParsableCommand {
       }
       let warmup = min(samples.count / 10, 6 * 3600)
       for sample in samples[0..<warmup] {
-        try detector.ingest(time: sample.0, module: sample.1, sensor: sample.2, pressurePa: sample.3, temperatureC: sample.4)
+        try detector.ingest(
+          time: sample.0, module: sample.1, sensor: sample.2, pressurePa: sample.3, temperatureC: sample.4)
         while detector.popEvent() != nil {}
       }
       let probe = run == 0 && countAllocations ? try allocationProbe() : nil
       let before = probe?() ?? 0
       let start = cpuNanoseconds()
       for sample in samples[warmup...] {
-        try detector.ingest(time: sample.0, module: sample.1, sensor: sample.2, pressurePa: sample.3, temperatureC: sample.4)
+        try detector.ingest(
+          time: sample.0, module: sample.1, sensor: sample.2, pressurePa: sample.3, temperatureC: sample.4)
         while detector.popEvent() != nil {}
       }
       let elapsed = Double(cpuNanoseconds() &- start) / 1e9
@@ -108,7 +114,9 @@ struct BenchLeak: ParsableCommand {
       if countAllocations { out += ", \"detector_allocations_per_sample\": \(allocationsPerSample)" }
       print(out + "}")
     } else {
-      print("leak analyser (CSV bytes -> events): \(Int(analyser)) rows/s (median of \(runs) x \(rowCount) rows, \(events) events)")
+      print(
+        "leak analyser (CSV bytes -> events): \(Int(analyser)) rows/s (median of \(runs) x \(rowCount) rows, \(events) events)"
+      )
       print("runs: " + analyserRates.map { String(Int($0)) }.joined(separator: " "))
       print("detector alone: \(Int(detector)) samples/s")
       if countAllocations { print("detector heap allocations per sample after warm-up: \(allocationsPerSample)") }

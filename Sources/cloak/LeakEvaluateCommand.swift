@@ -51,7 +51,9 @@ struct LeakEvaluate: ParsableCommand {
         }
       }
       let delay = outcome.delaySeconds.map { "\(($0 * 10).rounded() / 10) s" } ?? "-"
-      print("seed \(seed): \(outcome.passed ? "PASS" : "FAIL") delay \(delay), false events \(outcome.falseEvents) \(outcome.note)")
+      print(
+        "seed \(seed): \(outcome.passed ? "PASS" : "FAIL") delay \(delay), false events \(outcome.falseEvents) \(outcome.note)"
+      )
       if let value = outcome.delaySeconds { delays.append(value) }
       falseEvents += outcome.falseEvents
       if outcome.passed { passed += 1 }

@@ -95,8 +95,8 @@ struct LeakDetectorTests {
     #expect(events.filter { $0.kind == .lowPressure }.map(\.time) == [200])
     let lone = try makeDetector(modules: 1, configuration: configuration)
     let loneEvents = try feed(
-      lone, from: 0, to: 400, modules: 1, sensorPressure: { _, s, t, p in s == 0 && t >= 200 ? p - 2000 : p }
-    ) { _, _ in 100_300 }
+      lone, from: 0, to: 400, modules: 1, sensorPressure: { _, s, t, p in s == 0 && t >= 200 ? p - 2000 : p },
+      pressure: { _, _ in 100_300 })
     #expect(!loneEvents.contains { $0.kind == .lowPressure || $0.kind == .rapidDepress || $0.kind == .leakAlarm })
     #expect(loneEvents.contains { $0.kind == .sensorFault && $0.sensor == 0 })
   }
@@ -128,9 +128,8 @@ struct LeakDetectorTests {
   func unreadable() throws {
     let detector = try makeDetector(modules: 1)
     let events = try feed(
-      detector, from: 0, to: 1200, modules: 1,
-      sensorPressure: { _, s, t, p in s == 0 && t >= 300 ? .nan : p }
-    ) { _, _ in 101_325 }
+      detector, from: 0, to: 1200, modules: 1, sensorPressure: { _, s, t, p in s == 0 && t >= 300 ? .nan : p },
+      pressure: { _, _ in 101_325 })
     #expect(events.map(\.kind) == [.sensorFault])
     #expect(events.first?.fault == .dropout)
   }

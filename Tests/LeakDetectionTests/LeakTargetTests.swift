@@ -6,7 +6,8 @@ import Testing
 /// `cloak leak evaluate --case NAME --seeds N` (figures in docs/leak-detection.md).
 @Suite("Leak detector targets on generated cases")
 struct LeakTargetTests {
-  @Test("a 0.3 %/h leak is alarmed within 15 min in its module, nothing elsewhere", arguments: [1, 2, 3, 4] as [UInt64])
+  @Test(
+    "a 0.3 %/h leak is alarmed within 15 min in its module, nothing elsewhere", arguments: [1, 2, 3, 4] as [UInt64])
   func alarm(seed: UInt64) throws {
     let outcome = try LeakEvaluation.evaluate(.alarm, seed: seed)
     #expect(outcome.passed, "\(outcome)")
