@@ -490,7 +490,7 @@ struct DetectorCore {
   }
 
   func faultKind(_ id: Int, score: Double) -> SensorFaultKind {
-    !sensors[id].runMoved ? .stuck : (score > sensors[id].runStartScore + 1 ? .ramp : .disagreement)
+    !sensors[id].runMoved ? .stuck : (score > sensors[id].runStartScore + 0.3 ? .ramp : .disagreement)
   }
 
   func deviationScore(_ id: Int, _ tolP: Double, _ tolY: Double, _ tolSpike: Double) -> Double {

@@ -24,7 +24,7 @@ public enum LeakEventKind: String, Sendable, CaseIterable {
 public enum SensorFaultKind: String, Sendable, CaseIterable {
   /// The same raw pressure `stuckSamples` times in a row, or a disagreement during which it did not move.
   case stuck
-  /// A disagreement with its twins that grew steadily.
+  /// A disagreement with its twins that grew during the run (by more than 30 % of a tolerance).
   case ramp
   /// Repeated short disagreements (`spikeFaultCount` spikes within `spikeWindowSeconds`).
   case spikes
