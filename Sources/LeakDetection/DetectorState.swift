@@ -16,6 +16,8 @@ struct SensorState {
   var badWasFinite = false
   var lastRawP = Double.nan
   var stuckRun = 0
+  var stuckSince = 0.0
+  var lastSeenReadable = Double.nan
 
   // Temperature compensation: the chosen lag candidate and its per-sample gas index.
   var initialised = false

@@ -338,9 +338,12 @@ struct DetectorCore {
       }
       sensors[id].badSince = .nan
       sensors[id].lastSeen = t
+      let previousReadable = sensors[id].lastSeenReadable
+      sensors[id].lastSeenReadable = t
       if p == sensors[id].lastRawP {
+        if sensors[id].stuckRun == 0 { sensors[id].stuckSince = previousReadable }
         sensors[id].stuckRun += 1
-        if sensors[id].stuckRun + 1 >= config.stuckSamples {
+        if sensors[id].stuckRun + 1 >= config.stuckSamples && t - sensors[id].stuckSince >= config.stuckSeconds {
           fail(id, .stuck, at: t)
           sensors[id].readableNow = false
           continue

@@ -115,8 +115,10 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
   public var spikeFaultCount = 3
   /// Default 600 s.
   public var spikeWindowSeconds = 600.0
-  /// This many consecutive identical raw pressures are a `stuck` fault. Default 10.
+  /// This many consecutive identical raw pressures are a `stuck` fault... Default 10.
   public var stuckSamples = 10
+  /// ...spanning at least this long, seconds (so that a fast, coarsely quantised sensor is not stuck). Default 9.
+  public var stuckSeconds = 9.0
   /// A sensor silent (or unreadable) this long while its module reports is a `dropout`, seconds. Default 5.
   public var dropoutSeconds = 5.0
   /// Plausible readings; outside them a sample is unreadable, Pa and degrees C.
@@ -178,6 +180,9 @@ public struct LeakDetectorConfiguration: Sendable, Equatable {
     try positive(disagreementSeconds, "disagreementSeconds")
     try positive(spikeWindowSeconds, "spikeWindowSeconds")
     try positive(dropoutSeconds, "dropoutSeconds")
+    guard stuckSeconds.isFinite, stuckSeconds >= 0 else {
+      throw .invalidConfiguration(field: "stuckSeconds", value: "\(stuckSeconds)")
+    }
     for (value, name) in [
       (cusumReferenceFraction, "cusumReferenceFraction"), (clearRateFraction, "clearRateFraction"),
       (trendDetectFraction, "trendDetectFraction"), (trendRearmFraction, "trendRearmFraction"),

@@ -134,6 +134,27 @@ struct LeakDetectorTests {
     #expect(events.first?.fault == .dropout)
   }
 
+  @Test("a 10 Hz sensor quantised to 1 Pa is not stuck; a frozen one is, after 9 s")
+  func stuck() throws {
+    let detector = try makeDetector(modules: 1)
+    var random = SplitMix64(seed: 5)
+    var events: [LeakEvent] = []
+    for tick in 0..<36_000 {
+      let t = Double(tick) / 10
+      for s in 0..<2 {
+        let live = (101_325 + 1.3 * random.gaussian()).rounded()
+        let p = s == 1 && t >= 1800 ? 101_325 : live
+        try detector.ingest(time: t, module: 0, sensor: s, pressurePa: p, temperatureC: 22)
+      }
+      while let event = detector.popEvent() { events.append(event) }
+    }
+    #expect(events.count == 1)
+    #expect(events.first?.fault == .stuck)
+    #expect(events.first?.sensor == 1)
+    let time = try #require(events.first?.time)
+    #expect(time >= 1809 && time < 1810)
+  }
+
   @Test("refusals name what was wrong")
   func errors() throws {
     let detector = try makeDetector(modules: 1)
