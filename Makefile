@@ -26,6 +26,7 @@ unit-tests: setup
 # The whole suite: style, unit tests, the CLI end to end, then the virtual hardware bench.
 test: setup lint unit-tests
 	scripts/cli-smoke
+	scripts/leak-check
 	@scripts/run-virtual-bench-if-enabled
 
 # The main job: the controller on the `sim` board (mock HAL + chip emulators).

@@ -37,6 +37,10 @@ let package = Package(
 
     // MARK: Sources/ — what decides
     .target(name: "Drivers", dependencies: ["HAL"]),
+    // Leak detector and CSV analyser core: no dependencies, no Foundation (decision 0900).
+    .target(name: "LeakDetection"),
+    // The system zlib for `cloak leak analyze` on .gz input (decision 0901).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
     .target(name: "Station"),
     .target(name: "Boards", dependencies: ["HAL", "Station", "Drivers", .product(name: "Yams", package: "Yams")]),
@@ -68,11 +72,13 @@ let package = Package(
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "AuditLog", "GroundLink",
+        "LeakDetection", "CZlib",
       ]),
 
     // MARK: Tests/ — one test target per target
     .testTarget(name: "HALTests", dependencies: ["HAL"]),
     .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
+    .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
     .testTarget(
       name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"], exclude: ["Fixtures"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),

@@ -24,6 +24,7 @@ struct Cloak: ParsableCommand {
       AuditCommand.self,
       KeysCommand.self,
       GroundCommand.self,
+      LeakCommand.self,
     ]
   )
 }
