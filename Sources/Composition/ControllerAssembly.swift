@@ -27,12 +27,15 @@ public final class ControllerAssembly {
   public init(
     board: RunningBoard, configuration: ExecutiveConfiguration, consumer: any EventConsumer,
     wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
-    minimumFreshSensors: Int = 1, hatchMoveTimeout: Duration = .seconds(30)
+    minimumFreshSensors: Int = 1, hatchMoveTimeout: Duration = .seconds(30),
+    serviceWatchdog: (any Watchdog)? = nil
   ) throws(ExecutiveConfigurationError) {
     self.board = board
+    // The service manager's watchdog (ServiceNotification) is stroked on the same
+    // health path as the board's.
     let executive = try Executive(
       configuration: configuration, clock: board.clock, wallClock: wallClock, consumer: consumer,
-      watchdog: board.watchdog)
+      watchdog: WatchdogGroup.combine(board.watchdog, serviceWatchdog))
     self.executive = executive
     try executive.add(TickCounter(), to: "base")
 

@@ -11,13 +11,15 @@ import HAL
 /// Runs an assembled controller in real time until SIGTERM/SIGINT or `seconds`, then
 /// through the executive's shutdown sequence (every actuator to its safe value).
 enum RealtimeRun {
-  static func run(_ assembly: ControllerAssembly, seconds: Double, printer: EventPrinter) throws {
+  static func run(
+    _ assembly: ControllerAssembly, seconds: Double, printer: EventPrinter, options: RealtimeOptions = .none
+  ) throws {
     #if canImport(LinuxHAL)
       let executive = assembly.executive
       let signals = ShutdownSignals { signal in executive.requestShutdown(signal: signal) }
       defer { signals.cancel() }
       DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { executive.requestShutdown() }
-      let report = executive.runRealtime(options: RealtimeOptions(), environment: RealtimeSetup()) { problems in
+      let report = executive.runRealtime(options: options, environment: RealtimeSetup()) { problems in
         printError("cloak run: warning: real-time set-up incomplete: " + problems.joined(separator: "; "))
       }
       print(

@@ -20,6 +20,7 @@ struct Run: ParsableCommand {
       """)
 
   @OptionGroup var boardOption: BoardOption
+  @OptionGroup var service: ServiceRunOptions
 
   @Option(help: "How long to run, in (simulated, on sim) seconds.")
   var seconds = 60.0
@@ -50,20 +51,24 @@ struct Run: ParsableCommand {
     // policy, instead of being left out for the whole run.
     // The board file's watchdog is opened here and stroked by the executive while every
     // group is healthy (decision 0713).
-    let board = try boardOption.bringUp(
+    let runtime = try service.configuration()
+    let notification = try service.notification()
+    let board = try service.board(boardOption, configuration: runtime).bringUp(
       .init(initialiseSensors: false, openWatchdog: !noWatchdog, sensorProfile: .loop), simClock: clock)
     defer {
       // Every exit, a thrown error included, leaves the outputs safe (the executive's
       // shutdown already did on a normal end; repeating it is harmless) and the watchdog
       // disarmed: a clean exit must not reset the board.
       for failure in board.applySafeState() { printError("cloak run: safe state: \(failure)") }
+      ServiceRunOptions.reportSafeState(board)
       Self.disarm(board.watchdog)
       board.release()
     }
     let printer = EventPrinter()
     let assembly: ControllerAssembly
     do {
-      assembly = try ControllerAssembly(board: board, configuration: .standard(), consumer: printer)
+      assembly = try ControllerAssembly(
+        board: board, configuration: .standard(), consumer: printer, serviceWatchdog: notification)
       assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
@@ -73,7 +78,7 @@ struct Run: ParsableCommand {
       if !leak.isEmpty || !failSensor.isEmpty {
         throw ValidationError("--leak and --fail-sensor need the sim board")
       }
-      try RealtimeRun.run(assembly, seconds: seconds, printer: printer)
+      try RealtimeRun.run(assembly, seconds: seconds, printer: printer, options: service.realtime(runtime))
       return
     }
     try runSimulated(assembly, sim: sim, clock: clock, printer: printer)
@@ -83,6 +88,8 @@ struct Run: ParsableCommand {
     _ assembly: ControllerAssembly, sim: SimBackend, clock: VirtualClock, printer: EventPrinter
   ) throws {
     let executive = assembly.executive
+    let stopRequest = service.attachToSimulation(executive)
+    defer { withExtendedLifetime(stopRequest) {} }
     let start = clock.now()
     let baseline = Dictionary(uniqueKeysWithValues: sim.pressureModels.map { ($0.key, $0.value.pressure) })
     for failure in failSensor where sim.pressureModels[failure.role] == nil {
@@ -93,7 +100,7 @@ struct Run: ParsableCommand {
     var elapsed = 0.0
     var nextStatus = 0.0
     var steps: Int64 = 0
-    while elapsed < seconds {
+    while elapsed < seconds && !executive.isFinished {
       for (role, model) in sim.pressureModels {
         model.pressure = Pressure(pascals: pressure(role: role, baseline: baseline[role], at: elapsed))
       }
