@@ -17,6 +17,7 @@ struct Cloak: ParsableCommand {
       I2CCommand.self,
       ProbeCommand.self,
       Bench.self,
+      DoctorCommand.self,
     ]
   )
 }
