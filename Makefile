@@ -3,6 +3,10 @@ SWIFT ?= swift
 SOURCES := Package.swift hal Sources Tests
 
 .PHONY: all setup build test unit-tests lint format run virtual-bench clean
+.PHONY: install package package-test
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBGPIOD ?= 1
 
 all: build
 
@@ -27,6 +31,7 @@ unit-tests: setup
 test: setup lint unit-tests
 	scripts/cli-smoke
 	scripts/leak-check
+	@if [ "$${CLOAK_SKIP_PACKAGE_TEST:-0}" = 1 ]; then echo "make test: PACKAGE TEST SKIPPED (CLOAK_SKIP_PACKAGE_TEST=1)"; else scripts/package-test; fi
 	@scripts/run-virtual-bench-if-enabled
 
 # The main job: the controller on the `sim` board (mock HAL + chip emulators).
@@ -39,3 +44,17 @@ virtual-bench: setup
 
 clean:
 	rm -rf .build
+
+# Deployment (docs/deployment.md): the release binary with the Swift runtime linked
+# statically, boards, stations, systemd unit, udev rules and /etc/cloak.
+install: setup
+	scripts/install --prefix "$(PREFIX)" $(if $(DESTDIR),--destdir "$(DESTDIR)")
+
+# The Debian package for one libgpiod major (LIBGPIOD=1: bookworm, 2: trixie).
+package: setup
+	scripts/package-deb --libgpiod $(LIBGPIOD)
+
+# The package installed on a debootstrap Debian 12 chroot, the unit verified, the
+# installed binary's notify protocol tested (also part of `make test`).
+package-test: setup
+	scripts/package-test

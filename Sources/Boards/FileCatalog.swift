@@ -5,9 +5,9 @@ import Foundation
 ///
 /// A NAME (no `/`, no `.yaml`/`.yml`) is looked up as `NAME.yaml` in each directory of
 /// ``directories`` in order; anything else is a path. The standard search order is
-/// `$ENVIRONMENT_VARIABLE`, then `./FOLDER`, then the `FOLDER/` directory of the package
-/// that contains the running executable (so `.build/debug/cloak` finds the repo's files
-/// from any working directory).
+/// ``ConfigurationSearch``'s (`$ENVIRONMENT_VARIABLE`, the configuration directories,
+/// the installed share directory, `./FOLDER`, then the package that contains the running
+/// executable, so `.build/debug/cloak` finds the repo's files from any directory).
 public struct FileCatalog: Sendable {
   /// What the files are, for messages (`board`, `station`).
   public var kind: String
@@ -21,50 +21,23 @@ public struct FileCatalog: Sendable {
     self.directories = directories
   }
 
-  /// The standard search order for this process, for files kept in `folder`.
+  /// The standard search order for this process, for files kept in `folder`: the one
+  /// order of ``ConfigurationSearch`` (decision 1101).
   public static func standard(
     kind: String, folder: String, environmentVariable: String,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     currentDirectory: String = FileManager.default.currentDirectoryPath,
     executablePath: String? = Bundle.main.executablePath ?? CommandLine.arguments.first
   ) -> FileCatalog {
-    var directories: [String] = []
-    if let explicit = environment[environmentVariable], !explicit.isEmpty { directories.append(explicit) }
-    directories.append((currentDirectory as NSString).appendingPathComponent(folder))
-    if let executablePath,
-      let root = packageRoot(above: executablePath, currentDirectory: currentDirectory, holding: folder)
-    {
-      directories.append((root as NSString).appendingPathComponent(folder))
-    }
-    var unique: [String] = []
-    for directory in directories where !unique.contains(directory) { unique.append(directory) }
-    return FileCatalog(kind: kind, environmentVariable: environmentVariable, directories: unique)
-  }
-
-  /// The nearest ancestor of the executable's directory holding `Package.swift` and `folder`.
-  static func packageRoot(above executablePath: String, currentDirectory: String, holding folder: String) -> String? {
-    var url = URL(
-      fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)
-    )
-    .standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
-    let manager = FileManager.default
-    for _ in 0..<8 {
-      if manager.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-        manager.fileExists(atPath: url.appendingPathComponent(folder).path)
-      {
-        return url.path
-      }
-      let parent = url.deletingLastPathComponent()
-      if parent.path == url.path { break }
-      url = parent
-    }
-    return nil
+    let search = ConfigurationSearch(
+      environment: environment, currentDirectory: currentDirectory, executablePath: executablePath)
+    return FileCatalog(
+      kind: kind, environmentVariable: environmentVariable,
+      directories: search.directories(folder: folder, overrideVariable: environmentVariable))
   }
 
   /// Whether `argument` names a file rather than a catalogue entry.
-  public static func isPath(_ argument: String) -> Bool {
-    argument.contains("/") || argument.hasSuffix(".yaml") || argument.hasSuffix(".yml")
-  }
+  public static func isPath(_ argument: String) -> Bool { ConfigurationSearch.isPath(argument) }
 
   /// Every name found, each with the file that wins (first directory first).
   public func files() -> [(name: String, path: String)] {

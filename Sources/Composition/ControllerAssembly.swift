@@ -46,13 +46,13 @@ public final class ControllerAssembly {
   public init(
     board: RunningBoard, station: StationDescription, configuration: ExecutiveConfiguration,
     consumer: any EventConsumer, wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
-    authority: ((EventSink) -> any AuthorityPolicy)? = nil
+    authority: ((EventSink) -> any AuthorityPolicy)? = nil, serviceWatchdog: (any Watchdog)? = nil
   ) throws(ExecutiveConfigurationError) {
     self.board = board
     self.station = station
     let executive = try Executive(
       configuration: configuration, clock: board.clock, wallClock: wallClock, consumer: consumer,
-      watchdog: board.watchdog)
+      watchdog: WatchdogGroup.combine(board.watchdog, serviceWatchdog))
     self.executive = executive
     let events = executive.events
     try executive.add(TickCounter(), to: "base")

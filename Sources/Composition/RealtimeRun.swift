@@ -8,7 +8,8 @@ import HAL
 
 /// Runs an assembled controller in real time until SIGTERM/SIGINT (or `duration`, when
 /// given), then through the executive's shutdown sequence (every actuator to its safe
-/// value). A service runs it with no duration: it stops only on a signal.
+/// value). A service runs it with no duration: it stops only on a signal. `options`
+/// carry the configured priority, CPU, memory locking and PM QoS hold.
 public enum RealtimeRun {
   /// Why a real-time run could not start.
   public struct Unavailable: Error, CustomStringConvertible {
@@ -18,7 +19,8 @@ public enum RealtimeRun {
   /// Runs until a signal or `duration`; `onSetupProblems` receives real-time set-up
   /// problems (not permitted, not supported) once. Returns the executive's report.
   public static func run(
-    _ assembly: ControllerAssembly, duration: Duration?, onSetupProblems: @escaping ([String]) -> Void
+    _ assembly: ControllerAssembly, duration: Duration?, options: RealtimeOptions = .none,
+    onSetupProblems: @escaping ([String]) -> Void
   ) throws(Unavailable) -> ExecutiveReport {
     #if canImport(LinuxHAL)
       let executive = assembly.executive
@@ -29,7 +31,7 @@ public enum RealtimeRun {
         DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanos)) { executive.requestShutdown() }
       }
       return executive.runRealtime(
-        options: RealtimeOptions(), environment: RealtimeSetup(), onSetupProblems: onSetupProblems)
+        options: options, environment: RealtimeSetup(), onSetupProblems: onSetupProblems)
     #else
       throw Unavailable()
     #endif

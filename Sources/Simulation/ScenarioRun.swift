@@ -88,7 +88,7 @@ public final class ScenarioRun {
   /// (a station the board cannot carry, a sensor without an emulator).
   public init(
     scenario: ScenarioDescription, station: StationDescription, board description: BoardDescription,
-    seed: UInt64? = nil, consumers: [any EventConsumer] = []
+    seed: UInt64? = nil, consumers: [any EventConsumer] = [], serviceWatchdog: (any Watchdog)? = nil
   ) throws(SimulationSetupError) {
     self.scenario = scenario
     self.station = station
@@ -115,7 +115,7 @@ public final class ScenarioRun {
     do {
       assembly = try ControllerAssembly(
         board: board, station: station, configuration: .standard(), consumer: EventFanOut([recorder] + consumers),
-        wallClock: wallClock)
+        wallClock: wallClock, serviceWatchdog: serviceWatchdog)
     } catch {
       throw SimulationSetupError("\(error)")
     }

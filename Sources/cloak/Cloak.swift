@@ -25,6 +25,7 @@ struct Cloak: ParsableCommand {
       KeysCommand.self,
       GroundCommand.self,
       LeakCommand.self,
+      DoctorCommand.self,
     ]
   )
 }

@@ -62,7 +62,7 @@ extension I2CCommand {
     @Option(help: "First register (default 0xf7, the BMP280 data burst).") var register = "0xf7"
     @Option(help: "Bytes per read (1...32).") var count = 6
     @Option(help: "Number of reads.") var iterations = 100_000
-    @Flag(help: "Skip the inter-process flock (to measure its cost).") var noFlock = false
+    @Flag(help: "Skip the inter-process flock of sessions and multi-transfer reads.") var noFlock = false
     @Flag(help: "Read into a raw buffer instead of an [UInt8] (to measure the array helper's cost).")
     var rawBuffer = false
     @Flag(help: "Do all reads in one session (withExclusiveAccess through any I2CBus: locks taken once).")

@@ -30,6 +30,7 @@ struct Run: ParsableCommand {
 
   @OptionGroup var boardOption: BoardOption
   @OptionGroup var stationOption: StationOption
+  @OptionGroup var service: ServiceRunOptions
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
@@ -66,10 +67,16 @@ struct Run: ParsableCommand {
   var noWatchdog = false
 
   func run() throws {
+    // The runtime configuration (`--config`) names the board, the station and the
+    // real-time settings of an installed controller; options given here win.
+    let runtime = try service.configuration()
+    let boardOption = service.board(self.boardOption, configuration: runtime)
+    let stationOption = service.station(self.stationOption, configuration: runtime)
+    let notification = try service.notification()
     let station = try stationOption.loadOrExit()
     let description = try loadBoardOrExit(boardOption.board)
     if description.backend == .sim {
-      try runSimulated(station: station, board: description)
+      try runSimulated(station: station, board: description, notification: notification)
       return
     }
     if !leak.isEmpty || !failSensor.isEmpty || scenario != nil {
@@ -87,6 +94,7 @@ struct Run: ParsableCommand {
       // shutdown already did on a normal end; repeating it is harmless) and the watchdog
       // disarmed: a clean exit must not reset the board.
       for failure in board.applySafeState() { printError("cloak run: safe state: \(failure)") }
+      ServiceRunOptions.reportSafeState(board)
       Self.disarm(board.watchdog)
       board.release()
     }
@@ -111,7 +119,7 @@ struct Run: ParsableCommand {
     do {
       assembly = try ControllerAssembly(
         board: board, station: station, configuration: .standard(), consumer: consumer,
-        wallClock: FoundationWallClock())
+        wallClock: FoundationWallClock(), serviceWatchdog: notification)
       assembly.initialiseSamplers()
     } catch {
       printError("cloak run: \(error)")
@@ -119,11 +127,13 @@ struct Run: ParsableCommand {
       throw ExitCode(1)
     }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
-    try runRealtime(assembly, printer: printer, writer: writer)
+    try runRealtime(assembly, printer: printer, writer: writer, options: service.realtime(runtime))
   }
 
   /// The sim board: the station simulation under the full controller.
-  private func runSimulated(station: StationDescription, board: BoardDescription) throws {
+  private func runSimulated(
+    station: StationDescription, board: BoardDescription, notification: ServiceNotification?
+  ) throws {
     let openEnded = duration == nil
     var played: ScenarioDescription
     if let name = scenario ?? (openEnded ? ScenarioCatalog.demoScenarioName : nil) {
@@ -156,15 +166,18 @@ struct Run: ParsableCommand {
     let ok = try SimCommand.play(
       played, station: station, board: board, seed: seed, total: duration?.seconds,
       speed: speed ?? SpeedArgument(factor: openEnded ? Self.demoSpeed : nil), events: events,
-      statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run")
+      statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run",
+      serviceWatchdog: notification, configure: service.installTestStall)
     // A run's expectations are reported, but only `cloak sim` fails on them.
     _ = ok
   }
 
-  private func runRealtime(_ assembly: ControllerAssembly, printer: EventPrinter, writer: EventFileWriter?) throws {
+  private func runRealtime(
+    _ assembly: ControllerAssembly, printer: EventPrinter, writer: EventFileWriter?, options: RealtimeOptions
+  ) throws {
     let report: ExecutiveReport
     do {
-      report = try RealtimeRun.run(assembly, duration: duration?.duration) { problems in
+      report = try RealtimeRun.run(assembly, duration: duration?.duration, options: options) { problems in
         printError("cloak run: warning: real-time set-up incomplete: " + problems.joined(separator: "; "))
       }
     } catch {

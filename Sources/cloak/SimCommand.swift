@@ -56,7 +56,8 @@ struct SimCommand: ParsableCommand {
   /// expectation holds. Shared by `cloak sim` and `cloak run` on the sim board.
   static func play(
     _ scenario: ScenarioDescription, station: StationDescription, board: BoardDescription, seed: UInt64?,
-    total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String
+    total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String,
+    serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in }
   ) throws -> Bool {
     let origin = MonotonicInstant.zero
     let info = RunInfo(board: board.name, station: station.name, softwareVersion: Cloak.version)
@@ -74,7 +75,8 @@ struct SimCommand: ParsableCommand {
     do {
       run = try ScenarioRun(
         scenario: scenario, station: station, board: board, seed: seed,
-        consumers: [printer] + (writer.map { [$0] } ?? []))
+        consumers: [printer] + (writer.map { [$0] } ?? []), serviceWatchdog: serviceWatchdog)
+      configure(run.assembly.executive)
     } catch {
       printError("\(command): \(error)")
       throw ExitCode(1)

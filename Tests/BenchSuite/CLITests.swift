@@ -10,6 +10,7 @@
       [
         BenchTest(name: "cli.probe-board-finds-everything", body: probeBoard),
         BenchTest(name: "cli.probe-missing-device-and-line-fails", body: probeMissing),
+        BenchTest(name: "cli.doctor-passes-on-the-bench-board", body: doctor),
       ]
     }
 
@@ -40,6 +41,16 @@
       let text = lines.joined(separator: "\n")
       try expect(text.contains(absent), "the probe table does not name \(absent): \(lines.joined(separator: " / "))")
       try expect(text.contains("cloak-no-such-line"), "the probe table does not name the missing line")
+    }
+
+    /// `cloak doctor` finds the board's chips, lines and buses and nothing that blocks a
+    /// start (warnings, e.g. no /etc/cloak here, are allowed).
+    static func doctor(_ ctx: BenchContext) throws {
+      let (status, lines) = try run(try cloak(), ["doctor", "--board", ctx.config.boardPath])
+      let failures = lines.filter { $0.hasPrefix("FAIL") }
+      try expect(status == 0 && failures.isEmpty, "cloak doctor exited \(status): \(failures.joined(separator: " / "))")
+      try expect(lines.contains { $0.hasPrefix("OK   gpio: all") }, "doctor did not check the board's lines")
+      try expect(lines.contains { $0.hasPrefix("OK   i2c: bus") }, "doctor did not check the board's buses")
     }
 
     /// Runs a program to completion: its exit status and its stdout lines.

@@ -19,8 +19,10 @@
         BenchTest(name: "i2c.read-over-32-bytes-split", body: longRead),
         BenchTest(name: "i2c.register-write-read-back", body: writeReadBack),
         BenchTest(name: "i2c.absent-device-typed-error", body: absentDevice),
-        BenchTest(name: "i2c.bus-lock-shared-between-processes", body: crossProcessLock),
-        BenchTest(name: "i2c.session-excludes-other-process", body: sessionExcludesOtherProcess),
+        BenchTest(name: "i2c.one-transfer-read-takes-no-bus-lock", body: oneTransferIgnoresBusLock),
+        BenchTest(name: "i2c.multi-transfer-read-waits-for-bus-lock", body: multiTransferWaitsForBusLock),
+        BenchTest(name: "i2c.session-excludes-other-process-session", body: sessionExcludesOtherProcess),
+        BenchTest(name: "i2c.session-excludes-other-process-multi-transfer", body: sessionExcludesMultiTransfer),
       ]
     }
 
@@ -115,75 +117,116 @@
       }
     }
 
-    /// A second process must not transact while this one holds the bus lock.
-    static func crossProcessLock(_ ctx: BenchContext) throws {
-      let spec = try ctx.i2c().bus
+    /// A helper process reading `count` bytes from `register` (in a session when
+    /// `session`), started and ready.
+    static func readHelper(_ ctx: BenchContext, register: UInt8, count: Int, session: Bool) throws -> ChildProcess {
+      let child = try ChildProcess(
+        arguments: [
+          "--board", ctx.config.boardPath, "--fixture", ctx.config.fixturePath, "--i2c-read", try ctx.i2c().bus,
+          String(try bmp280(ctx)), String(register), "--i2c-count", String(count),
+        ] + (session ? ["--i2c-session"] : []))
+      guard let ready = child.readLine(timeout: .seconds(30)), ready == "ready" else {
+        throw BenchFailure("the helper did not get ready")
+      }
+      return child
+    }
+
+    /// Holds the bus device's `flock` (as another process's session or multi-transfer
+    /// transaction would) from a file description of this process while `body` runs.
+    static func whileBusLockHeld<R>(_ ctx: BenchContext, _ body: () throws -> R) throws -> R {
       _ = try bus(ctx)  // skips here, not in the helper, when there is no backend
-      let path = try I2CStubSetup.devicePath(for: spec)
-      let address = try bmp280(ctx)
+      let path = try I2CStubSetup.devicePath(for: try ctx.i2c().bus)
       let fd = open(path, O_RDWR | O_CLOEXEC)
       guard fd >= 0 else { throw BenchFailure("open \(path): \(String(cString: strerror(errno)))") }
       defer { close(fd) }
       guard flock(fd, LOCK_EX) == 0 else { throw BenchFailure("flock \(path): \(String(cString: strerror(errno)))") }
-      let child = try ChildProcess(arguments: [
-        "--board", ctx.config.boardPath, "--fixture", ctx.config.fixturePath, "--i2c-read", spec, String(address),
-        "208",
-      ])
-      guard let ready = child.readLine(timeout: .seconds(30)), ready == "ready" else {
-        throw BenchFailure("the helper did not get ready")
-      }
-      // Whether the helper is blocked is only observable as "has not finished yet".
-      if let early = child.waitExit(timeout: .milliseconds(300)) {
-        let said = child.readLine(timeout: .milliseconds(10)) ?? ""
-        try expect(early != 0, "the helper completed a transaction while the bus was locked (\(said))")
-        try expect(said.contains("busy"), "the helper failed with something other than bus busy: \(said)")
-        return
-      }
-      flock(fd, LOCK_UN)
-      guard let status = child.waitExit(timeout: .seconds(30)) else {
-        throw BenchFailure("the helper did not finish after the lock was released")
-      }
-      let said = child.readLine(timeout: .milliseconds(10)) ?? ""
-      try expect(status == 0, "the helper failed after the lock was released: \(said)")
+      defer { flock(fd, LOCK_UN) }
+      return try body()
     }
 
-    /// While this process holds a session (`withExclusiveAccess`), a second process's
-    /// transaction must wait, and the session's own transactions still work.
+    /// The helper must not finish within 300 ms (only "not finished yet" is observable).
+    static func expectStillWaiting(_ child: ChildProcess, _ what: String) throws {
+      if let early = child.waitExit(timeout: .milliseconds(300)) {
+        let said = child.readLine(timeout: .milliseconds(10)) ?? ""
+        throw BenchFailure("the helper finished (status \(early): \(said)) while \(what)")
+      }
+    }
+
+    /// The helper finishes within 30 s, successfully, with the image's bytes from
+    /// `register` on the virtual bench.
+    static func expectFinished(_ ctx: BenchContext, _ child: ChildProcess, register: Int, _ what: String) throws {
+      guard let status = child.waitExit(timeout: .seconds(30)) else {
+        throw BenchFailure("the helper did not finish \(what)")
+      }
+      let said = child.readLine(timeout: .milliseconds(100)) ?? ""
+      try expect(status == 0 && said.hasPrefix("value"), "the helper failed \(what): \(said)")
+      let bytes = said.split(separator: " ").dropFirst().compactMap { UInt8($0.dropFirst(2), radix: 16) }
+      try compare(ctx, bytes, from: register, what: "the helper's read")
+    }
+
+    /// A 6-byte data burst is one adapter transfer (one SMBus I2C block read here, one
+    /// I2C_RDWR on a plain-I2C adapter), atomic in the kernel: it takes no `flock`, so it
+    /// completes while another process holds the bus lock (decision 0424).
+    static func oneTransferIgnoresBusLock(_ ctx: BenchContext) throws {
+      try whileBusLockHeld(ctx) {
+        let child = try readHelper(ctx, register: 0xF7, count: 6, session: false)
+        try expectFinished(ctx, child, register: 0xF7, "while another process held the bus lock")
+      }
+    }
+
+    /// A 40-byte read is two SMBus block reads on an SMBus-only adapter: it waits for the
+    /// bus lock, then completes. On a plain-I2C adapter it is one I2C_RDWR and does not.
+    static func multiTransferWaitsForBusLock(_ ctx: BenchContext) throws {
+      guard !(try bus(ctx).capabilities.contains(.plainI2C)) else {
+        throw BenchSkip("plain-I2C adapter: a 40-byte read is one transfer, no lock to wait for")
+      }
+      let child = try whileBusLockHeld(ctx) { () throws -> ChildProcess in
+        let child = try readHelper(ctx, register: 0x88, count: 40, session: false)
+        try expectStillWaiting(child, "another process held the bus lock")
+        return child
+      }
+      try expectFinished(ctx, child, register: 0x88, "after the bus lock was released")
+    }
+
+    /// While this process holds a session (`withExclusiveAccess`), another process's
+    /// session must wait, and this session's own transactions still work.
     static func sessionExcludesOtherProcess(_ ctx: BenchContext) throws {
-      let spec = try ctx.i2c().bus
+      try sessionExcludes(ctx, register: 0xD0, count: 1, session: true)
+    }
+
+    /// ... and so must another process's multi-transfer transaction (SMBus-only adapters).
+    static func sessionExcludesMultiTransfer(_ ctx: BenchContext) throws {
+      guard !(try bus(ctx).capabilities.contains(.plainI2C)) else {
+        throw BenchSkip("plain-I2C adapter: a 40-byte read is one transfer")
+      }
+      try sessionExcludes(ctx, register: 0x88, count: 40, session: false)
+    }
+
+    static func sessionExcludes(_ ctx: BenchContext, register: UInt8, count: Int, session: Bool) throws {
       let bus = try bus(ctx)
       let address = try bmp280(ctx)
-      let child = try bus.withExclusiveAccess { (session) throws -> ChildProcess in
-        let child = try ChildProcess(arguments: [
-          "--board", ctx.config.boardPath, "--fixture", ctx.config.fixturePath, "--i2c-read", spec,
-          String(address), "208",
-        ])
-        guard let ready = child.readLine(timeout: .seconds(30)), ready == "ready" else {
-          throw BenchFailure("the helper did not get ready")
-        }
-        // Only "has not finished yet" is observable; it must hold however long we wait.
-        if let early = child.waitExit(timeout: .milliseconds(300)) {
-          let said = child.readLine(timeout: .milliseconds(10)) ?? ""
-          throw BenchFailure("the helper finished (status \(early): \(said)) while the session held the bus")
-        }
-        let id = try session.readRegister(address: address, register: 0xD0)
+      let child = try bus.withExclusiveAccess { (held) throws -> ChildProcess in
+        let child = try readHelper(ctx, register: register, count: count, session: session)
+        try expectStillWaiting(child, "the session held the bus")
+        let id = try held.readRegister(address: address, register: 0xD0)
         try expect(id == 0x58 || id == 0x60, "chip id through the session is \(hex(id))")
         return child
       }
-      guard let status = child.waitExit(timeout: .seconds(30)) else {
-        throw BenchFailure("the helper did not finish after the session ended")
-      }
-      let said = child.readLine(timeout: .milliseconds(10)) ?? ""
-      try expect(status == 0, "the helper failed after the session ended: \(said)")
+      try expectFinished(ctx, child, register: Int(register), "after the session ended")
     }
 
-    /// Helper mode: one register read; prints `ready`, then the value or the error.
-    static func readOnce(bus spec: String, address: UInt8, register: UInt8) -> Int32 {
+    /// Helper mode: one read of `count` bytes from `register` (in a session when
+    /// `session`); prints `ready`, then `value 0x.. 0x..` or the error.
+    static func readOnce(bus spec: String, address: UInt8, register: UInt8, count: Int, session: Bool) -> Int32 {
       do {
         let bus = try LinuxBackend.i2cBus(spec)
         say("ready")
-        let value = try bus.readRegister(address: address, register: register)
-        say("value \(hex(value))")
+        let bytes =
+          session
+          ? try bus.withExclusiveAccess { (held) throws(I2CError) in
+            try held.transfer(address: address, write: [register], read: count)
+          } : try bus.transfer(address: address, write: [register], read: count)
+        say("value " + bytes.map(hex).joined(separator: " "))
         return 0
       } catch let error as I2CError {
         say(error.kind == .busBusy ? "busy: \(error)" : "error: \(error)")

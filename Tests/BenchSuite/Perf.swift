@@ -24,9 +24,8 @@
       var failed = 0
       let comparisons: [(BenchContext, String) throws -> Void] = [
         gpioSet,
+        { try i2cRead($0, $1, mode: .perCall) },
         { try i2cRead($0, $1, mode: .session) },
-        { try i2cRead($0, $1, mode: .perCallVsLockedC) },
-        { try i2cRead($0, $1, mode: .perCallVsBareC) },
       ]
       for comparison in comparisons {
         do {
@@ -56,22 +55,19 @@
       }
     }
 
-    /// What an I2C comparison times, and against which C loop.
+    /// What an I2C comparison times (always against the bare C loop).
     enum I2CMode {
-      /// Reads through one held session (`withExclusiveAccess`, the bus locked once)
-      /// vs the bare C loop: the like-for-like figure for a sensors cycle.
+      /// Plain `readRegisters`, the default path: the in-process mutex per read, no
+      /// `flock` (one adapter transfer, decision 0424).
+      case perCall
+      /// Reads through one held session (`withExclusiveAccess`, the bus locked once):
+      /// the figure for a sensors cycle.
       case session
-      /// Plain `readRegisters` (mutex + flock per read, the default) vs the C loop that
-      /// also flocks per read: what the Swift layer costs on the locked path.
-      case perCallVsLockedC
-      /// Plain `readRegisters` vs the bare C loop: the per-read lock included.
-      case perCallVsBareC
 
       var name: String {
         switch self {
+        case .perCall: "i2c.read6"
         case .session: "i2c.read6-session"
-        case .perCallVsLockedC: "i2c.read6-vs-locked-C"
-        case .perCallVsBareC: "i2c.read6-per-call-vs-bare-C"
         }
       }
     }
@@ -86,8 +82,7 @@
       let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 6, alignment: 1)
       defer { buffer.deallocate() }
       let device = UInt8(truncatingIfNeeded: address)
-      let lockedC = mode == .perCallVsLockedC
-      let cArguments = [path, String(address), String(i2cReads), "0xF7", "6"] + (lockedC ? ["--flock"] : [])
+      let cArguments = [path, String(address), String(i2cReads), "0xF7", "6"]
       try compare(name: mode.name, unit: "read") {
         try runC(dir + "/i2c_read_loop", cArguments)
       } swift: {

@@ -5,7 +5,8 @@
 //   cloak-bench-suite --board PATH [--fixture PATH] [--only TEXT]   run the tests
 //   cloak-bench-suite --board PATH --setup-virtual                   create gpio-sim chips, preload i2c-stub
 //   cloak-bench-suite --board PATH --perf --c-baselines DIR          LinuxHAL vs plain C timings
-// Helper modes started by the suite itself: --hold-line CHIP LINE, --i2c-read BUS ADDR REG.
+// Helper modes started by the suite itself: --hold-line CHIP LINE,
+// --i2c-read BUS ADDR REG [--i2c-count N] [--i2c-session].
 #if canImport(Glibc)
   import Glibc
   import HAL
@@ -19,6 +20,8 @@
     var cBaselines: String?
     var holdLine: GPIOLineID?
     var i2cRead: (bus: String, address: UInt8, register: UInt8)?
+    var i2cCount = 1
+    var i2cSession = false
   }
 
   func parseOptions(_ arguments: [String]) -> Result<Options, BenchFailure> {
@@ -45,6 +48,12 @@
             return .failure(BenchFailure("--i2c-read takes BUS ADDRESS REGISTER (decimal)"))
           }
           options.i2cRead = (bus, address, register)
+        case "--i2c-count":
+          guard let count = Int(try value(flag).get()), (1...64).contains(count) else {
+            return .failure(BenchFailure("--i2c-count takes 1...64"))
+          }
+          options.i2cCount = count
+        case "--i2c-session": options.i2cSession = true
         default: return .failure(BenchFailure("unknown argument '\(flag)'"))
         }
       }
@@ -64,7 +73,9 @@
     }
     if let id = options.holdLine { return ProcessTests.holdLine(id) }
     if let read = options.i2cRead {
-      return I2CTests.readOnce(bus: read.bus, address: read.address, register: read.register)
+      return I2CTests.readOnce(
+        bus: read.bus, address: read.address, register: read.register, count: options.i2cCount,
+        session: options.i2cSession)
     }
     guard let board = options.board else {
       say("cloak-bench-suite: --board PATH is required")

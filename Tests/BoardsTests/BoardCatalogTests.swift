@@ -18,13 +18,14 @@ struct BoardCatalogTests {
     BoardFixtures.minimal.replacingOccurrences(of: "name: bad", with: "name: \(name)")
   }
 
-  @Test("CLOAK_BOARDS_DIR comes first, then ./boards")
+  @Test("CLOAK_BOARDS_DIR comes first, then the configuration directories, then ./boards")
   func searchOrder() throws {
     let explicit = try Self.directory(["mine.yaml": Self.board(named: "mine")])
     defer { try? FileManager.default.removeItem(atPath: explicit) }
     let catalog = BoardCatalog.standard(
-      environment: ["CLOAK_BOARDS_DIR": explicit], currentDirectory: "/nonexistent", executablePath: nil)
-    #expect(catalog.directories == [explicit, "/nonexistent/boards"])
+      environment: ["CLOAK_BOARDS_DIR": explicit, "CLOAK_CONFIG_DIR": "/conf"], currentDirectory: "/nonexistent",
+      executablePath: nil)
+    #expect(catalog.directories == [explicit, "/conf/boards", "/etc/cloak/boards", "/nonexistent/boards"])
     #expect(try catalog.locate("mine") == explicit + "/mine.yaml")
     #expect(try catalog.load("mine").name == "mine")
   }

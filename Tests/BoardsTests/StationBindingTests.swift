@@ -48,7 +48,8 @@ struct StationLoadingTests {
     try F.minimal.write(to: directory.appendingPathComponent("mini.yaml"), atomically: true, encoding: .utf8)
     let catalog = StationCatalog.standard(
       environment: ["CLOAK_STATIONS_DIR": directory.path], currentDirectory: "/nonexistent", executablePath: nil)
-    #expect(catalog.files.directories == [directory.path, "/nonexistent/stations"])
+    // The one search order (decision 1101): override, configuration, working directory.
+    #expect(catalog.files.directories == [directory.path, "/etc/cloak/stations", "/nonexistent/stations"])
     #expect(try catalog.load("mini").name == "mini")
     #expect(catalog.stations().map(\.name) == ["mini"])
     do {

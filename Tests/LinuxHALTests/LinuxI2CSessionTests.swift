@@ -121,4 +121,74 @@ struct LinuxI2CSessionTests {
     let waited = flags.sawSessionOver.load(ordering: .sequentiallyConsistent)
     #expect(waited)
   }
+
+  /// Holds the device's `flock` from another open file description while `body` runs.
+  func whileAnotherHolderHasTheDeviceLock<R>(_ path: String, _ body: () throws -> R) throws -> R {
+    let fd = open(path, O_RDWR)
+    try #require(fd >= 0)
+    defer { close(fd) }
+    try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
+    defer { flock(fd, LOCK_UN) }
+    return try body()
+  }
+
+  @Test(arguments: [I2CCapabilities.full, .smbusOnly])
+  func aOneTransferTransactionTakesNoDeviceLock(caps: I2CCapabilities) throws {
+    let (bus, path) = try makeBus(caps)
+    defer { unlink(path) }
+    // With the lock held elsewhere, a transaction that took it would block here for
+    // ever; one adapter transfer (I2C_RDWR, or one SMBus operation) reaches the kernel.
+    let kind = try whileAnotherHolderHasTheDeviceLock(path) { () -> I2CError.Kind? in
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 6, alignment: 1)
+      defer { buffer.deallocate() }
+      do throws(I2CError) { try bus.readRegisters(address: 0x76, start: 0xF7, into: buffer) } catch {
+        return error.kind
+      }
+      return nil
+    }
+    #expect(kind == .io(errno: ENOTTY))
+  }
+
+  @Test func aTransactionOfSeveralSMBusTransfersWaitsForTheDeviceLock() throws {
+    let (bus, path) = try makeBus(.smbusOnly)
+    defer { unlink(path) }
+    final class Flags: Sendable {
+      let started = Atomic<Bool>(false)
+      let released = Atomic<Bool>(false)
+      let finishedAfterRelease = Atomic<Bool>(false)
+    }
+    final class Job: @unchecked Sendable {
+      let run: () -> Void
+      init(_ run: @escaping () -> Void) { self.run = run }
+    }
+    let flags = Flags()
+    var thread = pthread_t()
+    try whileAnotherHolderHasTheDeviceLock(path) {
+      // 40 bytes from register 0x88: two I2C block reads (32 + 8), so the flock.
+      let job = Job {
+        flags.started.store(true, ordering: .sequentiallyConsistent)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 40, alignment: 1)
+        defer { buffer.deallocate() }
+        _ = try? bus.readRegisters(address: 0x76, start: 0x88, into: buffer)
+        flags.finishedAfterRelease.store(
+          flags.released.load(ordering: .sequentiallyConsistent), ordering: .sequentiallyConsistent)
+      }
+      let context = Unmanaged.passRetained(job).toOpaque()
+      let rc = pthread_create(
+        &thread, nil,
+        { raw in
+          guard let raw else { return nil }
+          Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().run()
+          return nil
+        }, context)
+      try #require(rc == 0)
+      while !flags.started.load(ordering: .sequentiallyConsistent) { sched_yield() }
+      usleep(20_000)
+      flags.released.store(true, ordering: .sequentiallyConsistent)
+    }
+    pthread_join(thread, nil)
+    let waited = flags.finishedAfterRelease.load(ordering: .sequentiallyConsistent)
+    #expect(waited)
+    #expect(deviceLockIsFree(path))
+  }
 }

@@ -11,11 +11,16 @@
   ///   becomes the SMBus transfers ``SMBusPlan`` chooses (the slave address is set with
   ///   `I2C_SLAVE` only when it changes).
   /// - ``writeRead(address:write:read:)`` is serialised within the process (one mutex per
-  ///   bus) and between processes (an exclusive `flock` on the bus device around each
-  ///   transaction, so a bench command and a running controller never interleave).
-  /// - ``withExclusiveAccess(_:)`` / ``withSession(_:)`` take both locks once for a
-  ///   group of transactions; inside, each transaction is a bare ioctl
-  ///   (docs/decisions/0420-i2c-sessions-hold-the-bus.md).
+  ///   bus). Between processes, a transaction that is one adapter transfer (every
+  ///   `I2C_RDWR` transaction; an SMBus transaction of one transfer) is atomic in the
+  ///   kernel and takes no further lock; one that spans several transfers (an SMBus plan
+  ///   of two or more operations) takes an exclusive `flock` on the bus device around
+  ///   them (docs/decisions/0424-i2c-lock-only-multi-transfer-transactions.md).
+  /// - ``withExclusiveAccess(_:)`` / ``withSession(_:)`` take the mutex and the `flock`
+  ///   once for a group of transactions; inside, each transaction is a bare ioctl
+  ///   (docs/decisions/0420-i2c-sessions-hold-the-bus.md). Another process's session or
+  ///   multi-transfer transaction waits for it; another process's single-transfer
+  ///   transaction does not.
   /// - Bus-level transient errors are retried per ``I2CRetryPolicy``.
   /// - Steady state allocates nothing: buffers are the caller's, messages live on the
   ///   C shim's stack, the session object is made once per bus.
@@ -24,7 +29,7 @@
     public let name: String
     public let capabilities: I2CCapabilities
     public let retryPolicy: I2CRetryPolicy
-    /// Whether each transaction (or session) takes the inter-process `flock`.
+    /// Whether sessions and multi-transfer transactions take the inter-process `flock`.
     public let interProcessLock: Bool
     /// The transaction engine; also what `withSession` bodies get. Owns the descriptor.
     private let session: LinuxI2CBusSession
@@ -74,18 +79,18 @@
       try self.init(path: path, retry: retry)
     }
 
-    /// One transaction under both locks (or, from inside this thread's session, under
-    /// the session's).
+    /// One transaction under the in-process mutex; when it spans several adapter
+    /// transfers (an SMBus plan of two or more operations), also under the `flock` on
+    /// the bus device for those transfers. From inside this thread's session it runs
+    /// under the session's locks.
     public func writeRead(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError)
     {
       if holder.load(ordering: .relaxed) == pthread_self() {
-        return try session.transact(address: address, write: write, read: read)
+        return try session.transact(address: address, write: write, read: read, lockSpans: false)
       }
       try lock.withLock { (_) throws(I2CError) in
-        try lockedTransaction { () throws(I2CError) in
-          try session.transact(address: address, write: write, read: read)
-        }
+        try session.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
       }
     }
 
@@ -103,7 +108,7 @@
       let me = pthread_self()
       if holder.load(ordering: .relaxed) == me { return try body(session) }
       return try lock.withLock { (_) throws(E) -> R in
-        let failure = interProcessLock ? lockDevice() : nil
+        let failure = interProcessLock ? session.lockDevice() : nil
         session.begin(lockFailure: failure)
         holder.store(me, ordering: .relaxed)
         defer {
@@ -117,36 +122,15 @@
 
     /// Probes `address` the way i2cdetect does, without retries: `true` when a device
     /// acknowledged. Throws `.busBusy` with detail when a kernel driver owns the address
-    /// (i2cdetect's "UU"), `.unsupported` when the adapter lacks the transfer.
+    /// (i2cdetect's "UU"), `.unsupported` when the adapter lacks the transfer. One
+    /// adapter transfer: under the in-process mutex only, as i2cdetect.
     public func probe(address: UInt8, readByte: Bool) throws(I2CError) -> Bool {
       if holder.load(ordering: .relaxed) == pthread_self() {
         return try session.probe(address: address, readByte: readByte)
       }
       return try lock.withLock { (_) throws(I2CError) -> Bool in
-        try lockedTransaction { () throws(I2CError) -> Bool in
-          try session.probe(address: address, readByte: readByte)
-        }
+        try session.probe(address: address, readByte: readByte)
       }
-    }
-
-    // MARK: - Internals
-
-    /// Runs `body` under the inter-process lock when enabled.
-    @inline(__always)
-    private func lockedTransaction<R>(_ body: () throws(I2CError) -> R) throws(I2CError) -> R {
-      guard interProcessLock else { return try body() }
-      if let failure = lockDevice() { throw failure }
-      defer { flock(session.fd, LOCK_UN) }
-      return try body()
-    }
-
-    /// Takes the exclusive `flock` on the bus device; the failure, if any.
-    private func lockDevice() -> I2CError? {
-      while flock(session.fd, LOCK_EX) != 0 {
-        let code = errno
-        if code != EINTR { return I2CError(.io(errno: code), bus: name, detail: "flock on the bus device failed") }
-      }
-      return nil
     }
   }
 
@@ -204,7 +188,16 @@
       throws(I2CError)
     {
       guard isReady else { throw notReadyError(address: address) }
-      try transact(address: address, write: write, read: read)
+      try transact(address: address, write: write, read: read, lockSpans: false)
+    }
+
+    /// Takes the exclusive `flock` on the bus device; the failure, if any.
+    func lockDevice() -> I2CError? {
+      while flock(fd, LOCK_EX) != 0 {
+        let code = errno
+        if code != EINTR { return I2CError(.io(errno: code), bus: name, detail: "flock on the bus device failed") }
+      }
+      return nil
     }
 
     /// Why a transaction of this session cannot run (kept off the hot path).
@@ -215,23 +208,29 @@
         .unsupported, bus: name, address: address, detail: "session used after withExclusiveAccess returned")
     }
 
-    /// One transaction with retries; the caller holds the bus. The first attempt is
-    /// inline; a failure goes to ``retry(after:address:write:read:)``.
+    /// One transaction with retries; the caller holds the in-process mutex. With
+    /// `lockSpans`, an attempt that takes several adapter transfers holds the `flock`
+    /// on the bus device across them (each attempt is a whole transaction, so retries
+    /// need no lock between attempts). The first attempt is inline; a failure goes to
+    /// ``retry(after:address:write:read:lockSpans:)``.
     @inline(__always)
-    func transact(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
+    func transact(
+      address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer, lockSpans: Bool
+    )
       throws(I2CError)
     {
       guard address < 0x80 else {
         throw I2CError(.unsupported, bus: name, address: address, detail: "not a 7-bit address")
       }
-      let code = try perform(address: address, write: write, read: read)
-      if code != 0 { try retry(after: code, address: address, write: write, read: read) }
+      let code = try perform(address: address, write: write, read: read, lockSpans: lockSpans)
+      if code != 0 { try retry(after: code, address: address, write: write, read: read, lockSpans: lockSpans) }
     }
 
     /// The retry policy, from a first attempt that failed with errno `code`.
     @inline(never)
     private func retry(
-      after code: Int32, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+      after code: Int32, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer,
+      lockSpans: Bool
     ) throws(I2CError) {
       var first: Int32? = code
       try retryPolicy.run(
@@ -240,7 +239,7 @@
             first = nil
             return pending
           }
-          return try perform(address: address, write: write, read: read)
+          return try perform(address: address, write: write, read: read, lockSpans: lockSpans)
         },
         error: { I2CErrno.transferError($0, bus: name, address: address) }, pause: { pause($0) })
     }
@@ -279,9 +278,14 @@
 
     /// One attempt. Returns 0 on success or the kernel's errno (the caller maps it and
     /// decides on a retry); throws the errors that are never retried (a shape the
-    /// adapter cannot do, an address owned by a kernel driver).
+    /// adapter cannot do, an address owned by a kernel driver, a failed `flock`).
+    /// `I2C_RDWR` and a one-operation SMBus plan are one adapter transfer (`I2C_SLAVE`
+    /// only sets this open file's client address, nothing another process shares);
+    /// a plan of several operations runs under the `flock` when `lockSpans`.
     @inline(__always)
-    private func perform(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
+    private func perform(
+      address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer, lockSpans: Bool
+    )
       throws(I2CError) -> Int32
     {
       if usesRDWR {
@@ -308,6 +312,9 @@
       } catch {
         throw I2CError(.unsupported, bus: name, address: address, detail: error.reason)
       }
+      let spansTransfers = lockSpans && plan.operationCount > 1
+      if spansTransfers, let failure = lockDevice() { throw failure }
+      defer { if spansTransfers { flock(fd, LOCK_UN) } }
       do {
         try select(address: address)
       } catch {

@@ -1,0 +1,108 @@
+import Foundation
+import HAL
+import Yams
+
+/// The deployed controller's settings (`/etc/cloak/cloak.yaml`, docs/deployment.md):
+/// which board and station to run and how to set up real time. Read with the board
+/// files' located errors (`FILE:LINE: KEY.PATH: message`).
+///
+/// ```yaml
+/// version: 1
+/// board: raspberry-pi-4          # NAME (searched as boards are) or a path
+/// station: demo                  # NAME (searched in the stations directories) or a path
+/// keys: keys                     # directory of operator keys (relative to this file)
+/// realtime:
+///   priority: 80                 # SCHED_FIFO priority of the base thread, 1...99
+///   cpu: 3                       # pin the loop's threads to this CPU
+///   lock_memory: true            # mlockall
+///   hold_cpu_latency: true       # hold /dev/cpu_dma_latency at 0 while running
+/// ```
+///
+/// Every key but `version` is optional. A relative path is taken relative to the
+/// file's directory; a NAME (no `/`, no `.yaml`) is searched by ``ConfigurationSearch``.
+public struct RuntimeConfiguration: Sendable, Hashable {
+  /// The file this came from.
+  public var file: String
+  /// A board NAME or an absolute path.
+  public var board: String?
+  /// A station NAME or an absolute path.
+  public var station: String?
+  /// The operator-keys directory (absolute).
+  public var keysDirectory: String?
+  /// Scheduling, CPU, memory locking and PM QoS for the loop (none when absent).
+  public var realtime: RealtimeOptions
+
+  public init(
+    file: String, board: String? = nil, station: String? = nil, keysDirectory: String? = nil,
+    realtime: RealtimeOptions = .none
+  ) {
+    self.file = file
+    self.board = board
+    self.station = station
+    self.keysDirectory = keysDirectory
+    self.realtime = realtime
+  }
+
+  /// Reads the configuration file at `path`. Throws every problem found, located.
+  public static func load(path: String) throws(BoardLoadError) -> RuntimeConfiguration {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
+      throw BoardLoadError(errors: [BoardError(.fileNotFound, file: path, line: 0, keyPath: "", message: reason)])
+    }
+    return try load(yaml: text, file: path)
+  }
+
+  /// Parses `yaml` as the configuration file `file` (relative paths resolve against
+  /// `file`'s directory).
+  public static func load(yaml: String, file: String) throws(BoardLoadError) -> RuntimeConfiguration {
+    let diagnostics = Diagnostics(file: file)
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: yaml) else {
+        throw BoardLoadError(errors: [
+          BoardError(.missingKey, file: file, line: 1, keyPath: "", message: "the configuration file is empty")
+        ])
+      }
+      root = composed
+    } catch let error as BoardLoadError {
+      throw error
+    } catch {
+      throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
+    }
+    let base = (file as NSString).deletingLastPathComponent
+    var configuration = RuntimeConfiguration(file: file)
+    guard let top = MappingReader(Located(node: root, path: [], line: 1), diagnostics) else {
+      throw BoardLoadError(errors: diagnostics.sortedErrors)
+    }
+    top.rejectUnknown(allowed: ["version", "board", "station", "keys", "realtime"])
+    if let version = top.required("version")?.integer(diagnostics, in: 0...Int.max), version != 1 {
+      diagnostics.report(
+        .unsupportedVersion, line: top.place.line, path: ["version"], "version \(version) is not supported (1 is)")
+    }
+    func reference(_ key: String) -> String? {
+      guard let value = top[key], !value.isNull, let text = value.string(diagnostics) else { return nil }
+      guard ConfigurationSearch.isPath(text), !text.hasPrefix("/") else { return text }
+      return ConfigurationSearch.join(base, text)
+    }
+    configuration.board = reference("board")
+    configuration.station = reference("station")
+    if let keys = top["keys"], !keys.isNull, let text = keys.string(diagnostics) {
+      configuration.keysDirectory = text.hasPrefix("/") ? text : ConfigurationSearch.join(base, text)
+    }
+    if let place = top["realtime"], !place.isNull, let realtime = MappingReader(place, diagnostics) {
+      realtime.rejectUnknown(allowed: ["priority", "cpu", "lock_memory", "hold_cpu_latency"])
+      var options = RealtimeOptions()
+      options.priority = realtime["priority"].flatMap { $0.isNull ? nil : $0.integer(diagnostics, in: 1...99) }
+      options.cpu = realtime["cpu"].flatMap { $0.isNull ? nil : $0.integer(diagnostics, in: 0...1023) }
+      options.lockMemory = realtime["lock_memory"].flatMap { $0.isNull ? nil : $0.bool(diagnostics) } ?? false
+      options.holdCPULatency =
+        realtime["hold_cpu_latency"].flatMap { $0.isNull ? nil : $0.bool(diagnostics) } ?? false
+      configuration.realtime = options
+    }
+    guard diagnostics.errors.isEmpty else { throw BoardLoadError(errors: diagnostics.sortedErrors) }
+    return configuration
+  }
+}
