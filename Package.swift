@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // MARK: hal/ — the hardware boundary
@@ -50,16 +51,19 @@ let package = Package(
     .target(
       name: "Composition",
       dependencies: [
-        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station",
+        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station", "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
       ]),
+    .target(
+      name: "Scheduler",
+      dependencies: ["Station", "Controller", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
       name: "Simulation",
       dependencies: ["Composition", "Boards", "Station", "HAL", "Emulators", "MockHAL"]),
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "Simulation", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
+        "Composition", "Simulation", "Scheduler", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -71,6 +75,7 @@ let package = Package(
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),
     .testTarget(name: "BoardsTests", dependencies: ["HAL", "Boards", "Station"]),
     .testTarget(name: "StationTests", dependencies: ["Station"]),
+    .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Station", "Controller", "Boards"]),
     .testTarget(
       name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller", "Station"]),
     .testTarget(

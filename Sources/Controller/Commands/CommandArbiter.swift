@@ -14,9 +14,10 @@ import Station
 /// a drone is armed (a crew hatch move in safe mode included), off otherwise, and
 /// blinks the status light once a second while not in safe mode.
 ///
-/// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms and
-/// the crew's hatch commands (open, close, stop, clear fault) are accepted; the crew can
-/// always move a hatch, whatever latched safe mode.
+/// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms,
+/// the drone orders `hold` and `return_to_dock`, the scan commands (bookkeeping, no
+/// actuator) and the crew's hatch commands (open, close, stop, clear fault) are
+/// accepted; the crew can always move a hatch, whatever latched safe mode.
 ///
 /// Runs first in the actuator group (after the stale-data monitor), on the same thread
 /// as every actuator member, so it reads their state directly.
@@ -33,15 +34,24 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     }
   }
 
-  /// A drone: its arming request and its thrust outputs.
+  /// A drone: its arming request, its thrust outputs and, where it has one, its mission
+  /// link (orders go out through ``Command/droneOrder(_:_:)``; telemetry is read every
+  /// ``telemetryPeriod`` and published on `telemetry`).
   public struct DroneEntry {
     public var id: DroneID
     public var arm: Snapshot<Bool?>
     public var thrust: [ServoMember]
-    public init(id: DroneID, arm: Snapshot<Bool?>, thrust: [ServoMember]) {
+    public var link: (any DroneLink)?
+    public var telemetry: Snapshot<DroneLinkReading>?
+    public init(
+      id: DroneID, arm: Snapshot<Bool?>, thrust: [ServoMember], link: (any DroneLink)? = nil,
+      telemetry: Snapshot<DroneLinkReading>? = nil
+    ) {
       self.id = id
       self.arm = arm
       self.thrust = thrust
+      self.link = link
+      self.telemetry = telemetry
     }
   }
 
@@ -82,12 +92,26 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public private(set) var busyRefusals: UInt64 = 0
   /// Most commands taken per cycle (bounds the cycle's work).
   public let commandsPerCycle: Int
+  /// Accepted scan commands (`scan_pause`, `scan_resume`, `scan_skip`, `scan_requeue`),
+  /// in order, for the inspection scheduler to apply (drain from the planner group).
+  public let scanCommands: BoundedQueue<CommandRequest>
+  /// How often each drone link's telemetry is read.
+  public static let telemetryPeriod: Duration = .milliseconds(200)
+  private let targets: Set<TargetID>
+  private let targetSources: [TargetID: EventSource]
+  private var lastTelemetryRead: MonotonicInstant?
+  private var telemetryReads: UInt64 = 0
 
   public init(
     hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Bool?>?,
     statusCommand: Snapshot<Bool?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
-    queueCapacity: Int = 64, commandsPerCycle: Int = 8
+    queueCapacity: Int = 64, commandsPerCycle: Int = 8, targets: [TargetID] = []
   ) {
+    self.targets = Set(targets)
+    var targetSources: [TargetID: EventSource] = [:]
+    for id in targets { targetSources[id] = events.register(EventSubject(target: id)) }
+    self.targetSources = targetSources
+    scanCommands = BoundedQueue(minimumCapacity: queueCapacity)
     self.hatches = hatches
     self.drones = drones
     self.outputs = outputs
@@ -127,6 +151,24 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     }
     updatePower(tick)
     blink(tick)
+    readTelemetry(tick)
+  }
+
+  /// Reads every drone link's telemetry once per ``telemetryPeriod`` and publishes it.
+  private func readTelemetry(_ tick: TickContext) {
+    if let last = lastTelemetryRead, last.duration(to: tick.deadline) < Self.telemetryPeriod { return }
+    lastTelemetryRead = tick.deadline
+    telemetryReads &+= 1
+    for entry in drones {
+      guard let link = entry.link, let snapshot = entry.telemetry else { continue }
+      do {
+        let telemetry = try link.telemetry()
+        snapshot.publish(DroneLinkReading(telemetry: telemetry, failure: nil, sequence: telemetryReads))
+      } catch {
+        let previous = snapshot.read().telemetry
+        snapshot.publish(DroneLinkReading(telemetry: previous, failure: error, sequence: telemetryReads))
+      }
+    }
   }
 
   /// Carries out or rejects one command; emits its event.
@@ -156,6 +198,13 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       droneIndex = index
       subject = droneSources[index]
     }
+    if let id = command.target, command.isScanCommand, !targets.contains(id) {
+      return reject(request, .validation, "no such target", subject: source)
+    }
+    if let id = command.target, command.isScanCommand, let target = targetSources[id] { subject = target }
+    if case .droneOrder = command, let index = droneIndex, drones[index].link == nil {
+      return reject(request, .validation, "drone has no mission link", subject: subject)
+    }
     if case .actuatorPulse(let role, let microseconds) = command {
       guard let index = outputs.firstIndex(where: { $0.role == role }) else {
         return reject(request, .validation, "no such PWM output", subject: source)
@@ -177,6 +226,8 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       // (A `where` clause would bind to the last pattern only: the crew test is explicit.)
       case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault: allowed = request.principal.isCrew
       case .droneArm, .actuatorPulse: allowed = false
+      case .droneOrder(_, let order): allowed = order == .hold || order == .returnToDock
+      case .scanPause, .scanResume, .scanSkip, .scanRequeue: allowed = true
       }
       guard allowed else {
         return reject(
@@ -213,6 +264,16 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     case .actuatorPulse(_, let microseconds):
       guard let index = outputIndex else { break }
       outputs[index].pulse.publish(.microseconds(microseconds))
+    case .droneOrder(_, let order):
+      guard let index = droneIndex, let link = drones[index].link else { break }
+      do { try link.send(order) } catch {
+        return reject(request, .execution, "drone link failed: order not sent", subject: subject)
+      }
+    case .scanPause, .scanResume, .scanSkip, .scanRequeue:
+      guard scanCommands.push(request) else {
+        busyRefusals &+= 1
+        return reject(request, .busy, "scheduler queue full: retry later", subject: subject)
+      }
     }
     events.emitCommand(.commandAccepted, source: subject, request: request)
     // Power for a move accepted now, in this same cycle.

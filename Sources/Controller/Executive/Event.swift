@@ -93,6 +93,16 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   case runStarted
   /// The run stopped (last event of a run); `value`: signal number or 0.
   case runStopped
+  /// A drone started scanning a target (subject: drone and target); `value`: the
+  /// scan's planned length, seconds.
+  case scanStarted
+  /// A drone finished scanning a target (subject: drone and target); `value`: the
+  /// finding, 0 none, 1 minor, 2 major (``ScanFindingCode``).
+  case scanDone
+  /// A drone's controller changed state (subject: drone); `value`: the new state's
+  /// code (`DroneControlState` in the Scheduler target: 0 docked, 1 preflight,
+  /// 2 transit, 3 scanning, 4 returning, 5 hold, 6 fault).
+  case droneState
 
   public var description: String {
     switch self {
@@ -127,6 +137,9 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .auditEventsLost: return "audit_events_lost"
     case .runStarted: return "run_started"
     case .runStopped: return "run_stopped"
+    case .scanStarted: return "scan_started"
+    case .scanDone: return "scan_done"
+    case .droneState: return "drone_state"
     }
   }
 
@@ -134,6 +147,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   public var unit: String? {
     switch self {
     case .actuatorFailed: return "us"
+    case .scanStarted: return "s"
     default: return nil
     }
   }
@@ -144,7 +158,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .commandAccepted, .commandRejected, .safeModeEntered, .safeModeCleared, .safeStateFailed, .quorumLost,
       .moduleBlind, .moduleWatched, .hatchFault, .shutdownRequested, .pingFatal, .auditEventsLost, .runStarted,
-      .runStopped:
+      .runStopped, .scanDone, .droneState:
       return true
     default:
       return false
@@ -322,4 +336,16 @@ public final class EventRecorder: EventConsumer, @unchecked Sendable {
   public func events(_ code: EventCode) -> [Event] { events.map(\.event).filter { $0.code == code } }
   /// Recorded events with `code`, with their subjects.
   public func records(_ code: EventCode) -> [RecordedEvent] { events.filter { $0.event.code == code } }
+}
+
+/// The numeric code of a scan finding in ``EventCode/scanDone`` events.
+public enum ScanFindingCode {
+  /// 0 none, 1 minor, 2 major.
+  public static func code(_ finding: StationDescription.Finding) -> Double {
+    switch finding {
+    case .none: return 0
+    case .minor: return 1
+    case .major: return 2
+    }
+  }
 }
