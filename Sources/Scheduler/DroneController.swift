@@ -99,6 +99,8 @@ public final class DroneController {
   /// Scan reports up to this count have been taken.
   public private(set) var scanCountSeen: UInt64 = 0
   var escalations = 0
+  /// Whether ``scanCountSeen`` has its baseline (the first telemetry, or a restore).
+  var baselined = false
   var returnExpectedS: Double = .nan
   /// Actions and outcomes of the last call (read and cleared by the caller).
   public var actions: [DroneAction] = []
@@ -133,6 +135,7 @@ public final class DroneController {
   /// after a scan, straight to transit.
   public func start(_ mission: Mission, now: Double) {
     self.mission = mission
+    outcomes.removeAll { if case .missionAbandoned(mission.target) = $0 { return true } else { return false } }
     escalations = 0
     if state == .docked {
       actions.append(DroneAction(command: .droneArm(drone)))
@@ -200,6 +203,11 @@ public final class DroneController {
       if reading.failure == nil, let fresh = reading.telemetry {
         telemetry = fresh
         freshAtS = now
+        if !baselined {
+          // Reports made before this controller existed are not its scans.
+          scanCountSeen = fresh.scanCount
+          baselined = true
+        }
       }
     }
     let stale = telemetry == nil || now - freshAtS > configuration.telemetryStaleS
@@ -220,22 +228,15 @@ public final class DroneController {
         fly(now: now)
       }
     case .transit:
+      if takeReport(now: now) { return }
       if stale || now >= deadlineS {
         failsafe(.hold, now: now)
       } else if let mission, let telemetry, telemetry.module == mission.module, telemetry.enRouteTo == nil {
         startScan(now: now)
       }
     case .scanning:
-      if let telemetry, let report = telemetry.lastScan, telemetry.scanCount > scanCountSeen,
-        report.target == mission?.target
-      {
-        scanCountSeen = telemetry.scanCount
-        outcomes.append(.scanDone(report, scanCount: telemetry.scanCount))
-        mission = nil
-        // Stays in `scanning` (done) until the scheduler gives a next mission or a
-        // return in this same tick (FleetControl).
-        deadlineS = now + configuration.holdS
-      } else if stale || now >= deadlineS {
+      if takeReport(now: now) { return }
+      if stale || now >= deadlineS {
         failsafe(.hold, now: now)
       }
     case .returning:
@@ -273,6 +274,23 @@ public final class DroneController {
     }
   }
 
+  /// Takes a new scan report for the mission's target (in transit too: after a restart
+  /// whose last records were not written, a report already made is taken, never
+  /// scanned again). The controller then stays in `scanning` (done) until the
+  /// scheduler gives a next mission or a return in this same tick (FleetControl).
+  func takeReport(now: Double) -> Bool {
+    guard let telemetry, let report = telemetry.lastScan, telemetry.scanCount > scanCountSeen,
+      let mission, report.target == mission.target
+    else { return false }
+    scanCountSeen = telemetry.scanCount
+    outcomes.append(.scanDone(report, scanCount: telemetry.scanCount))
+    self.mission = nil
+    if state != .scanning { outcomes.append(.stateChanged(.scanning)) }
+    state = .scanning
+    deadlineS = now + configuration.holdS
+    return true
+  }
+
   /// Whether the last scan is done and the drone waits for its next order this tick.
   public var scanFinished: Bool { state == .scanning && mission == nil }
 
@@ -283,6 +301,7 @@ public final class DroneController {
     state saved: DroneControlState, mission: Mission?, scanCountSeen count: UInt64, now: Double
   ) {
     scanCountSeen = count
+    baselined = true
     self.mission = mission
     state = .docked
     enteredS = now

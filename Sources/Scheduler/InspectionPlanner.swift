@@ -100,7 +100,7 @@ public final class InspectionPlanner {
   // Modules.
   public private(set) var leak: [LeakEvidence]
   public private(set) var leakSource: [String]
-  /// When each module's leak alarm was raised (infinity: no alarm); a target under the
+  /// When each module's leak alarm was raised (-infinity: no alarm); a target under the
   /// alarm goes first until it has been scanned after this time.
   public private(set) var alarmSinceS: [Double]
   public private(set) var crewActivity: [Bool]
@@ -212,7 +212,7 @@ public final class InspectionPlanner {
     let m = station.modules.count
     leak = Array(repeating: .none, count: m)
     leakSource = Array(repeating: "", count: m)
-    alarmSinceS = Array(repeating: .infinity, count: m)
+    alarmSinceS = Array(repeating: -.infinity, count: m)
     crewActivity = Array(repeating: false, count: m)
     isolating = Array(repeating: false, count: m)
     hatchOpen = Array(repeating: true, count: station.hatches.count)
@@ -267,7 +267,7 @@ public final class InspectionPlanner {
     guard let m = station.modules.firstIndex(where: { $0.id == module }) else { return }
     leak[m] = .none
     leakSource[m] = ""
-    alarmSinceS[m] = .infinity
+    alarmSinceS[m] = -.infinity
   }
 
   /// Sets or clears a keep-out reason for `module`; the travel table is rebuilt.
@@ -427,7 +427,7 @@ public final class InspectionPlanner {
     preemptPending = false
     for d in drones.indices {
       budget -= 1
-      if isolating[drones[d].module] {
+      if isolating[drones[d].module] && !drones[d].docked {
         if drones[d].target >= 0 && !drones[d].scanning { release(target: drones[d].target) }
         drones[d].available = false
         recalls[recallCount] = d
