@@ -77,6 +77,9 @@ extension InspectionPlanner {
       note = "under a leak alarm: goes first"
     } else if requeued[t] {
       note = "requeued by an operator: goes first"
+    } else if elapsedS < risk.minimumIntervalFraction * targetIntervalS[t] {
+      eligible = false
+      note = "scanned \(Self.hours(elapsedS)) h ago: not again before \(Self.fixed(risk.minimumIntervalFraction)) of its interval"
     } else if score.probability < risk.eligibleProbability {
       eligible = false
       note = "not yet eligible: probability \(Self.fixed(score.probability)) < \(Self.fixed(risk.eligibleProbability))"

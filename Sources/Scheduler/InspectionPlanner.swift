@@ -394,7 +394,11 @@ public final class InspectionPlanner {
     if claimedBy[t] >= 0 || skippedUntilS[t] > now { return nil }
     let s = score(t, now: now)
     let alarm = underAlarm(t)
-    if !(alarm || requeued[t]) && s.probability < configuration.risk.eligibleProbability { return nil }
+    if !(alarm || requeued[t]) {
+      let risk = configuration.risk
+      if s.probability < risk.eligibleProbability { return nil }
+      if now - lastScanS[t] < risk.minimumIntervalFraction * targetIntervalS[t] { return nil }
+    }
     return s.risk + (alarm || requeued[t] ? 100 : 0)
   }
 

@@ -58,6 +58,10 @@ public struct RiskConfiguration: Sendable, Hashable {
   /// interval, so it is scanned more often). Default: the probability at 3/4 of an
   /// interval with no other factor.
   public var eligibleProbability: Double = 3.25
+  /// No target is scanned again before this fraction of its interval has passed since
+  /// its last scan (except under a leak alarm or after a requeue), however high its
+  /// probability: a flagged batch with a major finding is scanned often, not always.
+  public var minimumIntervalFraction: Double = 0.25
 
   public init() {}
 }
