@@ -642,11 +642,10 @@ public final class InspectionPlanner {
       for i in 0..<candidateCount where budget > 0 && feasible < configuration.candidateWindow {
         let t = candidates[i]
         budget -= 1
-        guard claimedBy[t] < 0, skippedUntilS[t] <= now, let trip = trip(drone: d, target: t, now: now) else {
-          continue
-        }
+        // Ranked earlier: checked again now (it may have been scanned since).
+        guard let key = rankKey(t, now: now), let trip = trip(drone: d, target: t, now: now) else { continue }
         feasible += 1
-        let value = candidateRisk[i] - perMinute * (trip.arriveS - now) / 60
+        let value = key - perMinute * (trip.arriveS - now) / 60
         if value > bestValue {
           bestValue = value
           best = trip

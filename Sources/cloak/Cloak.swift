@@ -20,6 +20,7 @@ struct Cloak: ParsableCommand {
       I2CCommand.self,
       ProbeCommand.self,
       Bench.self,
+      PlanCommand.self,
     ]
   )
 }

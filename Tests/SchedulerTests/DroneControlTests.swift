@@ -21,7 +21,7 @@ import Testing
     let fake = harness.fakes[0]
     fake.finding = .minor
     var states: [DroneControlState] = []
-    harness.run(1_200) { states.append(harness.fleet.controllers[0].state) }
+    harness.run(12_000) { states.append(harness.fleet.controllers[0].state) }
     // Only the arbiter's commands moved it, all from autonomy.
     #expect(harness.arbiter.requests.allSatisfy { $0.principal == .autonomy })
     let kinds = harness.arbiter.requests.map(\.command.kind)
@@ -50,7 +50,7 @@ import Testing
     let fake = harness.fakes[0]
     fake.hopS = 100_000  // never arrives
     var changes: [(DroneControlState, Double)] = []
-    harness.run(2_000) {
+    harness.run(20_000) {
       let state = harness.fleet.controllers[0].state
       if changes.last?.0 != state { changes.append((state, harness.now)) }
     }

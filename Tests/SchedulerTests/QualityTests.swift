@@ -70,12 +70,12 @@ import Testing
   @Test("without the capacity, the highest-risk targets are never the ones left overdue")
   func overloadSparesHighestRisk() throws {
     var station = try Stations.demo()
-    // One slow drone and intervals a fortieth of the demo's: far more work than it can do.
+    // One slow drone and intervals a two-hundredth of the demo's: far more work than it can do.
     station.drones = [station.drones[0]]
     station.drones[0].speedMS = 0.2
     for index in station.targets.indices {
-      station.targets[index].intervalH /= 40
-      station.targets[index].lastInspectedHAgo /= 40
+      station.targets[index].intervalH /= 200
+      station.targets[index].lastInspectedHAgo /= 200
     }
     let plan = HorizonPlan.make(station: station, horizonS: Self.days30)
     let worst = Self.worstLateness(station, plan)
