@@ -63,7 +63,7 @@ extension InspectionPlanner {
         input: evidence == .none ? "none" : "\(evidence) in module \(station.modules[evidenceModule].id)",
         contribution: RiskModel.leakProbability(evidence, risk),
         source: evidence == .none ? "no leak_trend or leak alarm noted" : leakSource[evidenceModule]))
-    factors += RiskModel.consequenceFactors(of: target, in: station, risk)
+    factors += RiskModel.consequenceFactors(ofTarget: t, in: station, risk)
     let score = score(t, now: now)
     var eligible = true
     var note = "eligible: probability \(Self.fixed(score.probability)) >= \(Self.fixed(risk.eligibleProbability))"

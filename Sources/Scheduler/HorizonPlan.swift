@@ -35,6 +35,8 @@ public struct HorizonPlan: Sendable {
   /// Planner steps taken and their total work units (for the bench).
   public var steps: Int
   public var work: Int
+  /// Complete scoring passes over every target.
+  public var rankings: Int
 }
 
 extension HorizonPlan {
@@ -53,6 +55,7 @@ extension HorizonPlan {
     var scansByTarget = [[Int]](repeating: [], count: station.targets.count)
     var steps = 0
     var work = 0
+    var rankings = 1
     let initialLastScan = planner.lastScanS
     // Ranked lazily: rescore when old or when few unclaimed candidates are left.
     planner.rank(now: 0)
@@ -67,8 +70,16 @@ extension HorizonPlan {
         }
         planner.drones[d].available = true
       }
-      let rescore = now - planner.rankedAtS >= rescoreS || planner.unclaimedCandidates < droneCount
-      if rescore { planner.rank(now: now) }
+      // Rescore when the ranking is old, or when it was full (more eligible targets than
+      // it holds) and few of its candidates are left; a short list already held every
+      // eligible target, and new ones come with time (the periodic rescore).
+      let full = planner.candidateCount == planner.candidateCapacity
+      let rescore =
+        now - planner.rankedAtS >= rescoreS || (full && planner.eligibleCandidates(now: now) < droneCount)
+      if rescore {
+        planner.rank(now: now)
+        rankings += 1
+      }
       planner.step(now: now, rescore: false)
       steps += 1
       work += planner.lastStepWork
@@ -130,7 +141,8 @@ extension HorizonPlan {
           target: target.id, dueS: late.due, scannedS: late.scanned,
           reason: reason(planner: planner, target: t, dueS: late.due)))
     }
-    return HorizonPlan(horizonS: horizonS, scans: scans, overdue: overdue, steps: steps, work: work)
+    return HorizonPlan(
+      horizonS: horizonS, scans: scans, overdue: overdue, steps: steps, work: work, rankings: rankings)
   }
 
   /// Why target `t` is late.

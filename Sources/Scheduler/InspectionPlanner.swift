@@ -138,7 +138,8 @@ public final class InspectionPlanner {
   let droneCapacityWh: [Double]
 
   // Ranking.
-  let candidateCapacity: Int
+  /// Most candidates a ranking keeps.
+  public let candidateCapacity: Int
   var heapTarget: [Int]
   var heapRisk: [Double]
   var heapCount = 0
@@ -188,7 +189,7 @@ public final class InspectionPlanner {
     targetModule = targets.map { moduleIndex[$0.module] ?? 0 }
     targetKind = targets.map { $0.kind == .seal ? 0 : 1 }
     targetIntervalS = targets.map { max($0.intervalH * 3_600, 1) }
-    targetConsequence = targets.map { RiskModel.consequence(of: $0, in: station, risk) }
+    targetConsequence = targets.indices.map { RiskModel.consequence(ofTarget: $0, in: station, risk) }
     targetProvenance = targets.map { RiskModel.provenanceProbability(station.batches[$0.batch]?.flags ?? [], risk) }
     let otherModule = targets.map { target in
       guard target.kind == .seal, let h = target.hatch.flatMap({ hatchIndex[$0] }) else { return -1 }
@@ -392,14 +393,27 @@ public final class InspectionPlanner {
   @inline(__always)
   func rankKey(_ t: Int, now: Double) -> Double? {
     if claimedBy[t] >= 0 || skippedUntilS[t] > now { return nil }
-    let s = score(t, now: now)
-    let alarm = underAlarm(t)
-    if !(alarm || requeued[t]) {
-      let risk = configuration.risk
-      if s.probability < risk.eligibleProbability { return nil }
-      if now - lastScanS[t] < risk.minimumIntervalFraction * targetIntervalS[t] { return nil }
+    var evidence = leak[targetModule[t]]
+    let other = targetOtherModule[t]
+    if other >= 0, leak[other] > evidence { evidence = leak[other] }
+    return Self.key(
+      elapsed: now - lastScanS[t], interval: targetIntervalS[t],
+      added: findingProbability[t] + targetProvenance[t] + RiskModel.leakProbability(evidence, configuration.risk),
+      consequence: targetConsequence[t], first: underAlarm(t) || requeued[t], configuration.risk)
+  }
+
+  /// The ranking key from its parts (the one formula): `nil` when not eligible (below
+  /// the eligible probability, or scanned less than the minimum spacing ago), unless
+  /// `first` (under a leak alarm or requeued), which also adds 100 so it ranks first.
+  @inline(__always)
+  static func key(
+    elapsed: Double, interval: Double, added: Double, consequence: Double, first: Bool, _ risk: RiskConfiguration
+  ) -> Double? {
+    let probability = RiskModel.probability(fraction: elapsed / interval, added: added, risk)
+    if !first && (probability < risk.eligibleProbability || elapsed < risk.minimumIntervalFraction * interval) {
+      return nil
     }
-    return s.risk + (alarm || requeued[t] ? 100 : 0)
+    return probability * consequence + (first ? 100 : 0)
   }
 
   // MARK: The step
@@ -519,11 +533,41 @@ public final class InspectionPlanner {
   /// candidate list (top ``candidateCapacity`` by rank key, best first).
   func scorePass(now: Double, budget: inout Int) {
     let count = lastScanS.count
+    // The hot loop: the arrays as locals (no exclusivity checks per element), the
+    // same formula as rankKey(_:now:) (one place: RiskModel).
+    let lastScan = lastScanS
+    let interval = targetIntervalS
+    let finding = findingProbability
+    let provenance = targetProvenance
+    let consequence = targetConsequence
+    let moduleOf = targetModule
+    let otherOf = targetOtherModule
+    let claimed = claimedBy
+    let skipped = skippedUntilS
+    let again = requeued
+    let evidence = leak
+    let alarmSince = alarmSinceS
+    let risk = configuration.risk
+    let leakNone = RiskModel.leakProbability(.none, risk)
+    let leakTrend = RiskModel.leakProbability(.trend, risk)
+    let leakAlarm = RiskModel.leakProbability(.alarm, risk)
     while scanCursor < count && budget > 0 {
       let t = scanCursor
       scanCursor += 1
       budget -= 1
-      guard let key = rankKey(t, now: now) else { continue }
+      if claimed[t] >= 0 || skipped[t] > now { continue }
+      let m = moduleOf[t]
+      let other = otherOf[t]
+      var level = evidence[m]
+      if other >= 0 && evidence[other] > level { level = evidence[other] }
+      let leakAdded = level == .alarm ? leakAlarm : level == .trend ? leakTrend : leakNone
+      let alarm = lastScan[t] < alarmSince[m] || (other >= 0 && lastScan[t] < alarmSince[other])
+      guard
+        let key = Self.key(
+          elapsed: now - lastScan[t], interval: interval[t], added: finding[t] + provenance[t] + leakAdded,
+          consequence: consequence[t], first: alarm || again[t], risk)
+      else { continue }
+      if heapCount == candidateCapacity && key <= heapRisk[0] { continue }
       heapInsert(t, key)
     }
     guard scanCursor >= count else { return }
@@ -674,10 +718,10 @@ public final class InspectionPlanner {
     scorePass(now: now, budget: &budget)
   }
 
-  /// Unclaimed candidates left in the ranked list.
-  public var unclaimedCandidates: Int {
+  /// Candidates of the ranked list still eligible at `now` (unclaimed, not scanned since).
+  public func eligibleCandidates(now: Double) -> Int {
     var count = 0
-    for i in 0..<candidateCount where claimedBy[candidates[i]] < 0 { count += 1 }
+    for i in 0..<candidateCount where rankKey(candidates[i], now: now) != nil { count += 1 }
     return count
   }
 

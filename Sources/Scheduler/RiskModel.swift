@@ -130,18 +130,16 @@ public enum RiskModel {
     flags.reduce(0) { $0 + (c.flagProbability[$1] ?? 0) }
   }
 
-  /// The consequence in [1, 5] of `target` on `station`.
-  public static func consequence(
-    of target: StationDescription.Target, in station: StationDescription, _ c: RiskConfiguration
-  ) -> Double {
-    consequenceFactors(of: target, in: station, c).reduce(0) { $0 + $1.contribution }.clamped(1, 5)
+  /// The consequence in [1, 5] of the target at `index` in `station.targets`.
+  public static func consequence(ofTarget index: Int, in station: StationDescription, _ c: RiskConfiguration) -> Double {
+    consequenceFactors(ofTarget: index, in: station, c).reduce(0) { $0 + $1.contribution }.clamped(1, 5)
   }
 
-  /// The consequence's factors (kind, return vehicle).
+  /// The consequence's factors (kind, return vehicle) of the target at `index`.
   static func consequenceFactors(
-    of target: StationDescription.Target, in station: StationDescription, _ c: RiskConfiguration
+    ofTarget index: Int, in station: StationDescription, _ c: RiskConfiguration
   ) -> [RiskFactor] {
-    let index = station.targets.firstIndex { $0.id == target.id } ?? -1
+    let target = station.targets[index]
     var factors = [
       RiskFactor(
         part: "consequence", name: "target kind", input: target.kind.rawValue,

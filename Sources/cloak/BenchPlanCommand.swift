@@ -57,23 +57,29 @@ struct BenchPlan: ParsableCommand {
     var assigned = 0
     var work = 0
     var allocations: UInt64 = 0
+    var stepsAllocating = 0
+    stepTimes.reserveCapacity(steps)
     for i in 0..<steps {
       reset()
       let before = probe?() ?? 0
       let start = cpuNanoseconds()
       planner.step(now: Double(i))
       stepTimes.append(Double(cpuNanoseconds() - start) / 1_000)
-      allocations += (probe?() ?? 0) - before
+      let allocated = (probe?() ?? 0) - before
+      allocations += allocated
+      if allocated > 0 { stepsAllocating += 1 }
       assigned = planner.assignmentCount
       work = planner.lastStepWork
     }
     var planTimes: [Double] = []
     var scans = 0
+    var rankings = 0
     for _ in 0..<plans {
       let start = cpuNanoseconds()
       let plan = HorizonPlan.make(station: station, horizonS: horizon.seconds)
       planTimes.append(Double(cpuNanoseconds() - start) / 1_000_000)
       scans = plan.scans.count
+      rankings = plan.rankings
     }
     let step = median(stepTimes)
     let plan = median(planTimes)
@@ -82,15 +88,15 @@ struct BenchPlan: ParsableCommand {
         "{\"targets\": \(targets), \"drones\": \(drones), \"modules\": \(modules), "
           + "\"step_us_median\": \(fixed(step)), \"step_us_max\": \(fixed(stepTimes.max() ?? 0)), "
           + "\"step_assignments\": \(assigned), \"step_work_units\": \(work), "
-          + "\"plan_ms_median\": \(fixed(plan)), \"plan_scans\": \(scans), \"horizon_s\": \(horizon.seconds)"
+          + "\"plan_ms_median\": \(fixed(plan)), \"plan_scans\": \(scans), \"plan_rankings\": \(rankings), \"horizon_s\": \(horizon.seconds)"
           + (probe != nil ? ", \"step_allocations\": \(allocations)" : "") + "}")
     } else {
       print("synthetic station: \(modules) modules, \(targets) targets, \(drones) drones")
       print(
         "allocation step: \(fixed(step)) us median, \(fixed(stepTimes.max() ?? 0)) us max of \(steps) "
           + "(\(assigned) drones assigned, \(work) work units)")
-      if probe != nil { print("heap allocations in \(steps) steps: \(allocations)") }
-      print("full \(horizon) plan: \(fixed(plan)) ms median of \(plans) (\(scans) scans)")
+      if probe != nil { print("heap allocations in \(steps) steps: \(allocations) (in \(stepsAllocating) steps)") }
+      print("full \(horizon) plan: \(fixed(plan)) ms median of \(plans) (\(scans) scans, \(rankings) full rankings)")
     }
   }
 
