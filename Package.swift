@@ -63,7 +63,8 @@ let package = Package(
     .executableTarget(
       name: "cloak",
       dependencies: [
-        "Composition", "Simulation", "Scheduler", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
+        "Composition", "Simulation", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
+        "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),

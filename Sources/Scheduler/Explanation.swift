@@ -26,12 +26,14 @@ extension InspectionPlanner {
     switch lastScanSource[t] {
     case .stationFile: scanSource = at("targets.\(t).last_inspected_h_ago") + " and " + at("targets.\(t).interval_h")
     case .scan(let drone):
-      scanSource = "scan by drone \(station.drones[drone].id) at t=\(Int(lastScanS[t])) s; " + at("targets.\(t).interval_h")
+      scanSource =
+        "scan by drone \(station.drones[drone].id) at t=\(Int(lastScanS[t])) s; " + at("targets.\(t).interval_h")
     }
     var factors = [
       RiskFactor(
         part: "probability", name: "time since last scan",
-        input: "\(Self.hours(elapsedS)) h of a \(Self.hours(targetIntervalS[t])) h interval (\(Self.fixed(fraction)) intervals)",
+        input:
+          "\(Self.hours(elapsedS)) h of a \(Self.hours(targetIntervalS[t])) h interval (\(Self.fixed(fraction)) intervals)",
         contribution: RiskModel.timeProbability(fraction: fraction, risk), source: scanSource),
       RiskFactor(
         part: "probability", name: "last finding", input: lastFinding[t].rawValue,
@@ -79,7 +81,8 @@ extension InspectionPlanner {
       note = "requeued by an operator: goes first"
     } else if elapsedS < risk.minimumIntervalFraction * targetIntervalS[t] {
       eligible = false
-      note = "scanned \(Self.hours(elapsedS)) h ago: not again before \(Self.fixed(risk.minimumIntervalFraction)) of its interval"
+      note =
+        "scanned \(Self.hours(elapsedS)) h ago: not again before \(Self.fixed(risk.minimumIntervalFraction)) of its interval"
     } else if score.probability < risk.eligibleProbability {
       eligible = false
       note = "not yet eligible: probability \(Self.fixed(score.probability)) < \(Self.fixed(risk.eligibleProbability))"

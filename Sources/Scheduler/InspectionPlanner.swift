@@ -660,7 +660,8 @@ public final class InspectionPlanner {
     let energy = (out + home) * fleet.flightPowerW / 3_600 + scan * fleet.scanPowerW / 3_600
     guard state.batteryWh - energy >= fleet.reserveFraction * droneCapacityWh[d] else { return nil }
     let start = now + (state.docked ? fleet.preflightS : 0)
-    return Assignment(drone: d, target: t, startS: now, arriveS: start + out, endS: start + out + scan, energyWh: energy)
+    return Assignment(
+      drone: d, target: t, startS: now, arriveS: start + out, endS: start + out + scan, energyWh: energy)
   }
 
   /// Assigns drone `d` the best feasible candidate: alarm targets first (nearest), then

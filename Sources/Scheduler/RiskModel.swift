@@ -131,7 +131,8 @@ public enum RiskModel {
   }
 
   /// The consequence in [1, 5] of the target at `index` in `station.targets`.
-  public static func consequence(ofTarget index: Int, in station: StationDescription, _ c: RiskConfiguration) -> Double {
+  public static func consequence(ofTarget index: Int, in station: StationDescription, _ c: RiskConfiguration) -> Double
+  {
     consequenceFactors(ofTarget: index, in: station, c).reduce(0) { $0 + $1.contribution }.clamped(1, 5)
   }
 
@@ -156,7 +157,8 @@ public enum RiskModel {
           part: "consequence", name: "seal on a hatch to the return vehicle",
           input: "hatch \(hatchID) joins \(hatch.between.map(\.rawValue).joined(separator: "-"))",
           contribution: c.returnVehicleSealConsequence,
-          source: "\(station.file):\(station.line(of: "hatches.\(hatchIndex).between")): hatches.\(hatchIndex).between"))
+          source: "\(station.file):\(station.line(of: "hatches.\(hatchIndex).between")): hatches.\(hatchIndex).between")
+      )
     } else if returnModules.contains(target.module) {
       let moduleIndex = station.modules.firstIndex { $0.id == target.module } ?? -1
       factors.append(

@@ -8,12 +8,14 @@ import Station
 public enum StoreRecord: Sendable, Hashable {
   /// A finished scan. `(drone, droneScanCount)` is unique: a report seen twice (after a
   /// restart) is stored once.
-  case scan(drone: DroneID, target: TargetID, endS: Double, finding: StationDescription.Finding, note: String,
+  case scan(
+    drone: DroneID, target: TargetID, endS: Double, finding: StationDescription.Finding, note: String,
     droneScanCount: UInt64)
   /// A target's planning state.
   case target(TargetID, lastScanS: Double, finding: StationDescription.Finding, skippedUntilS: Double, requeued: Bool)
   /// A drone controller's state, its mission and the scan reports it has taken.
-  case drone(DroneID, state: DroneControlState, target: TargetID?, module: ModuleID?, scanS: Double,
+  case drone(
+    DroneID, state: DroneControlState, target: TargetID?, module: ModuleID?, scanS: Double,
     travelS: Double, scanCountSeen: UInt64)
   /// The operator pause.
   case paused(Bool)

@@ -27,11 +27,14 @@ public enum SyntheticStation {
     var hatches: [StationDescription.Hatch] = []
     for i in 1..<count {
       let parent = i % 10 == 0 ? i - 10 : i - 1
-      hatches.append(.init(id: HatchID(unchecked: "h\(i)"), between: [module(parent), module(i)], role: role("hatch.h\(i)"), travelS: 8))
+      hatches.append(
+        .init(
+          id: HatchID(unchecked: "h\(i)"), between: [module(parent), module(i)], role: role("hatch.h\(i)"), travelS: 8))
     }
     for i in stride(from: 15, to: count, by: 5) {
       hatches.append(
-        .init(id: HatchID(unchecked: "x\(i)"), between: [module(i - 10), module(i)], role: role("hatch.x\(i)"), travelS: 8))
+        .init(
+          id: HatchID(unchecked: "x\(i)"), between: [module(i - 10), module(i)], role: role("hatch.x\(i)"), travelS: 8))
     }
     let batches: [BatchID: StationDescription.Batch] = [
       BatchID(unchecked: "plain"): .init(supplier: "a", flags: []),
@@ -44,7 +47,8 @@ public enum SyntheticStation {
       return StationDescription.Target(
         id: TargetID(unchecked: "t\(t)"), kind: seal ? .seal : .weld, module: module(m),
         hatch: seal ? HatchID(unchecked: "h\(m)") : nil, intervalH: interval,
-        batch: BatchID(unchecked: t % 5 == 0 ? "flagged" : "plain"), lastInspectedHAgo: (next() * 1.2 * interval).rounded(),
+        batch: BatchID(unchecked: t % 5 == 0 ? "flagged" : "plain"),
+        lastInspectedHAgo: (next() * 1.2 * interval).rounded(),
         lastFinding: t % 17 == 0 ? .minor : .none)
     }
     let droneList = (0..<max(drones, 0)).map { d in

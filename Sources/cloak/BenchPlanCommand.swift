@@ -21,7 +21,9 @@ struct BenchPlan: ParsableCommand {
   @Option(help: "Timed allocation steps (the median is reported).") var steps = 200
   @Option(help: "Full-horizon plans (the median is reported).") var plans = 5
   @Option(help: "Horizon of the full plan.") var horizon = DurationArgument(seconds: 86_400)
-  @Flag(help: "Count heap allocations in the steady-state steps (needs the LD_PRELOAD counter of scripts/count-allocations).")
+  @Flag(
+    help:
+      "Count heap allocations in the steady-state steps (needs the LD_PRELOAD counter of scripts/count-allocations).")
   var countAllocations = false
   @Flag(help: "Print one JSON object.") var json = false
 
@@ -48,7 +50,8 @@ struct BenchPlan: ParsableCommand {
     #if canImport(Glibc)
       let probe = countAllocations ? AllocationCounter.threadCounter() : nil
       if countAllocations && probe == nil {
-        throw ValidationError("--count-allocations: the allocation counter is not preloaded (scripts/count-allocations)")
+        throw ValidationError(
+          "--count-allocations: the allocation counter is not preloaded (scripts/count-allocations)")
       }
     #else
       let probe: (@Sendable () -> UInt64)? = nil
@@ -103,7 +106,8 @@ struct BenchPlan: ParsableCommand {
   private func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+      ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
 
   private func fixed(_ value: Double) -> String { String(format: "%.1f", value) }

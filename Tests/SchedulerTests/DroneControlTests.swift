@@ -11,7 +11,8 @@ import Testing
 @Suite struct DroneControlTests {
   /// A one-drone, two-target station on the demo's first modules.
   static func small(intervalH: Double = 2) -> StationDescription {
-    let station = Stations.generated(seed: 5, maxModules: 4, maxTargets: 4, maxDrones: 1, intervalH: intervalH...intervalH)
+    let station = Stations.generated(
+      seed: 5, maxModules: 4, maxTargets: 4, maxDrones: 1, intervalH: intervalH...intervalH)
     return station
   }
 
@@ -75,7 +76,9 @@ import Testing
       harness.run(1)
       waited += 1
     }
-    #expect(harness.fleet.controllers[0].state == .transit, "\(harness.arbiter.requests.map { "\($0.command)" }) \(fake.orders)")
+    #expect(
+      harness.fleet.controllers[0].state == .transit,
+      "\(harness.arbiter.requests.map { "\($0.command)" }) \(fake.orders)")
     fake.fault = "lost propulsion"
     harness.run(2)
     #expect(harness.fleet.controllers[0].state == .fault)
@@ -83,7 +86,9 @@ import Testing
     let returnsBefore = fake.orders.filter { $0.order == .returnToDock }.count
     fake.fault = nil
     harness.run(35)
-    #expect(fake.orders.filter { $0.order == .returnToDock }.count == returnsBefore + 1, "\(fake.orders.map { "\($0.at) \($0.order)" })")
+    #expect(
+      fake.orders.filter { $0.order == .returnToDock }.count == returnsBefore + 1,
+      "\(fake.orders.map { "\($0.at) \($0.order)" })")
   }
 
   @Test("a lost link holds the drone in flight; no telemetry on the dock is a fault")
@@ -149,9 +154,14 @@ import Testing
         baseTick: n, cycle: n, deadline: MonotonicInstant(nanoseconds: Int64(n) * 1_000_000_000), period: .seconds(1),
         safeMode: latch.isLatched)
     }
-    #expect(arbiter.submit(CommandRequest(id: 1, principal: .autonomy, command: .droneOrder(d1, .goTo(ModuleID(unchecked: "lab"))))) == nil)
+    #expect(
+      arbiter.submit(
+        CommandRequest(id: 1, principal: .autonomy, command: .droneOrder(d1, .goTo(ModuleID(unchecked: "lab"))))) == nil
+    )
     #expect(arbiter.submit(CommandRequest(id: 2, principal: .crewConsole, command: .scanSkip(target))) == nil)
-    #expect(arbiter.submit(CommandRequest(id: 3, principal: .crewConsole, command: .scanSkip(TargetID(unchecked: "nope")))) == nil)
+    #expect(
+      arbiter.submit(CommandRequest(id: 3, principal: .crewConsole, command: .scanSkip(TargetID(unchecked: "nope"))))
+        == nil)
     arbiter.run(tick(1))
     var responses: [CommandResponse] = []
     while let response = arbiter.responses.pop() { responses.append(response) }
@@ -161,7 +171,8 @@ import Testing
     #expect(arbiter.scanCommands.pop()?.command == .scanSkip(target))
     // In safe mode only hold and return_to_dock go out.
     _ = latch.trip(.crewCommand)
-    _ = arbiter.submit(CommandRequest(id: 4, principal: .autonomy, command: .droneOrder(d1, .goTo(ModuleID(unchecked: "hab")))))
+    _ = arbiter.submit(
+      CommandRequest(id: 4, principal: .autonomy, command: .droneOrder(d1, .goTo(ModuleID(unchecked: "hab")))))
     _ = arbiter.submit(CommandRequest(id: 5, principal: .autonomy, command: .droneOrder(d1, .hold)))
     arbiter.run(tick(2))
     responses = []
@@ -183,15 +194,21 @@ import Testing
   func parseRoundTrip() throws {
     let d1 = DroneID(unchecked: "d1")
     let commands: [Command] = [
-      .droneOrder(d1, .goTo(ModuleID(unchecked: "lab"))), .droneOrder(d1, .scan(TargetID(unchecked: "t1"), seconds: 90)),
+      .droneOrder(d1, .goTo(ModuleID(unchecked: "lab"))),
+      .droneOrder(d1, .scan(TargetID(unchecked: "t1"), seconds: 90)),
       .droneOrder(d1, .returnToDock), .droneOrder(d1, .hold), .scanPause, .scanResume,
       .scanSkip(TargetID(unchecked: "t1")), .scanRequeue(TargetID(unchecked: "t2")),
     ]
     for command in commands {
       #expect(try Command.parse(name: command.kind.description, arguments: command.arguments) == command)
     }
-    #expect(throws: CommandParseError.self) { try Command.parse(name: "drone_order", arguments: ["drone": "d1", "order": "fly"]) }
+    #expect(throws: CommandParseError.self) {
+      try Command.parse(name: "drone_order", arguments: ["drone": "d1", "order": "fly"])
+    }
     #expect(throws: CommandParseError.self) { try Command.parse(name: "scan_skip", arguments: [:]) }
-    #expect(CommandKind.allCases.map(\.description).suffix(5) == ["drone_order", "scan_pause", "scan_resume", "scan_skip", "scan_requeue"])
+    #expect(
+      CommandKind.allCases.map(\.description).suffix(5) == [
+        "drone_order", "scan_pause", "scan_resume", "scan_skip", "scan_requeue",
+      ])
   }
 }

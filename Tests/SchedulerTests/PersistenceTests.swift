@@ -47,14 +47,17 @@ import Testing
     let boot0 = try store.load()
     let before = FleetHarness(station: station, store: writer.channel, bootEpoch: boot0.bootEpoch)
     before.fleet.restore(boot0, now: 0)
-    before.run(first, tickS: 2) { if !loseTail { writer.drainOnce() } else if Int(before.now) % 60 == 0 { writer.drainOnce() } }
+    before.run(first, tickS: 2) {
+      if !loseTail { writer.drainOnce() } else if Int(before.now) % 60 == 0 { writer.drainOnce() }
+    }
     if !loseTail { writer.drainOnce() }
     let oldRequests = Set(before.arbiter.requests.map(\.id))
     let statesAtRestart = before.fleet.controllers.map(\.state)
     // Restart: the old FleetControl and command path are gone; the drones fly on.
     let boot1 = try store.load()
     #expect(boot1.bootEpoch == boot0.bootEpoch + 1)
-    let after = FleetHarness(station: station, fakes: before.fakes, store: writer.channel, start: before.now, bootEpoch: boot1.bootEpoch)
+    let after = FleetHarness(
+      station: station, fakes: before.fakes, store: writer.channel, start: before.now, bootEpoch: boot1.bootEpoch)
     after.fleet.restore(boot1, now: after.now)
     after.run(second, tickS: 2) { writer.drainOnce() }
     writer.drainOnce()
@@ -74,7 +77,9 @@ import Testing
     for target in station.targets {
       let times = before.fakes.flatMap { $0.completed.filter { $0.target == target.id }.map(\.at) }.sorted()
       for (a, b) in zip(times, times.dropFirst()) {
-        #expect(b - a >= target.intervalH * 3_600 * RiskConfiguration().minimumIntervalFraction, "seed \(seed): \(target.id) scanned again after \(b - a) s")
+        #expect(
+          b - a >= target.intervalH * 3_600 * RiskConfiguration().minimumIntervalFraction,
+          "seed \(seed): \(target.id) scanned again after \(b - a) s")
       }
     }
     #expect(!truth.isEmpty)

@@ -44,7 +44,8 @@ import Testing
     #expect(home != nil, "seed \(seed): no way home")
     let fleet = planner.configuration.fleet
     let energy =
-      (planner.travelS(drone: a.drone, from: from, to: to) + planner.travelS(drone: a.drone, from: to, to: planner.dock(of: a.drone)))
+      (planner.travelS(drone: a.drone, from: from, to: to)
+        + planner.travelS(drone: a.drone, from: to, to: planner.dock(of: a.drone)))
       * fleet.flightPowerW / 3_600 + planner.scanS(drone: a.drone, target: a.target) * fleet.scanPowerW / 3_600
     #expect(
       planner.drones[a.drone].batteryWh - energy >= fleet.reserveFraction * planner.capacityWh(of: a.drone) - 1e-9,
@@ -65,7 +66,9 @@ import Testing
           planner.setKeepOut(.crewActivity, module: module, Int.random(in: 0..<5, using: &rng) == 0)
           planner.setKeepOut(.isolating, module: module, Int.random(in: 0..<8, using: &rng) == 0)
         }
-        for hatch in station.hatches.map(\.id) { planner.setHatch(hatch, open: Int.random(in: 0..<6, using: &rng) != 0) }
+        for hatch in station.hatches.map(\.id) {
+          planner.setHatch(hatch, open: Int.random(in: 0..<6, using: &rng) != 0)
+        }
         for d in planner.drones.indices {
           if planner.drones[d].target >= 0 { planner.release(target: planner.drones[d].target) }
           planner.drones[d].module = Int.random(in: 0..<station.modules.count, using: &rng)
@@ -76,7 +79,8 @@ import Testing
         // Steps until the travel table and a scoring pass are done (bounded work per step).
         for _ in 0..<4 {
           planner.step(now: now)
-          #expect(planner.lastStepWork <= planner.configuration.workBudget + station.modules.count * station.hatches.count)
+          #expect(
+            planner.lastStepWork <= planner.configuration.workBudget + station.modules.count * station.hatches.count)
           for i in 0..<planner.assignmentCount { Self.checkRules(planner, planner.assignments[i], seed: seed) }
         }
         var holders: [Int: Int] = [:]
@@ -103,7 +107,10 @@ import Testing
       let now = 60.0
       planner.noteLeakEvidence(module: station.modules[leaking].id, kind: .alarm, at: now)
       // A drone out (not docked) in the isolated module must be recalled.
-      if let d = planner.drones.indices.first { planner.drones[d].module = isolated; planner.drones[d].docked = false }
+      if let d = planner.drones.indices.first {
+        planner.drones[d].module = isolated
+        planner.drones[d].docked = false
+      }
       planner.setKeepOut(.isolating, module: station.modules[isolated].id, true)
       planner.step(now: now)
       if let d = planner.drones.indices.first {

@@ -81,7 +81,9 @@ import Testing
     let worst = Self.worstLateness(station, plan)
     let planner = InspectionPlanner(station: station)
     let consequence = Dictionary(
-      uniqueKeysWithValues: station.targets.indices.map { (station.targets[$0].id, planner.score($0, now: 0).consequence) })
+      uniqueKeysWithValues: station.targets.indices.map {
+        (station.targets[$0].id, planner.score($0, now: 0).consequence)
+      })
     let fraction = Dictionary(
       uniqueKeysWithValues: station.targets.map { ($0.id, worst[$0.id, default: 0] / ($0.intervalH * 3_600)) })
     // The fleet is overloaded: something is left well overdue.

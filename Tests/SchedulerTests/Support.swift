@@ -36,7 +36,8 @@ enum Stations {
   /// extra hatches, positions 5-12 m apart, seals on hatches and welds on shells with
   /// intervals of 2-48 h, some batches flagged, 1...`maxDrones` drones.
   static func generated(
-    seed: UInt64, maxModules: Int = 10, maxTargets: Int = 60, maxDrones: Int = 4, intervalH: ClosedRange<Double> = 2...48
+    seed: UInt64, maxModules: Int = 10, maxTargets: Int = 60, maxDrones: Int = 4,
+    intervalH: ClosedRange<Double> = 2...48
   ) -> StationDescription {
     var rng = SeededGenerator(seed: seed)
     let moduleCount = Int.random(in: 3...maxModules, using: &rng)
@@ -78,7 +79,8 @@ enum Stations {
     for i in 0..<Int.random(in: 3...maxTargets, using: &rng) {
       let seal = Bool.random(using: &rng) && !hatches.isEmpty
       let hatch = seal ? hatches[Int.random(in: 0..<hatches.count, using: &rng)] : nil
-      let module = hatch?.between[Int.random(in: 0...1, using: &rng)] ?? mid(Int.random(in: 0..<moduleCount, using: &rng))
+      let module =
+        hatch?.between[Int.random(in: 0...1, using: &rng)] ?? mid(Int.random(in: 0..<moduleCount, using: &rng))
       let interval = Double.random(in: intervalH, using: &rng).rounded()
       targets.append(
         .init(
@@ -91,7 +93,8 @@ enum Stations {
       StationDescription.Drone(
         id: DroneID(unchecked: "d\(d)"), dock: mid(Int.random(in: 0..<moduleCount, using: &rng)),
         armRole: role("drone.d\(d).arm"), thrustRoles: [role("drone.d\(d).motor1")],
-        batteryWh: Double.random(in: 20...120, using: &rng).rounded(), speedMS: Double.random(in: 0.2...0.6, using: &rng),
+        batteryWh: Double.random(in: 20...120, using: &rng).rounded(),
+        speedMS: Double.random(in: 0.2...0.6, using: &rng),
         scanS: [.seal: 90, .weld: 240])
     }
     return StationDescription(
