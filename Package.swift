@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // MARK: hal/ — the hardware boundary
@@ -55,9 +56,12 @@ let package = Package(
     .target(
       name: "Composition",
       dependencies: [
-        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station",
+        "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station", "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
       ]),
+    .target(
+      name: "Scheduler",
+      dependencies: ["Station", "Controller", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
       name: "Simulation",
       dependencies: ["Composition", "Boards", "Controller", "Station", "HAL", "Emulators", "MockHAL"]),
@@ -69,6 +73,7 @@ let package = Package(
       name: "cloak",
       dependencies: [
         "Composition", "Simulation", "Station", "HAL", "Boards", "Drivers", "Controller", "Emulators", "MockHAL",
+        "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "AuditLog", "GroundLink",
@@ -85,6 +90,7 @@ let package = Package(
     .testTarget(
       name: "BoardsTests", dependencies: ["HAL", "Boards", "Station", "Drivers"], exclude: ["Fixtures"]),
     .testTarget(name: "StationTests", dependencies: ["Station"]),
+    .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Station", "Controller", "Boards"]),
     .testTarget(
       name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller", "Station"]),
     .testTarget(

@@ -37,6 +37,8 @@ public final class ControllerAssembly {
   /// PWM output members by role (drone thrust channels, servos).
   public private(set) var servos: [BoardRole: ServoMember] = [:]
   public let leakEstimator: LeakRateEstimator
+  /// Each linked drone's telemetry as the arbiter last read it (drones given a link).
+  public private(set) var droneTelemetry: [DroneID: Snapshot<DroneLinkReading>] = [:]
 
   /// The role of the relay feeding actuator power, switched by the arbiter.
   public static let powerEnableRole = "actuator.power_enable"
@@ -46,7 +48,8 @@ public final class ControllerAssembly {
   public init(
     board: RunningBoard, station: StationDescription, configuration: ExecutiveConfiguration,
     consumer: any EventConsumer, wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
-    authority: ((EventSink) -> any AuthorityPolicy)? = nil, serviceWatchdog: (any Watchdog)? = nil
+    authority: ((EventSink) -> any AuthorityPolicy)? = nil, serviceWatchdog: (any Watchdog)? = nil,
+    droneLinks: [DroneID: any DroneLink] = [:]
   ) throws(ExecutiveConfigurationError) {
     self.board = board
     self.station = station
@@ -140,8 +143,13 @@ public final class ControllerAssembly {
           field: "station.drones.\(drone.id).arm_role",
           problem: "no PWM output on board \(board.board.name) is armed by '\(drone.armRole)'")
       }
+      let link = droneLinks[drone.id]
+      let telemetry = link.map { _ in Snapshot(DroneLinkReading(telemetry: nil, failure: nil, sequence: 0)) }
+      if let telemetry { droneTelemetry[drone.id] = telemetry }
       droneEntries.append(
-        .init(id: drone.id, arm: arm, thrust: drone.thrustRoles.compactMap { servosByRole[$0] }))
+        .init(
+          id: drone.id, arm: arm, thrust: drone.thrustRoles.compactMap { servosByRole[$0] }, link: link,
+          telemetry: telemetry))
     }
     // Lines owned elsewhere: hatch drives (their HatchMember), arming lines (their
     // servos, so nothing raises them behind the interlock's back), output-enable lines
@@ -166,7 +174,7 @@ public final class ControllerAssembly {
     arbiter = CommandArbiter(
       hatches: hatchEntries, drones: droneEntries, outputs: outputEntries, powerCommand: powerCommand,
       statusCommand: statusCommand, policy: authorityPolicy, latch: executive.safety, events: events,
-      overrideSwitch: board.inputs[station.crew.overrideRole.rawValue])
+      overrideSwitch: board.inputs[station.crew.overrideRole.rawValue], targets: station.targets.map(\.id))
     try executive.add(staleDataMonitor, to: "actuators")
     try executive.add(arbiter, to: "actuators")
     for member in members { try executive.add(member, to: "actuators") }

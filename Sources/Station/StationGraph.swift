@@ -79,10 +79,32 @@ public struct StationGraph: Hashable, Sendable {
   public func path(from: Int, to: Int, usable: [Bool]) -> [Int]? {
     guard (0..<moduleCount).contains(from), (0..<moduleCount).contains(to) else { return nil }
     if from == to { return [] }
-    var via = [Int?](repeating: nil, count: moduleCount)
+    var via = [Int](repeating: -1, count: moduleCount)
+    shortestPathTree(from: from, usable: usable, via: &via)
+    guard via[to] >= 0 else { return nil }
+    var hatches: [Int] = []
+    var at = to
+    while at != from, via[at] >= 0 {
+      let h = via[at]
+      hatches.append(h)
+      let ends = hatchEnds[h]
+      at = ends.a == at ? ends.b : ends.a
+    }
+    return hatches.reversed()
+  }
+
+  /// The breadth-first tree of shortest paths (fewest hatches) from module `from` over
+  /// the hatches with `usable[h]`: on return `via[m]` is the hatch through which module
+  /// `m` is first reached, or -1 for `from` itself and for modules not reachable.
+  /// `via` must have ``moduleCount`` elements. Allocates its queue (callers run it on
+  /// topology changes, not per tick). The one search behind ``path(from:to:usable:)``.
+  public func shortestPathTree(from: Int, usable: [Bool], via: inout [Int]) {
+    for index in via.indices { via[index] = -1 }
+    guard (0..<moduleCount).contains(from), via.count >= moduleCount else { return }
     var seen = [Bool](repeating: false, count: moduleCount)
     seen[from] = true
     var queue = [from]
+    queue.reserveCapacity(moduleCount)
     var head = 0
     while head < queue.count {
       let here = queue[head]
@@ -93,19 +115,8 @@ public struct StationGraph: Hashable, Sendable {
         guard (0..<moduleCount).contains(next), !seen[next] else { continue }
         seen[next] = true
         via[next] = h
-        if next == to {
-          var hatches: [Int] = []
-          var at = to
-          while at != from, let h = via[at] {
-            hatches.append(h)
-            let ends = hatchEnds[h]
-            at = ends.a == at ? ends.b : ends.a
-          }
-          return hatches.reversed()
-        }
         queue.append(next)
       }
     }
-    return nil
   }
 }

@@ -5,6 +5,6 @@ struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Benchmarks of the controller's hot paths.",
-    subcommands: [BenchSensor.self, BenchLoop.self, BenchAudit.self, BenchSim.self, BenchLeak.self]
+    subcommands: [BenchSensor.self, BenchLoop.self, BenchAudit.self, BenchSim.self, BenchLeak.self, BenchPlan.self]
   )
 }

@@ -26,6 +26,7 @@ struct Cloak: ParsableCommand {
       GroundCommand.self,
       LeakCommand.self,
       DoctorCommand.self,
+      PlanCommand.self,
     ]
   )
 }

@@ -11,7 +11,8 @@ import Station
 /// return-vehicle module.
 ///
 /// - Crew (console or panel) safety commands are always allowed: `stop_all_drones`,
-///   `enter_safe_mode`, `drone_disarm`, `hatch_open`, `hatch_stop` and
+///   `enter_safe_mode`, `drone_disarm`, `scan_pause`, the drone orders `hold` and
+///   `return_to_dock`, `hatch_open`, `hatch_stop` and
 ///   `hatch_clear_fault` on any hatch, `hatch_close` on a hatch of a module where crew
 ///   are, `lease_end` and `control_grab`.
 /// - Other commands need control: the crew's while the crew holds it; ground's while a
@@ -67,7 +68,8 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
   /// Whether `command` from the crew is one of the safety commands allowed at any time.
   public func isCrewSafetyCommand(_ command: Command) -> Bool {
     switch command {
-    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab: return true
+    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab, .scanPause: return true
+    case .droneOrder(_, .hold), .droneOrder(_, .returnToDock): return true
     case .hatchOpen, .hatchStop, .hatchClearFault: return true
     case .hatchClose(let hatch): return crewHatches.contains(hatch)
     default: return false

@@ -52,6 +52,11 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
   case controlRelease
   case leaseTake
   case leaseEnd
+  case droneOrder
+  case scanPause
+  case scanResume
+  case scanSkip
+  case scanRequeue
 
   /// The stable snake_case name (a command's `"command"` field on every link).
   public var description: String {
@@ -71,6 +76,11 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .controlRelease: return "control_release"
     case .leaseTake: return "lease_take"
     case .leaseEnd: return "lease_end"
+    case .droneOrder: return "drone_order"
+    case .scanPause: return "scan_pause"
+    case .scanResume: return "scan_resume"
+    case .scanSkip: return "scan_skip"
+    case .scanRequeue: return "scan_requeue"
     }
   }
 }
@@ -110,6 +120,17 @@ public enum Command: Sendable, Hashable {
   case leaseTake(seconds: Double)
   /// End the ground lease now (control returns to the crew).
   case leaseEnd
+  /// Send a mission order to a drone over its ``DroneLink`` (the arbiter holds the
+  /// links). In safe mode only `hold` and `return_to_dock` are accepted.
+  case droneOrder(DroneID, DroneOrder)
+  /// Stop starting scans: drones finish the scan they are on and go home (scheduler).
+  case scanPause
+  /// Start scans again after `scan_pause`.
+  case scanResume
+  /// Drop a target from the plan until it is requeued or one interval has passed.
+  case scanSkip(TargetID)
+  /// Put a target back in the plan as due now (clears a skip).
+  case scanRequeue(TargetID)
 
   public var kind: CommandKind {
     switch self {
@@ -128,6 +149,11 @@ public enum Command: Sendable, Hashable {
     case .controlRelease: return .controlRelease
     case .leaseTake: return .leaseTake
     case .leaseEnd: return .leaseEnd
+    case .droneOrder: return .droneOrder
+    case .scanPause: return .scanPause
+    case .scanResume: return .scanResume
+    case .scanSkip: return .scanSkip
+    case .scanRequeue: return .scanRequeue
     }
   }
 
@@ -142,13 +168,31 @@ public enum Command: Sendable, Hashable {
   /// The drone the command is about, if any.
   public var drone: DroneID? {
     switch self {
-    case .droneArm(let id), .droneDisarm(let id): return id
+    case .droneArm(let id), .droneDisarm(let id), .droneOrder(let id, _): return id
     default: return nil
     }
   }
 
+  /// The inspection target the command is about, if any.
+  public var target: TargetID? {
+    switch self {
+    case .scanSkip(let id), .scanRequeue(let id): return id
+    case .droneOrder(_, .scan(let id, _)): return id
+    default: return nil
+    }
+  }
+
+  /// Whether the command is for the inspection scheduler (the arbiter validates and
+  /// audits it, then hands it on through ``CommandArbiter/scanCommands``).
+  public var isScanCommand: Bool {
+    switch kind {
+    case .scanPause, .scanResume, .scanSkip, .scanRequeue: return true
+    default: return false
+    }
+  }
+
   /// Parses a command from its name and string arguments (`hatch`, `drone`, `output`,
-  /// `pulse_us`), as every link and file carries it: the one parser. Throws a
+  /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`), as every link and file carries it: the one parser. Throws a
   /// ``CommandParseError`` naming the missing or malformed argument.
   public static func parse(name: String, arguments: [String: String]) throws(CommandParseError) -> Command {
     guard let kind = CommandKind.allCases.first(where: { $0.description == name }) else {
@@ -188,6 +232,27 @@ public enum Command: Sendable, Hashable {
         throw CommandParseError("lease seconds '\(text)' must be a duration in (0, 24h]")
       }
       return .leaseTake(seconds: seconds)
+    case .droneOrder:
+      let drone = try id("drone", DroneID.self)
+      guard let order = arguments["order"] else { throw CommandParseError("drone_order needs 'order'") }
+      switch order {
+      case "go_to": return .droneOrder(drone, .goTo(try id("module", ModuleID.self)))
+      case "scan":
+        let target = try id("target", TargetID.self)
+        guard let text = arguments["seconds"] else { throw CommandParseError("drone_order scan needs 'seconds'") }
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+          throw CommandParseError("seconds '\(text)' is not a scan time in (0, 86400]")
+        }
+        return .droneOrder(drone, .scan(target, seconds: seconds))
+      case "return_to_dock": return .droneOrder(drone, .returnToDock)
+      case "hold": return .droneOrder(drone, .hold)
+      default:
+        throw CommandParseError("unknown drone order '\(order)' (known: go_to, scan, return_to_dock, hold)")
+      }
+    case .scanPause: return .scanPause
+    case .scanResume: return .scanResume
+    case .scanSkip: return .scanSkip(try id("target", TargetID.self))
+    case .scanRequeue: return .scanRequeue(try id("target", TargetID.self))
     }
   }
 
@@ -201,6 +266,16 @@ public enum Command: Sendable, Hashable {
     case .actuatorPulse(let role, let microseconds): return ["output": role.rawValue, "pulse_us": "\(microseconds)"]
     case .stopAllDrones, .controlRequest, .controlGrab, .controlRelease, .leaseEnd: return [:]
     case .leaseTake(let seconds): return ["seconds": DurationText.format(seconds)]
+    case .droneOrder(let id, let order):
+      switch order {
+      case .goTo(let module): return ["drone": id.rawValue, "order": "go_to", "module": module.rawValue]
+      case .scan(let target, let seconds):
+        return ["drone": id.rawValue, "order": "scan", "target": target.rawValue, "seconds": "\(seconds)"]
+      case .returnToDock: return ["drone": id.rawValue, "order": "return_to_dock"]
+      case .hold: return ["drone": id.rawValue, "order": "hold"]
+      }
+    case .scanPause, .scanResume: return [:]
+    case .scanSkip(let id), .scanRequeue(let id): return ["target": id.rawValue]
     }
   }
 }

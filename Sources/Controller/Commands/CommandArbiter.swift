@@ -15,9 +15,10 @@ import Station
 /// blinks the status light once a second while not in safe mode.
 ///
 /// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms,
-/// `stop_all_drones`, control and lease commands and the crew's hatch commands (open,
-/// close, stop, clear fault) are accepted; the crew can always move a hatch, whatever
-/// latched safe mode.
+/// `stop_all_drones`, control and lease commands, the drone orders `hold` and
+/// `return_to_dock`, the scan commands (bookkeeping, no actuator) and the crew's hatch
+/// commands (open, close, stop, clear fault) are accepted; the crew can always move a
+/// hatch, whatever latched safe mode.
 ///
 /// The crew has its own request queue, drained first, and its commands are never
 /// refused for want of audit room; the crew override switch is read every cycle.
@@ -37,15 +38,24 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     }
   }
 
-  /// A drone: its arming request and its thrust outputs.
+  /// A drone: its arming request, its thrust outputs and, where it has one, its mission
+  /// link (orders go out through ``Command/droneOrder(_:_:)``; telemetry is read every
+  /// ``telemetryPeriod`` and published on `telemetry`).
   public struct DroneEntry {
     public var id: DroneID
     public var arm: Snapshot<Bool?>
     public var thrust: [ServoMember]
-    public init(id: DroneID, arm: Snapshot<Bool?>, thrust: [ServoMember]) {
+    public var link: (any DroneLink)?
+    public var telemetry: Snapshot<DroneLinkReading>?
+    public init(
+      id: DroneID, arm: Snapshot<Bool?>, thrust: [ServoMember], link: (any DroneLink)? = nil,
+      telemetry: Snapshot<DroneLinkReading>? = nil
+    ) {
       self.id = id
       self.arm = arm
       self.thrust = thrust
+      self.link = link
+      self.telemetry = telemetry
     }
   }
 
@@ -94,15 +104,30 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public private(set) var busyRefusals: UInt64 = 0
   /// Most commands taken per cycle (bounds the cycle's work).
   public let commandsPerCycle: Int
+  /// Accepted scan commands (`scan_pause`, `scan_resume`, `scan_skip`, `scan_requeue`),
+  /// in order, for the inspection scheduler to apply (drain from the planner group).
+  public let scanCommands: BoundedQueue<CommandRequest>
+  /// How often each drone link's telemetry is read.
+  public static let telemetryPeriod: Duration = .milliseconds(200)
+  private let targets: Set<TargetID>
+  private let targetSources: [TargetID: EventSource]
+  private var lastTelemetryRead: MonotonicInstant?
+  private var telemetryReads: UInt64 = 0
 
   public init(
     hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Stamped<Bool>?>?,
     statusCommand: Snapshot<Stamped<Bool>?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
-    overrideSwitch: (any GPIOInputLine)? = nil, queueCapacity: Int = 64, commandsPerCycle: Int = 8
+    overrideSwitch: (any GPIOInputLine)? = nil, queueCapacity: Int = 64, commandsPerCycle: Int = 8,
+    targets: [TargetID] = []
   ) {
     self.overrideSwitch = overrideSwitch
     crewRequests = BoundedQueue(minimumCapacity: queueCapacity)
     overrideSource = events.register(EventSubject(component: "crew-override-switch"))
+    self.targets = Set(targets)
+    var targetSources: [TargetID: EventSource] = [:]
+    for id in targets { targetSources[id] = events.register(EventSubject(target: id)) }
+    self.targetSources = targetSources
+    scanCommands = BoundedQueue(minimumCapacity: queueCapacity)
     self.hatches = hatches
     self.drones = drones
     self.outputs = outputs
@@ -144,6 +169,24 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     }
     updatePower(tick)
     blink(tick)
+    readTelemetry(tick)
+  }
+
+  /// Reads every drone link's telemetry once per ``telemetryPeriod`` and publishes it.
+  private func readTelemetry(_ tick: TickContext) {
+    if let last = lastTelemetryRead, last.duration(to: tick.deadline) < Self.telemetryPeriod { return }
+    lastTelemetryRead = tick.deadline
+    telemetryReads &+= 1
+    for entry in drones {
+      guard let link = entry.link, let snapshot = entry.telemetry else { continue }
+      do {
+        let telemetry = try link.telemetry()
+        snapshot.publish(DroneLinkReading(telemetry: telemetry, failure: nil, sequence: telemetryReads))
+      } catch {
+        let previous = snapshot.read().telemetry
+        snapshot.publish(DroneLinkReading(telemetry: previous, failure: error, sequence: telemetryReads))
+      }
+    }
   }
 
   /// Carries out or rejects one command; emits its event.
@@ -175,6 +218,13 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       droneIndex = index
       subject = droneSources[index]
     }
+    if let id = command.target, command.isScanCommand, !targets.contains(id) {
+      return reject(request, .validation, "no such target", subject: source)
+    }
+    if let id = command.target, command.isScanCommand, let target = targetSources[id] { subject = target }
+    if case .droneOrder = command, let index = droneIndex, drones[index].link == nil {
+      return reject(request, .validation, "drone has no mission link", subject: subject)
+    }
     if case .actuatorPulse(let role, let microseconds) = command {
       guard let index = outputs.firstIndex(where: { $0.role == role }) else {
         return reject(request, .validation, "no such PWM output", subject: source)
@@ -197,6 +247,8 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       // (A `where` clause would bind to the last pattern only: the crew test is explicit.)
       case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault: allowed = request.principal.isCrew
       case .droneArm, .actuatorPulse: allowed = false
+      case .droneOrder(_, let order): allowed = order == .hold || order == .returnToDock
+      case .scanPause, .scanResume, .scanSkip, .scanRequeue: allowed = true
       }
       guard allowed else {
         return reject(
@@ -247,6 +299,16 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       }
     case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd:
       break  // the policy's state: below
+    case .droneOrder(_, let order):
+      guard let index = droneIndex, let link = drones[index].link else { break }
+      do { try link.send(order) } catch {
+        return reject(request, .execution, "drone link failed: order not sent", subject: subject)
+      }
+    case .scanPause, .scanResume, .scanSkip, .scanRequeue:
+      guard scanCommands.push(request) else {
+        busyRefusals &+= 1
+        return reject(request, .busy, "scheduler queue full: retry later", subject: subject)
+      }
     }
     policy.accepted(request, now: tick.deadline)
     events.emitCommand(.commandAccepted, source: subject, request: request)

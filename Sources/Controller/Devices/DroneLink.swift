@@ -84,3 +84,21 @@ public protocol DroneLink: AnyObject {
   /// The latest telemetry.
   func telemetry() throws(DroneLinkError) -> DroneTelemetry
 }
+
+/// What the arbiter last read from a drone's link, published once per read for the
+/// planner group (the drone controller): the telemetry, or the failure, with a
+/// sequence number that grows with every read so a reader sees a stale link.
+public struct DroneLinkReading: Sendable, Hashable {
+  /// The telemetry of the last successful read.
+  public var telemetry: DroneTelemetry?
+  /// The failure of the last read, if it failed.
+  public var failure: DroneLinkError?
+  /// Increments with every read (successful or not).
+  public var sequence: UInt64
+
+  public init(telemetry: DroneTelemetry?, failure: DroneLinkError?, sequence: UInt64) {
+    self.telemetry = telemetry
+    self.failure = failure
+    self.sequence = sequence
+  }
+}

@@ -100,6 +100,16 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   case leaseStarted
   /// The crew override switch went active (1) or was released (0).
   case crewOverride
+  /// A drone started scanning a target (subject: drone and target); `value`: the
+  /// scan's planned length, seconds.
+  case scanStarted
+  /// A drone finished scanning a target (subject: drone and target); `value`: the
+  /// finding, 0 none, 1 minor, 2 major (``ScanFindingCode``).
+  case scanDone
+  /// A drone's controller changed state (subject: drone); `value`: the new state's
+  /// code (`DroneControlState` in the Scheduler target: 0 docked, 1 preflight,
+  /// 2 transit, 3 scanning, 4 returning, 5 hold, 6 fault).
+  case droneState
 
   public var description: String {
     switch self {
@@ -137,6 +147,9 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .controlChanged: return "control_changed"
     case .leaseStarted: return "lease_started"
     case .crewOverride: return "crew_override"
+    case .scanStarted: return "scan_started"
+    case .scanDone: return "scan_done"
+    case .droneState: return "drone_state"
     }
   }
 
@@ -145,6 +158,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .actuatorFailed: return "us"
     case .leaseStarted: return "s"
+    case .scanStarted: return "s"
     default: return nil
     }
   }
@@ -155,7 +169,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .commandAccepted, .commandRejected, .safeModeEntered, .safeModeCleared, .safeStateFailed, .quorumLost,
       .moduleBlind, .moduleWatched, .hatchFault, .shutdownRequested, .pingFatal, .auditEventsLost, .runStarted,
-      .runStopped, .controlChanged, .leaseStarted, .crewOverride:
+      .runStopped, .controlChanged, .leaseStarted, .crewOverride, .scanDone, .droneState:
       return true
     default:
       return false
@@ -333,4 +347,16 @@ public final class EventRecorder: EventConsumer, @unchecked Sendable {
   public func events(_ code: EventCode) -> [Event] { events.map(\.event).filter { $0.code == code } }
   /// Recorded events with `code`, with their subjects.
   public func records(_ code: EventCode) -> [RecordedEvent] { events.filter { $0.event.code == code } }
+}
+
+/// The numeric code of a scan finding in ``EventCode/scanDone`` events.
+public enum ScanFindingCode {
+  /// 0 none, 1 minor, 2 major.
+  public static func code(_ finding: StationDescription.Finding) -> Double {
+    switch finding {
+    case .none: return 0
+    case .minor: return 1
+    case .major: return 2
+    }
+  }
 }

@@ -1,0 +1,31 @@
+import Controller
+import Scheduler
+import Station
+
+extension ControllerAssembly {
+  /// Adds the inspection scheduler (``FleetControl``) to the 1 Hz `planner` group: it
+  /// reads the drones' telemetry the arbiter publishes (drones given a link at
+  /// assembly; a drone without one is never assigned), submits its commands to the
+  /// arbiter as autonomy, applies the operator's scan commands the arbiter hands on,
+  /// and sends its records to `writer` (if any; its thread is the caller's to start).
+  /// The planner's time line is the event sink's wall clock in seconds; the station
+  /// file's `last_inspected_h_ago` count back from the moment this is called, unless
+  /// `saved` (read from the writer's store) restores the schedule of an earlier run.
+  @discardableResult
+  public func addInspectionScheduler(
+    configuration: PlannerConfiguration = .init(), control: DroneControlConfiguration = .init(),
+    writer: ScheduleWriter? = nil, saved: PersistedSchedule? = nil
+  ) throws(ExecutiveConfigurationError) -> FleetControl {
+    let events = executive.events
+    let timeline = { Double(events.wallTime) / 1e9 }
+    let now = timeline()
+    let fleet = FleetControl(
+      planner: InspectionPlanner(station: station, configuration: configuration, fileTimeS: now),
+      configuration: control, readings: station.drones.map { droneTelemetry[$0.id] },
+      submit: { [arbiter] in arbiter.submit($0) }, scanCommands: arbiter.scanCommands, store: writer?.channel,
+      events: events, bootEpoch: saved?.bootEpoch ?? 0, timeline: timeline)
+    if let saved { fleet.restore(saved, now: now) }
+    try executive.add(fleet, to: "planner")
+    return fleet
+  }
+}

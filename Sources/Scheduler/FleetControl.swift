@@ -1,0 +1,225 @@
+import Controller
+import HAL
+import Station
+
+/// The inspection scheduler as a member of the 1 Hz planner group: each tick it applies
+/// the operator's scan commands (from ``CommandArbiter/scanCommands``), updates every
+/// drone's state machine from its link reading, records finished scans, runs one
+/// bounded ``InspectionPlanner`` step, turns assignments, recalls and preemptions into
+/// missions, submits the resulting commands to the arbiter as ``Principal/autonomy``,
+/// emits `scan_started`, `scan_done` and `drone_state`, and sends every change to the
+/// writer thread (``ScheduleWriter``).
+public final class FleetControl: RateGroupMember, @unchecked Sendable {
+  public let name = "inspection-scheduler"
+  public let planner: InspectionPlanner
+  public let controllers: [DroneController]
+  let readings: [Snapshot<DroneLinkReading>?]
+  let submit: (CommandRequest) -> CommandResponse?
+  let scanCommands: BoundedQueue<CommandRequest>?
+  let store: StoreChannel?
+  let events: EventSink?
+  let timeline: () -> Double
+  let droneSources: [EventSource]
+  let targetSources: [EventSource]
+  /// Request ids: the boot epoch in the top 24 bits, a counter below.
+  var nextRequest: UInt64
+  /// Commands the arbiter refused at once (`busy`).
+  public private(set) var refusedCommands: UInt64 = 0
+  /// Scans recorded since start.
+  public private(set) var scansRecorded: UInt64 = 0
+
+  /// - Parameters:
+  ///   - readings: each drone's link reading (station drone order; `nil`: no link).
+  ///   - submit: the arbiter's submit.
+  ///   - timeline: the planner time line, seconds (UTC seconds in the controller).
+  public init(
+    planner: InspectionPlanner, configuration: DroneControlConfiguration = .init(),
+    readings: [Snapshot<DroneLinkReading>?], submit: @escaping (CommandRequest) -> CommandResponse?,
+    scanCommands: BoundedQueue<CommandRequest>?, store: StoreChannel?, events: EventSink?, bootEpoch: UInt64 = 0,
+    timeline: @escaping () -> Double
+  ) {
+    self.planner = planner
+    controllers = planner.station.drones.map {
+      DroneController(drone: $0.id, dock: $0.dock, configuration: configuration)
+    }
+    self.readings = readings
+    self.submit = submit
+    self.scanCommands = scanCommands
+    self.store = store
+    self.events = events
+    self.timeline = timeline
+    droneSources = planner.station.drones.map { events?.register(EventSubject(drone: $0.id)) ?? .executive }
+    targetSources = planner.station.targets.map {
+      events?.register(EventSubject(module: $0.module, target: $0.id)) ?? .executive
+    }
+    nextRequest = (bootEpoch & 0xFF_FFFF) << 40
+    for d in planner.drones.indices { planner.drones[d].available = false }
+  }
+
+  public func run(_ tick: TickContext) { step(now: timeline()) }
+
+  /// Restores what ``ScheduleStore/load()`` read: targets, the pause, each drone's
+  /// state (fresh commands only: see ``DroneController/restore(state:mission:scanCountSeen:now:)``).
+  public func restore(_ saved: PersistedSchedule, now: Double) {
+    for (t, target) in planner.station.targets.enumerated() {
+      guard let state = saved.targets[target.id] else { continue }
+      planner.restore(
+        target: t, lastScanS: state.lastScanS, finding: state.finding, skippedUntilS: state.skippedUntilS,
+        requeued: state.requeued, drone: nil)
+    }
+    planner.paused = saved.paused
+    for (d, controller) in controllers.enumerated() {
+      guard let state = saved.drones[controller.drone] else { continue }
+      controller.restore(
+        state: state.state, mission: state.mission, scanCountSeen: state.scanCountSeen, now: now)
+      if let mission = controller.mission, let t = planner.targetIndex(mission.target) {
+        planner.claim(target: t, drone: d)
+        planner.drones[d].scanning = controller.state == .scanning
+      }
+      flush(d, now: now)
+    }
+  }
+
+  /// One tick at `now` (seconds on the planner time line).
+  public func step(now: Double) {
+    applyScanCommands(now: now)
+    // Drones: telemetry, timeouts, reports.
+    for (d, controller) in controllers.enumerated() {
+      controller.update(now: now, reading: readings[d]?.read())
+      syncPlanner(d, controller)
+      flush(d, now: now)
+    }
+    planner.step(now: now)
+    for i in 0..<planner.recallCount {
+      let d = planner.recalls[i]
+      controllers[d].returnHome(now: now)
+      flush(d, now: now)
+    }
+    for i in 0..<planner.assignmentCount {
+      let a = planner.assignments[i]
+      let target = planner.station.targets[a.target]
+      let controller = controllers[a.drone]
+      // A preempted drone already out goes straight to its new module (its old target
+      // was released by the planner).
+      controller.start(
+        .init(
+          target: target.id, module: target.module, scanS: planner.scanS(drone: a.drone, target: a.target),
+          travelS: a.arriveS - a.startS),
+        now: now)
+      flush(a.drone, now: now)
+    }
+    // Preempted drones that got nothing new go home.
+    for i in 0..<planner.preemptedCount {
+      let d = planner.preempted[i]
+      if planner.drones[d].target < 0 && controllers[d].mission != nil {
+        controllers[d].cancel(now: now)
+        flush(d, now: now)
+      }
+    }
+    // A drone done scanning with nothing new goes home.
+    for (d, controller) in controllers.enumerated() where controller.scanFinished {
+      let home = planner.travelS(drone: d, from: planner.drones[d].module, to: planner.dock(of: d))
+      controller.returnHome(now: now, expectedS: home)
+      planner.drones[d].available = false
+      flush(d, now: now)
+    }
+  }
+
+  /// Keeps the planner's view of drone `d` in step with its controller.
+  func syncPlanner(_ d: Int, _ controller: DroneController) {
+    if let telemetry = controller.telemetry {
+      if let m = planner.moduleIndex(telemetry.module) { planner.drones[d].module = m }
+      planner.drones[d].batteryWh = telemetry.batteryWh
+      planner.drones[d].docked = telemetry.docked
+    }
+    planner.drones[d].scanning = controller.state == .scanning && controller.mission != nil
+    planner.drones[d].available = controller.canTakeMission || controller.scanFinished
+  }
+
+  func applyScanCommands(now: Double) {
+    guard let scanCommands else { return }
+    while let request = scanCommands.pop() {
+      switch request.command {
+      case .scanPause:
+        planner.paused = true
+        store?.push(.paused(true))
+      case .scanResume:
+        planner.paused = false
+        store?.push(.paused(false))
+      case .scanSkip(let id):
+        guard let t = planner.targetIndex(id) else { continue }
+        let holder = planner.claimedBy[t]
+        planner.skip(target: t, now: now)
+        if holder >= 0 {
+          planner.release(target: t)
+          controllers[holder].cancel(now: now)
+          flush(holder, now: now)
+        }
+        persistTarget(t)
+      case .scanRequeue(let id):
+        guard let t = planner.targetIndex(id) else { continue }
+        planner.requeue(target: t)
+        persistTarget(t)
+      default:
+        continue
+      }
+    }
+  }
+
+  /// Submits the controller's actions, applies its outcomes, persists its state.
+  func flush(_ d: Int, now: Double) {
+    let controller = controllers[d]
+    for action in controller.actions {
+      nextRequest &+= 1
+      if submit(CommandRequest(id: nextRequest, principal: .autonomy, command: action.command)) != nil {
+        refusedCommands &+= 1
+      }
+    }
+    controller.actions.removeAll(keepingCapacity: true)
+    guard !controller.outcomes.isEmpty else { return }
+    for outcome in controller.outcomes {
+      switch outcome {
+      case .stateChanged(let state):
+        _ = events?.emit(
+          state == .hold || state == .fault ? .warning : .info, .droneState, source: droneSources[d],
+          value: Int64(state.rawValue))
+      case .scanStarted(let id):
+        if let t = planner.targetIndex(id) {
+          planner.drones[d].scanning = true
+          emit(.scanStarted, t, value: planner.scanS(drone: d, target: t))
+        }
+      case .scanDone(let report, let count):
+        guard let t = planner.targetIndex(report.target) else { continue }
+        planner.recordScan(target: t, drone: d, finding: report.finding, at: now)
+        planner.drones[d].available = true
+        scansRecorded &+= 1
+        emit(.scanDone, t, value: ScanFindingCode.code(report.finding))
+        store?.push(
+          .scan(
+            drone: controller.drone, target: report.target, endS: now, finding: report.finding, note: report.note,
+            droneScanCount: count))
+        persistTarget(t)
+      case .missionAbandoned(let id):
+        if let t = planner.targetIndex(id), planner.claimedBy[t] == d { planner.release(target: t) }
+      }
+    }
+    controller.outcomes.removeAll(keepingCapacity: true)
+    let mission = controller.mission
+    store?.push(
+      .drone(
+        controller.drone, state: controller.state, target: mission?.target, module: mission?.module,
+        scanS: mission?.scanS ?? 0, travelS: mission?.travelS ?? 0, scanCountSeen: controller.scanCountSeen))
+  }
+
+  func emit(_ code: EventCode, _ t: Int, value: Double) {
+    guard let events else { return }
+    events.emit(.info, code, source: targetSources[t], measured: value)
+  }
+
+  func persistTarget(_ t: Int) {
+    store?.push(
+      .target(
+        planner.station.targets[t].id, lastScanS: planner.lastScanS[t], finding: planner.lastFinding[t],
+        skippedUntilS: planner.skippedUntilS[t], requeued: planner.requeued[t]))
+  }
+}
