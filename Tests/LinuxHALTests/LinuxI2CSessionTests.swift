@@ -80,8 +80,10 @@ struct LinuxI2CSessionTests {
     }
   }
 
-  @Test func anotherThreadsTransactionWaitsForTheSessionToEnd() throws {
-    let (bus, path) = try makeBus()
+  /// On an SMBus-only adapter a transaction is serialised in the process (the slave
+  /// address is the bus object's state): another thread's waits for the session.
+  @Test func anotherThreadsSMBusTransactionWaitsForTheSessionToEnd() throws {
+    let (bus, path) = try makeBus(.smbusOnly)
     defer { unlink(path) }
     final class Flags: Sendable {
       let started = Atomic<Bool>(false)
@@ -120,6 +122,42 @@ struct LinuxI2CSessionTests {
     pthread_join(thread, nil)
     let waited = flags.sawSessionOver.load(ordering: .sequentiallyConsistent)
     #expect(waited)
+  }
+
+  /// On a plain-I2C adapter a transaction is one `I2C_RDWR` ioctl, atomic in the kernel,
+  /// and takes no lock (decision 0425): another thread's completes while a session is
+  /// open (here: inside the session, within 5 s; it would wait for the whole session if
+  /// it took the mutex).
+  @Test func anotherThreadsSingleTransferDoesNotWaitForASession() throws {
+    let (bus, path) = try makeBus(.full)
+    defer { unlink(path) }
+    final class Done: Sendable { let value = Atomic<Bool>(false) }
+    final class Job: @unchecked Sendable {
+      let run: () -> Void
+      init(_ run: @escaping () -> Void) { self.run = run }
+    }
+    let done = Done()
+    var thread = pthread_t()
+    var finishedInside = false
+    try bus.withExclusiveAccess { (_) throws(I2CError) in
+      let job = Job {
+        _ = try? bus.readRegister(address: 0x76, register: 0xD0)
+        done.value.store(true, ordering: .sequentiallyConsistent)
+      }
+      let context = Unmanaged.passRetained(job).toOpaque()
+      let rc = pthread_create(
+        &thread, nil,
+        { raw in
+          guard let raw else { return nil }
+          Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().run()
+          return nil
+        }, context)
+      guard rc == 0 else { throw I2CError(.io(errno: rc), bus: "test thread") }
+      for _ in 0..<5_000 where !done.value.load(ordering: .sequentiallyConsistent) { usleep(1_000) }
+      finishedInside = done.value.load(ordering: .sequentiallyConsistent)
+    }
+    pthread_join(thread, nil)
+    #expect(finishedInside)
   }
 
   /// Holds the device's `flock` from another open file description while `body` runs.

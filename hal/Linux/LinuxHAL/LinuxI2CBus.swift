@@ -10,17 +10,18 @@
   ///   ioctl (write message, repeated start, read message); on an SMBus-only adapter it
   ///   becomes the SMBus transfers ``SMBusPlan`` chooses (the slave address is set with
   ///   `I2C_SLAVE` only when it changes).
-  /// - ``writeRead(address:write:read:)`` is serialised within the process (one mutex per
-  ///   bus). Between processes, a transaction that is one adapter transfer (every
-  ///   `I2C_RDWR` transaction; an SMBus transaction of one transfer) is atomic in the
-  ///   kernel and takes no further lock; one that spans several transfers (an SMBus plan
-  ///   of two or more operations) takes an exclusive `flock` on the bus device around
-  ///   them (docs/decisions/0424-i2c-lock-only-multi-transfer-transactions.md).
+  /// - ``writeRead(address:write:read:)``: an `I2C_RDWR` transaction is one ioctl, atomic
+  ///   in the kernel, and takes no lock at all (decision 0425). An SMBus transaction is
+  ///   serialised within the process (one mutex per bus: the slave address is this
+  ///   object's state); between processes, one of a single transfer takes no further
+  ///   lock and one that spans several transfers (an SMBus plan of two or more
+  ///   operations) takes an exclusive `flock` on the bus device around them
+  ///   (docs/decisions/0424-i2c-lock-only-multi-transfer-transactions.md).
   /// - ``withExclusiveAccess(_:)`` / ``withSession(_:)`` take the mutex and the `flock`
   ///   once for a group of transactions; inside, each transaction is a bare ioctl
-  ///   (docs/decisions/0420-i2c-sessions-hold-the-bus.md). Another process's session or
-  ///   multi-transfer transaction waits for it; another process's single-transfer
-  ///   transaction does not.
+  ///   (docs/decisions/0420-i2c-sessions-hold-the-bus.md). Another session or
+  ///   multi-transfer transaction, in this process or another, waits for it; a
+  ///   single-transfer transaction does not.
   /// - Bus-level transient errors are retried per ``I2CRetryPolicy``.
   /// - Steady state allocates nothing: buffers are the caller's, messages live on the
   ///   C shim's stack, the session object is made once per bus.
@@ -79,14 +80,20 @@
       try self.init(path: path, retry: retry)
     }
 
-    /// One transaction under the in-process mutex; when it spans several adapter
-    /// transfers (an SMBus plan of two or more operations), also under the `flock` on
-    /// the bus device for those transfers. From inside this thread's session it runs
-    /// under the session's locks.
+    /// One transaction. On a plain-I2C adapter it is one `I2C_RDWR` ioctl with no lock
+    /// (atomic in the kernel). On an SMBus-only adapter it runs under the in-process
+    /// mutex (the slave address set with `I2C_SLAVE` is this object's state) and, when
+    /// it spans several adapter transfers, under the `flock` on the bus device for
+    /// those transfers. From inside this thread's session it runs under the session's
+    /// locks.
     public func writeRead(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError)
     {
-      if holder.load(ordering: .relaxed) == pthread_self() {
+      // One I2C_RDWR ioctl is atomic on its adapter, and its path reads only this bus's
+      // constant state (descriptor, name, retry policy): it needs no lock, in this
+      // process or between processes (decision 0425). So does a call from inside this
+      // thread's own session.
+      if session.usesRDWR || holder.load(ordering: .relaxed) == pthread_self() {
         return try session.transact(address: address, write: write, read: read, lockSpans: false)
       }
       try lock.withLock { (_) throws(I2CError) in
@@ -146,7 +153,7 @@
     let fd: Int32
     /// Cached from `capabilities`: the HAL's option-set constants are lazy globals of
     /// another module, each read costs an accessor call on the hot path.
-    private let usesRDWR: Bool
+    let usesRDWR: Bool
     private let hasI2CBlock: Bool
     /// The address last set with I2C_SLAVE (SMBus path only); -1 when none.
     private var slaveAddress: Int32 = -1
