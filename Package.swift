@@ -58,6 +58,7 @@ let package = Package(
       dependencies: [
         "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station", "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
+        "AuditLog",
       ]),
     .target(
       name: "Scheduler",
@@ -95,7 +96,9 @@ let package = Package(
       name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller", "Station"]),
     .testTarget(
       name: "CompositionTests",
-      dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation"]),
+      dependencies: [
+        "Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation", "AuditLog",
+      ]),
     .testTarget(
       name: "SimulationTests",
       dependencies: ["Simulation", "Composition", "Boards", "Controller", "Station", "HAL", "MockHAL"]),
