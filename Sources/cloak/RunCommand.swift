@@ -32,6 +32,7 @@ struct Run: ParsableCommand {
   @OptionGroup var stationOption: StationOption
   @OptionGroup var service: ServiceRunOptions
   @OptionGroup var auditOptions: AuditRunOptions
+  @OptionGroup var linkOptions: LinkRunOptions
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
@@ -77,6 +78,9 @@ struct Run: ParsableCommand {
     let station = try stationOption.loadOrExit()
     let description = try loadBoardOrExit(boardOption.board)
     if description.backend == .sim {
+      if linkOptions.socket != nil || linkOptions.tcp != nil {
+        throw ValidationError("the command link (--link-socket, --link-tcp) runs on a real board, not sim")
+      }
       try runSimulated(station: station, board: description, notification: notification, runtime: runtime)
       return
     }
@@ -133,6 +137,8 @@ struct Run: ParsableCommand {
       throw ExitCode(1)
     }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
+    let link = try linkOptions.start(arbiter: assembly.arbiter, command: "cloak run")
+    defer { link?.stop() }
     try runRealtime(
       assembly, printer: printer, writer: writer, audit: auditLog, options: service.realtime(runtime))
   }
