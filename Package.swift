@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // MARK: hal/ — the hardware boundary
@@ -58,6 +59,7 @@ let package = Package(
       dependencies: [
         "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station", "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
+        "AuditLog",
       ]),
     .target(
       name: "Scheduler",
@@ -69,6 +71,13 @@ let package = Package(
     // ground command envelopes; docs/audit-log.md, docs/command-envelopes.md.
     .target(name: "AuditLog", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "GroundLink", dependencies: ["AuditLog", .product(name: "Crypto", package: "swift-crypto")]),
+    // The command link: crew console (Unix socket) and ground (TCP) over SwiftNIO; docs/command-link.md.
+    .target(
+      name: "CommandLink",
+      dependencies: [
+        "Controller", "GroundLink", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "cloak",
       dependencies: [
@@ -78,6 +87,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "AuditLog", "GroundLink",
         "LeakDetection", "CZlib",
+        "CommandLink",
       ]),
 
     // MARK: Tests/ — one test target per target
@@ -95,7 +105,10 @@ let package = Package(
       name: "ControllerTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators", "Controller", "Station"]),
     .testTarget(
       name: "CompositionTests",
-      dependencies: ["Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation"]),
+      dependencies: [
+        "Composition", "Boards", "Controller", "Emulators", "HAL", "MockHAL", "Station", "Simulation", "AuditLog",
+        "CommandLink", "GroundLink",
+      ]),
     .testTarget(
       name: "SimulationTests",
       dependencies: ["Simulation", "Composition", "Boards", "Controller", "Station", "HAL", "MockHAL"]),

@@ -42,6 +42,8 @@ public final class StationSimulation {
 
   private let gpio: SimulatedGPIO
   private let power: GPIOLineID?
+  /// The crew override switch's input line and whether it is active-low.
+  private let overrideLine: (id: GPIOLineID, activeLow: Bool)?
   private let outputEnables: [(chip: PCA9685Emulator, line: GPIOLineID)]
   private let routing: DroneRouting
   private let targets: [TargetID: StationDescription.Target]
@@ -59,6 +61,7 @@ public final class StationSimulation {
     self.station = station
     self.seed = seed
     gpio = backend.simulatedGPIO
+    overrideLine = board.lines[station.crew.overrideRole.rawValue].map { ($0.id, $0.activeLow) }
     var parameters = PhysicsParameters()
     if let value = settings.thermalAmplitudeK { parameters.thermalAmplitudeK = value }
     if let value = settings.thermalPeriodS { parameters.thermalPeriodS = value }
@@ -244,6 +247,14 @@ public final class StationSimulation {
     case .droneFailure(let id, let kind):
       drone(id)?.fail(kind)
       return "drone \(id) fails: \(kind.rawValue)"
+    case .crewOverride(let active):
+      guard let line = overrideLine else { return "crew override: the board has no override switch" }
+      do {
+        try gpio.drive(line.id, physicalLevel: active != line.activeLow)
+        return active ? "crew override switch thrown" : "crew override switch released"
+      } catch {
+        return "crew override switch: \(error)"
+      }
     case .command:
       return nil
     }

@@ -8,7 +8,7 @@ struct GroundCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "command",
     abstract: "Ground command envelopes: sign, verify.",
-    subcommands: [CommandSign.self, CommandVerify.self]
+    subcommands: [CommandSign.self, CommandVerify.self, CommandSend.self]
   )
 }
 

@@ -31,6 +31,8 @@ struct Run: ParsableCommand {
   @OptionGroup var boardOption: BoardOption
   @OptionGroup var stationOption: StationOption
   @OptionGroup var service: ServiceRunOptions
+  @OptionGroup var auditOptions: AuditRunOptions
+  @OptionGroup var linkOptions: LinkRunOptions
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
@@ -76,12 +78,16 @@ struct Run: ParsableCommand {
     let station = try stationOption.loadOrExit()
     let description = try loadBoardOrExit(boardOption.board)
     if description.backend == .sim {
-      try runSimulated(station: station, board: description, notification: notification)
+      if linkOptions.socket != nil || linkOptions.tcp != nil {
+        throw ValidationError("the command link (--link-socket, --link-tcp) runs on a real board, not sim")
+      }
+      try runSimulated(station: station, board: description, notification: notification, runtime: runtime)
       return
     }
     if !leak.isEmpty || !failSensor.isEmpty || scenario != nil {
       throw ValidationError("--leak, --fail-sensor and --scenario need the sim board")
     }
+    try auditOptions.requireKey(configuration: runtime, command: "cloak run")
     let clock = VirtualClock()
     // Sensors are initialised through their samplers (below), not by bring-up: one that
     // does not answer at start then starts excluded and is re-initialised by the fault
@@ -114,7 +120,11 @@ struct Run: ParsableCommand {
       }
     }
     defer { writer?.close() }
-    let consumer: any EventConsumer = writer.map { EventFanOut([printer, $0]) } ?? printer
+    let auditLog = try auditOptions.open(
+      configuration: runtime, simulated: false, fresh: false, formatter: formatter, command: "cloak run")
+    defer { AuditRunOptions.close(auditLog, command: "cloak run") }
+    let consumer: any EventConsumer = EventFanOut(
+      [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? []))
     let assembly: ControllerAssembly
     do {
       assembly = try ControllerAssembly(
@@ -127,12 +137,16 @@ struct Run: ParsableCommand {
       throw ExitCode(1)
     }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
-    try runRealtime(assembly, printer: printer, writer: writer, options: service.realtime(runtime))
+    let link = try linkOptions.start(arbiter: assembly.arbiter, command: "cloak run")
+    defer { link?.stop() }
+    try runRealtime(
+      assembly, printer: printer, writer: writer, audit: auditLog, options: service.realtime(runtime))
   }
 
   /// The sim board: the station simulation under the full controller.
   private func runSimulated(
-    station: StationDescription, board: BoardDescription, notification: ServiceNotification?
+    station: StationDescription, board: BoardDescription, notification: ServiceNotification?,
+    runtime: RuntimeConfiguration?
   ) throws {
     let openEnded = duration == nil
     var played: ScenarioDescription
@@ -167,13 +181,15 @@ struct Run: ParsableCommand {
       played, station: station, board: board, seed: seed, total: duration?.seconds,
       speed: speed ?? SpeedArgument(factor: openEnded ? Self.demoSpeed : nil), events: events,
       statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run",
-      serviceWatchdog: notification, configure: service.installTestStall)
+      serviceWatchdog: notification, configure: service.installTestStall, audit: auditOptions,
+      configuration: runtime)
     // A run's expectations are reported, but only `cloak sim` fails on them.
     _ = ok
   }
 
   private func runRealtime(
-    _ assembly: ControllerAssembly, printer: EventPrinter, writer: EventFileWriter?, options: RealtimeOptions
+    _ assembly: ControllerAssembly, printer: EventPrinter, writer: EventFileWriter?, audit: AuditEventConsumer?,
+    options: RealtimeOptions
   ) throws {
     let report: ExecutiveReport
     do {
@@ -184,6 +200,7 @@ struct Run: ParsableCommand {
       printError("cloak run: \(error)")
       throw ExitCode(1)
     }
+    audit?.formatter.run.stopReason = assembly.executive.isShutdownRequested ? "signal" : "completed"
     finish(
       assembly, report: report, signalled: assembly.executive.isShutdownRequested, printer: printer, writer: writer)
   }

@@ -38,6 +38,8 @@ struct SimCommand: ParsableCommand {
   @Option(help: "max, or Nx: N simulated seconds per wall second.")
   var speed = SpeedArgument(factor: nil)
 
+  @OptionGroup var auditOptions: AuditRunOptions
+
   func run() throws {
     let station = try stationOption.loadOrExit()
     let description: ScenarioDescription
@@ -48,7 +50,7 @@ struct SimCommand: ParsableCommand {
     let board = try loadBoardOrExit(BoardCatalog.defaultBoardName)
     let ok = try Self.play(
       description, station: station, board: board, seed: seed, total: duration?.seconds ?? description.durationS,
-      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim")
+      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim", audit: auditOptions)
     if !ok { throw ExitCode(1) }
   }
 
@@ -57,7 +59,8 @@ struct SimCommand: ParsableCommand {
   static func play(
     _ scenario: ScenarioDescription, station: StationDescription, board: BoardDescription, seed: UInt64?,
     total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String,
-    serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in }
+    serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in },
+    audit: AuditRunOptions? = nil, configuration: RuntimeConfiguration? = nil
   ) throws -> Bool {
     let origin = MonotonicInstant.zero
     let info = RunInfo(board: board.name, station: station.name, softwareVersion: Cloak.version)
@@ -71,11 +74,15 @@ struct SimCommand: ParsableCommand {
       }
     }
     defer { writer?.close() }
+    let auditLog = try audit?.open(
+      configuration: configuration, simulated: true, fresh: true, formatter: formatter, command: command)
+    defer { AuditRunOptions.close(auditLog, command: command) }
     let run: ScenarioRun
     do {
       run = try ScenarioRun(
         scenario: scenario, station: station, board: board, seed: seed,
-        consumers: [printer] + (writer.map { [$0] } ?? []), serviceWatchdog: serviceWatchdog)
+        consumers: [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? []),
+        serviceWatchdog: serviceWatchdog)
       configure(run.assembly.executive)
     } catch {
       printError("\(command): \(error)")
@@ -90,6 +97,7 @@ struct SimCommand: ParsableCommand {
     let reason = signalled ? "signal" : "completed"
     printer.formatter.run.stopReason = reason
     writer?.formatter.run.stopReason = reason
+    auditLog?.formatter.run.stopReason = reason
     let results = run.finish()
     // As on a real board: every output to its safe value (the PWM controllers' output
     // enable included, which the executive's shutdown leaves to the driver), reported.

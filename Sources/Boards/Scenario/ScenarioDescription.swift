@@ -163,6 +163,9 @@ public struct ScenarioDescription: Hashable, Sendable {
     case command(principal: String, name: String, arguments: [String: String])
     case droneOrder(DroneID, DroneOrder)
     case droneFailure(DroneID, DroneFailure)
+    /// The crew throw (true) or release (false) the physical crew override switch: the
+    /// simulation drives the board's override input line (docs/authority.md).
+    case crewOverride(active: Bool)
   }
 
   /// Which events an expectation is about: every field given must match.

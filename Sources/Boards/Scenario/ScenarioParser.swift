@@ -20,7 +20,7 @@ struct ScenarioParser {
   static let supplyKeys = ["module", "below_pa", "to_pa", "rate_kg_per_h", "tank_kg"]
   static let actionKeys = [
     "leak", "seal_leak", "sensor_fault", "thermal_step", "hatch_jam", "hatch_free", "crew_move", "command",
-    "drone_order", "drone_failure",
+    "drone_order", "drone_failure", "crew_override",
   ]
   static let filterKeys = ["module", "sensor", "hatch", "drone", "principal", "command", "rejection"]
 
@@ -142,6 +142,9 @@ struct ScenarioParser {
       } else {
         action = nil
       }
+    case "crew_override":
+      fields.rejectUnknown(allowed: ["active"])
+      action = fields.required("active")?.bool(diagnostics).map { .crewOverride(active: $0) }
     default: action = nil
     }
     guard let at, let action else { return nil }

@@ -1,0 +1,385 @@
+import Controller
+import Foundation
+import GroundLink
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Who may use the crew console socket: a peer (by SO_PEERCRED) whose uid is in `uids` or
+/// whose primary gid is in `gids`. Anyone else is refused and disconnected.
+public struct ConsoleAccess: Sendable, Equatable {
+  public var uids: Set<UInt32>
+  public var gids: Set<UInt32>
+  public init(uids: Set<UInt32> = [], gids: Set<UInt32> = []) {
+    self.uids = uids
+    self.gids = gids
+  }
+  /// The default: only the controller's own user.
+  public static var ownUser: ConsoleAccess { ConsoleAccess(uids: [getuid()]) }
+  public func admits(uid: UInt32, gid: UInt32) -> Bool { uids.contains(uid) || gids.contains(gid) }
+}
+
+/// Where the link listens and what it trusts (docs/command-link.md).
+public struct CommandLinkSettings: Sendable {
+  /// The crew console's Unix-domain socket (nil: none).
+  public var consoleSocket: String?
+  public var consoleAccess: ConsoleAccess
+  /// The ground listener (nil: none); loopback unless configured otherwise.
+  public var groundHost: String
+  public var groundPort: Int?
+  /// Requests one connection may have waiting for the arbiter; more are answered `busy`.
+  public var maxInFlightPerConnection: Int
+  /// A connection that sends nothing for this long is closed (half-open peers).
+  public var idleTimeout: TimeAmount
+  public init(
+    consoleSocket: String? = nil, consoleAccess: ConsoleAccess = .ownUser, groundHost: String = "127.0.0.1",
+    groundPort: Int? = nil, maxInFlightPerConnection: Int = 8, idleTimeout: TimeAmount = .seconds(300)
+  ) {
+    self.consoleSocket = consoleSocket
+    self.consoleAccess = consoleAccess
+    self.groundHost = groundHost
+    self.groundPort = groundPort
+    self.maxInFlightPerConnection = maxInFlightPerConnection
+    self.idleTimeout = idleTimeout
+  }
+}
+
+/// Why the link could not start.
+public struct CommandLinkError: Error, CustomStringConvertible {
+  public var description: String
+}
+
+/// The running command link: SwiftNIO listeners for the crew console and ground, one
+/// event-loop thread, the ``ResponseRouter`` thread. Nothing here runs on a rate group;
+/// the executive only sees requests in the arbiter's bounded queues.
+public final class CommandLinkServer: @unchecked Sendable {
+  public let router: ResponseRouter
+  private let group: MultiThreadedEventLoopGroup
+  private var channels: [Channel] = []
+  /// Where the ground listener is bound (the port when 0 was asked for).
+  public private(set) var groundAddress: SocketAddress?
+  private let counters = LinkCounters()
+
+  /// Frames received, refused before the arbiter, and connections refused by credentials.
+  public var statistics: (frames: Int, refused: Int, peersRefused: Int) { counters.read() }
+
+  /// Starts listening. `verifier` and `wallClockMs` serve ground (required when a ground
+  /// port is set). Throws naming the socket path or address that failed.
+  public init(
+    settings: CommandLinkSettings, arbiter: CommandArbiter, verifier: CommandVerifier?,
+    wallClockMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+  ) throws(CommandLinkError) {
+    router = ResponseRouter(arbiter: arbiter)
+    group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let router = router
+    let counters = counters
+    do {
+      if let path = settings.consoleSocket {
+        let access = settings.consoleAccess
+        let channel = try Self.bootstrap(group, settings: settings) { channel in
+          LinkHandler(
+            role: .console(access), router: router, verifier: nil, wallClockMs: wallClockMs,
+            maxInFlight: settings.maxInFlightPerConnection, counters: counters)
+        }.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
+        channels.append(channel)
+      }
+      if let port = settings.groundPort {
+        guard let verifier else { throw CommandLinkError(description: "the ground listener needs a key ring") }
+        let channel = try Self.bootstrap(group, settings: settings) { _ in
+          LinkHandler(
+            role: .ground, router: router, verifier: verifier, wallClockMs: wallClockMs,
+            maxInFlight: settings.maxInFlightPerConnection, counters: counters)
+        }.bind(host: settings.groundHost, port: port).wait()
+        groundAddress = channel.localAddress
+        channels.append(channel)
+      }
+    } catch let error as CommandLinkError {
+      stop()
+      throw error
+    } catch {
+      stop()
+      let place = [settings.consoleSocket, settings.groundPort.map { "\(settings.groundHost):\($0)" }]
+      throw CommandLinkError(
+        description: "command link: cannot listen on \(place.compactMap { $0 }.joined(separator: " / ")): \(error)")
+    }
+  }
+
+  private static func bootstrap(
+    _ group: MultiThreadedEventLoopGroup, settings: CommandLinkSettings,
+    handler: @escaping @Sendable (Channel) -> LinkHandler
+  ) -> ServerBootstrap {
+    ServerBootstrap(group: group)
+      .serverChannelOption(.backlog, value: 64)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.writeBufferWaterMark, value: .init(low: 16 * 1024, high: 64 * 1024))
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: settings.idleTimeout))
+          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer()))
+          try channel.pipeline.syncOperations.addHandler(handler(channel))
+        }
+      }
+  }
+
+  /// Closes the listeners and connections, answers pending requests `busy`, stops the threads.
+  public func stop() {
+    for channel in channels { try? channel.close().wait() }
+    channels.removeAll()
+    router.stop()
+    try? group.syncShutdownGracefully()
+  }
+}
+
+final class LinkCounters: @unchecked Sendable {
+  private let lock = NSLock()
+  private var frames = 0
+  private var refused = 0
+  private var peersRefused = 0
+  func frame() { lock.withLock { frames += 1 } }
+  func refusal() { lock.withLock { refused += 1 } }
+  func peerRefused() { lock.withLock { peersRefused += 1 } }
+  func read() -> (Int, Int, Int) { lock.withLock { (frames, refused, peersRefused) } }
+}
+
+/// A frame off the wire: a line (without its LF), or a line longer than the limit (its
+/// bytes are discarded up to the next LF).
+enum Frame {
+  case line([UInt8])
+  case oversized
+}
+
+/// Splits the stream at LF; a line over `LinkProtocol.maxFrameBytes` becomes `.oversized`
+/// and the rest of it is skipped without being buffered.
+struct LineFramer: ByteToMessageDecoder {
+  typealias InboundOut = Frame
+  var skipping = false
+
+  mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    let view = buffer.readableBytesView
+    if let lf = view.firstIndex(of: 0x0A) {
+      let length = lf - view.startIndex
+      let wasSkipping = skipping
+      skipping = false
+      if wasSkipping || length > LinkProtocol.maxFrameBytes {
+        buffer.moveReaderIndex(forwardBy: length + 1)
+        if !wasSkipping { context.fireChannelRead(wrapInboundOut(.oversized)) }
+        return .continue
+      }
+      let bytes = buffer.readBytes(length: length) ?? []
+      buffer.moveReaderIndex(forwardBy: 1)
+      context.fireChannelRead(wrapInboundOut(.line(bytes.last == 0x0D ? Array(bytes.dropLast()) : bytes)))
+      return .continue
+    }
+    if view.count > LinkProtocol.maxFrameBytes {
+      buffer.moveReaderIndex(forwardBy: view.count)
+      if !skipping { context.fireChannelRead(wrapInboundOut(.oversized)) }
+      skipping = true
+    }
+    return .needMoreData
+  }
+
+  mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+    -> DecodingState
+  {
+    buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+    return .needMoreData
+  }
+}
+
+/// One connection: reads frames, answers each with one line, never blocks the event loop.
+final class LinkHandler: ChannelInboundHandler, @unchecked Sendable {
+  typealias InboundIn = Frame
+  typealias OutboundOut = ByteBuffer
+
+  enum Role {
+    case console(ConsoleAccess)
+    case ground
+  }
+
+  let role: Role
+  let router: ResponseRouter
+  let verifier: CommandVerifier?
+  let wallClockMs: @Sendable () -> Int64
+  let maxInFlight: Int
+  let counters: LinkCounters
+  /// Requests waiting for the arbiter (touched on the event loop only).
+  private var inFlight = 0
+  private var admitted = false
+
+  init(
+    role: Role, router: ResponseRouter, verifier: CommandVerifier?, wallClockMs: @escaping @Sendable () -> Int64,
+    maxInFlight: Int, counters: LinkCounters
+  ) {
+    self.role = role
+    self.router = router
+    self.verifier = verifier
+    self.wallClockMs = wallClockMs
+    self.maxInFlight = maxInFlight
+    self.counters = counters
+  }
+
+  var principal: Principal {
+    if case .ground = role { return .ground }
+    return .crewConsole
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    guard case .console(let access) = role else {
+      admitted = true
+      context.fireChannelActive()
+      return
+    }
+    let channel = context.channel
+    let loop = context.eventLoop
+    guard let provider = channel as? SocketOptionProvider else {
+      refusePeer(context, reason: "peer credentials unavailable")
+      return
+    }
+    let credentials: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+      level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+    let box = NIOLoopBound(self, eventLoop: loop)
+    let contextBox = NIOLoopBound(context, eventLoop: loop)
+    credentials.whenComplete { result in
+      let handler = box.value
+      let context = contextBox.value
+      switch result {
+      case .success(let peer) where access.admits(uid: peer.uid, gid: peer.gid):
+        handler.admitted = true
+      case .success(let peer):
+        handler.refusePeer(context, reason: "uid \(peer.uid) gid \(peer.gid) may not use the crew console")
+      case .failure(let error):
+        handler.refusePeer(context, reason: "peer credentials: \(error)")
+      }
+    }
+    context.fireChannelActive()
+  }
+
+  private func refusePeer(_ context: ChannelHandlerContext, reason: String) {
+    counters.peerRefused()
+    respond(
+      context, LinkProtocol.line(requestID: nil, refusal: .init(requestID: nil, code: .authority, reason: reason)))
+    context.close(promise: nil)
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    counters.frame()
+    let frame: [UInt8]
+    switch unwrapInboundIn(data) {
+    case .oversized:
+      refuse(context, .init(requestID: nil, code: .format, reason: "frame over \(LinkProtocol.maxFrameBytes) bytes"))
+      return
+    case .line(let bytes): frame = bytes
+    }
+    if frame.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines are ignored
+    guard admitted else {
+      refuse(context, .init(requestID: nil, code: .authority, reason: "peer not yet admitted"))
+      return
+    }
+    guard inFlight < maxInFlight else {
+      refuse(context, .init(requestID: nil, code: .busy, reason: "too many requests waiting on this connection"))
+      return
+    }
+    switch role {
+    case .console:
+      let request: LinkProtocol.CrewRequest
+      do { request = try LinkProtocol.crewRequest(frame) } catch {
+        refuse(context, error)
+        return
+      }
+      submit(context, request.command, requestID: request.requestID, then: nil)
+    case .ground:
+      handleGround(context, frame)
+    }
+  }
+
+  private func handleGround(_ context: ChannelHandlerContext, _ frame: [UInt8]) {
+    guard let verifier else { return }
+    let now = wallClockMs()
+    let accepted: AcceptedCommand
+    switch verifier.verify(frame, nowMs: now) {
+    case .failure(let rejection):
+      let id = (try? CommandEnvelope(parsing: frame))?.sequence
+      refuse(context, LinkProtocol.refusal(rejection, requestID: id))
+      return
+    case .success(let value): accepted = value
+    }
+    let id = accepted.envelope.sequence
+    let command: Command
+    do { command = try LinkProtocol.envelopeCommand(accepted) } catch {
+      refuse(context, error)
+      return
+    }
+    if let expires = accepted.envelope.leaseExpiresMs {
+      let seconds = max(1, (expires - now + 999) / 1000)
+      guard let lease = try? Command.parse(name: "lease_take", arguments: ["seconds": String(seconds)]) else {
+        refuse(context, .init(requestID: id, code: .validation, reason: "lease of \(seconds) s"))
+        return
+      }
+      submit(context, lease, requestID: id, then: command)
+    } else {
+      submit(context, command, requestID: id, then: nil)
+    }
+  }
+
+  /// Submits `command`; on `ok` submits `next` (the command after its lease), then answers.
+  private func submit(_ context: ChannelHandlerContext, _ command: Command, requestID: UInt64, then next: Command?) {
+    inFlight += 1
+    let loop = context.eventLoop
+    let box = NIOLoopBound(self, eventLoop: loop)
+    let contextBox = NIOLoopBound(context, eventLoop: loop)
+    let principal = principal
+    router.submit(command, by: principal) { response in
+      loop.execute {
+        let handler = box.value
+        let context = contextBox.value
+        handler.inFlight -= 1
+        if let next, response.rejection == nil {
+          handler.submit(context, next, requestID: requestID, then: nil)
+          return
+        }
+        handler.respond(context, LinkProtocol.line(response, requestID: requestID))
+      }
+    }
+  }
+
+  private func refuse(_ context: ChannelHandlerContext, _ refusal: LinkProtocol.Refusal) {
+    counters.refusal()
+    respond(context, LinkProtocol.line(requestID: refusal.requestID, refusal: refusal))
+  }
+
+  /// Writes one response line; a client that does not read its responses (the channel's
+  /// write buffer over its high mark) is disconnected rather than buffered without bound.
+  private func respond(_ context: ChannelHandlerContext, _ line: String) {
+    guard context.channel.isActive else { return }
+    guard context.channel.isWritable else {
+      context.close(promise: nil)
+      return
+    }
+    var buffer = context.channel.allocator.buffer(capacity: line.utf8.count + 1)
+    buffer.writeString(line)
+    buffer.writeInteger(UInt8(0x0A))
+    context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is IdleStateHandler.IdleStateEvent {
+      context.close(promise: nil)
+      return
+    }
+    context.fireUserInboundEventTriggered(event)
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: Error) {
+    context.close(promise: nil)
+  }
+}
+
+/// `struct ucred` of SO_PEERCRED (Linux): pid, uid, gid.
+struct PeerCredentials: Sendable {
+  var pid: Int32 = 0
+  var uid: UInt32 = 0
+  var gid: UInt32 = 0
+}

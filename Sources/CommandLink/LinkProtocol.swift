@@ -1,0 +1,116 @@
+import AuditLog
+import Controller
+import GroundLink
+
+/// The command link's wire format (docs/command-link.md): one JSON object per line in each
+/// direction, at most ``maxFrameBytes`` bytes before the LF.
+///
+/// Crew console request: `{"request_id":7,"command":"hatch_close","hatch":"node2-hab"}`:
+/// the command's arguments are the other members (strings or numbers). Ground request: a
+/// signed envelope line (docs/command-envelopes.md); its `seq` is the request id.
+/// Response, one per request: `{"request_id":7,"result":"ok"}` or
+/// `{"request_id":7,"result":"error","error":"authority","reason":"..."}` with the error one
+/// of `format`, `validation`, `authority`, `execution`, `busy` (``RejectionCode``); the
+/// request id is `null` when the frame had none that could be read.
+public enum LinkProtocol {
+  /// The longest frame accepted, in bytes without the LF (a signed envelope is ~400 B).
+  public static let maxFrameBytes = 4096
+
+  /// A crew request read from a frame.
+  public struct CrewRequest: Sendable, Equatable {
+    public var requestID: UInt64
+    public var command: Command
+  }
+
+  /// A refusal before the arbiter: the request id when readable, the code and reason.
+  public struct Refusal: Error, Sendable, Equatable {
+    public var requestID: UInt64?
+    public var code: RejectionCode
+    public var reason: String
+    public init(requestID: UInt64?, code: RejectionCode, reason: String) {
+      self.requestID = requestID
+      self.code = code
+      self.reason = reason
+    }
+  }
+
+  /// Parses a crew console frame. Throws a ``Refusal`` with `format` (not a JSON object,
+  /// no `request_id` or `command`, a non-scalar argument) or `validation` (an unknown
+  /// command or argument, from `Command.parse`).
+  public static func crewRequest(_ frame: [UInt8]) throws(Refusal) -> CrewRequest {
+    let value: JSONValue
+    do { value = try JSONValue.parse(frame, maxDepth: 4) } catch {
+      throw Refusal(requestID: nil, code: .format, reason: "\(error)")
+    }
+    guard let members = value.members else {
+      throw Refusal(requestID: nil, code: .format, reason: "a request is one JSON object")
+    }
+    guard let id = value["request_id"]?.uint64 else {
+      throw Refusal(requestID: nil, code: .format, reason: "request_id (an unsigned integer) is missing")
+    }
+    guard let name = value["command"]?.string else {
+      throw Refusal(requestID: id, code: .format, reason: "command (a string) is missing")
+    }
+    let arguments = try scalarArguments(members, skipping: ["request_id", "command"], id: id)
+    do { return CrewRequest(requestID: id, command: try Command.parse(name: name, arguments: arguments)) } catch {
+      throw Refusal(requestID: id, code: .validation, reason: error.message)
+    }
+  }
+
+  /// The command object of an accepted envelope as a `Command` (`format` or `validation`).
+  public static func envelopeCommand(_ accepted: AcceptedCommand) throws(Refusal) -> Command {
+    let id = accepted.envelope.sequence
+    guard let members = accepted.envelope.command.members else {
+      throw Refusal(requestID: id, code: .format, reason: "the envelope's command is not an object")
+    }
+    let arguments = try scalarArguments(members, skipping: ["command"], id: id)
+    do { return try Command.parse(name: accepted.commandName, arguments: arguments) } catch {
+      throw Refusal(requestID: id, code: .validation, reason: error.message)
+    }
+  }
+
+  private static func scalarArguments(_ members: [JSONMember], skipping: Set<String>, id: UInt64) throws(Refusal)
+    -> [String: String]
+  {
+    var arguments: [String: String] = [:]
+    for member in members where !skipping.contains(member.key) {
+      switch member.value {
+      case .string(let text): arguments[member.key] = text
+      case .number(let text): arguments[member.key] = text
+      default:
+        throw Refusal(requestID: id, code: .format, reason: "argument \(member.key) is not a string or number")
+      }
+    }
+    return arguments
+  }
+
+  /// The response line (no LF) for `response`.
+  public static func line(_ response: CommandResponse, requestID: UInt64) -> String {
+    switch response.result {
+    case .ok: return line(requestID: requestID, refusal: nil)
+    case .rejected(let code, let reason):
+      return line(requestID: requestID, refusal: Refusal(requestID: requestID, code: code, reason: "\(reason)"))
+    }
+  }
+
+  /// The response line (no LF): `ok` without a refusal.
+  public static func line(requestID: UInt64?, refusal: Refusal?) -> String {
+    var out = "{\"request_id\":" + (requestID.map { String($0) } ?? "null")
+    guard let refusal else { return out + ",\"result\":\"ok\"}" }
+    out += ",\"result\":\"error\",\"error\":\"\(refusal.code)\",\"reason\":" + JSONValue.quote(refusal.reason)
+    return out + "}"
+  }
+
+  /// The link's code for an envelope rejection: `format` for a malformed envelope,
+  /// `busy` when the replay store could not be written, `authority` for the rest; the
+  /// reason starts with the rejection's own code (`replayed`, `stale`, ...).
+  public static func refusal(_ rejection: EnvelopeRejection, requestID: UInt64?) -> Refusal {
+    let code: RejectionCode
+    switch rejection {
+    case .malformed: code = .format
+    case .replayStoreFailed: code = .busy
+    default: code = .authority
+    }
+    return Refusal(requestID: requestID, code: code, reason: "\(rejection.reason): \(rejection)")
+  }
+}
