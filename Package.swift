@@ -50,6 +50,7 @@ let package = Package(
       name: "Controller",
       dependencies: [
         "HAL", "Drivers", "Station",
+        "LeakDetection",
         .product(name: "Atomics", package: "swift-atomics"),
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -12,7 +12,9 @@ import Station
 ///   ``HatchMember`` per station hatch, one ``ServoMember`` per PWM output, one
 ///   ``GPIOActuator`` per other output (actuator power and the status light among
 ///   them);
-/// - leak group: the leak-rate estimator.
+///   and last the ``HatchPositionPublisher`` (the hatches' positions for other groups);
+/// - leak group: the ``LeakWatch`` (the leak detector on the samplers' readings, its
+///   segments from the published hatch positions).
 ///
 /// Commands reach the actuators only through ``submit(_:)``, judged by the authority
 /// policy (``AuthorityRules`` unless a test gives another) and the arbiter's safe-mode
@@ -36,7 +38,10 @@ public final class ControllerAssembly {
   public private(set) var hatches: [HatchID: HatchMember] = [:]
   /// PWM output members by role (drone thrust channels, servos).
   public private(set) var servos: [BoardRole: ServoMember] = [:]
-  public let leakEstimator: LeakRateEstimator
+  /// The live leak detector (leak group).
+  public let leakWatch: LeakWatch
+  /// The hatches' positions as the actuators group last read them (station hatch order).
+  public let hatchPositions: HatchPositionPublisher
   /// Each linked drone's telemetry as the arbiter last read it (drones given a link).
   public private(set) var droneTelemetry: [DroneID: Snapshot<DroneLinkReading>] = [:]
 
@@ -178,9 +183,23 @@ public final class ControllerAssembly {
     try executive.add(staleDataMonitor, to: "actuators")
     try executive.add(arbiter, to: "actuators")
     for member in members { try executive.add(member, to: "actuators") }
+    hatchPositions = HatchPositionPublisher(hatches: hatchEntries.map(\.member))
+    try executive.add(hatchPositions, to: "actuators")
 
-    leakEstimator = LeakRateEstimator(readings: samplers.sorted { $0.key < $1.key }.map { $0.value.subscribe() })
-    try executive.add(leakEstimator, to: "leak")
+    let samplersByRole = samplers
+    do {
+      leakWatch = try LeakWatch(
+        modules: station.modules.map { module in
+          LeakWatch.Module(
+            id: module.id, volumeCubicMetres: module.volumeM3,
+            sensors: module.sensors.compactMap { role in
+              samplersByRole[role].map { LeakWatch.Sensor(role: role, reading: $0.subscribe()) }
+            })
+        }, graph: StationGraph(station), positions: hatchPositions.positions, events: events)
+    } catch {
+      throw ExecutiveConfigurationError(field: "leak", problem: "\(error)")
+    }
+    try executive.add(leakWatch, to: "leak")
     // Every channel is at its safe value now (ESCs off, servos at their safe pulse), so
     // the PWM controllers' outputs may be enabled: from here on the per-channel safe
     // values are what safe mode drives.

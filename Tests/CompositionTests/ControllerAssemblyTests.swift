@@ -30,7 +30,7 @@ import Testing
     // The stale-data monitor, the arbiter, one member per PWM output and per station
     // hatch, and a GPIO actuator per other output: the drones' arming lines belong to
     // their motors' interlock, the hatch drive lines to their hatch and the PCA9685s'
-    // output enable to its driver.
+    // output enable to its driver; last, the hatch-position publisher.
     let board = assembly.board.board
     let arming = Set(board.pwmOutputs.values.compactMap(\.arming))
     let enables = Set(board.i2cDevices.values.compactMap(\.outputEnableRole))
@@ -39,10 +39,11 @@ import Testing
       $0.direction == .output && $0.safe != nil && !arming.contains($0.role) && !enables.contains($0.role)
         && !hatchDrives.contains($0.role)
     }
-    #expect(actuators.count == 2 + board.pwmOutputs.count + 2 + others.count)
+    #expect(actuators.count == 2 + board.pwmOutputs.count + 2 + others.count + 1)
     #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
     #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") || $0.contains("PCA_OE") })
-    #expect(executive.memberNames(of: "leak") == ["leak-estimator"])
+    #expect(actuators.last == "hatch-positions")
+    #expect(executive.memberNames(of: "leak") == ["leak-watch"])
     #expect(executive.memberNames(of: "planner").isEmpty)
   }
 

@@ -115,8 +115,8 @@ import Testing
       "x.yaml:4: timeline.0.command.principal: 'boss' is not one of"
     ),
     (
-      "version: 1\nname: x\nexpect:\n  - {event: leak_alarm, before: 1m}\n",
-      "x.yaml:4: expect.0.event: 'leak_alarm' is not an event name"
+      "version: 1\nname: x\nexpect:\n  - {event: leak_detected, before: 1m}\n",
+      "x.yaml:4: expect.0.event: 'leak_detected' is not an event name"
     ),
     ("version: 1\nname: x\nbogus: 1\n", "x.yaml:3: bogus: unknown key"),
     (

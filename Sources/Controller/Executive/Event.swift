@@ -110,6 +110,21 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   /// code (`DroneControlState` in the Scheduler target: 0 docked, 1 preflight,
   /// 2 transit, 3 scanning, 4 returning, 5 hold, 6 fault).
   case droneState
+  /// A segment loses gas at or above the leak-alarm rate; subject: the module (the
+  /// segment's first), ``Event/rate`` %/h, value: hours to the floor pressure.
+  case leakAlarm
+  /// An active leak alarm ended (same fields as ``leakAlarm``).
+  case leakCleared
+  /// A sustained loss below the alarm rate, over hours (same fields as ``leakAlarm``).
+  case leakTrend
+  /// The pressure falls faster than the rapid-depressurisation rate (same fields).
+  case rapidDepress
+  /// The module's pressure is below the absolute floor; value: the pressure, Pa.
+  case lowPressure
+  /// A pressure sensor was found faulty by the leak detector's vote and is excluded
+  /// from it; subject: the sensor with its module; value: the fault (index in
+  /// `SensorFaultKind.allCases`: stuck, ramp, spikes, dropout, out_of_range, disagreement).
+  case sensorFault
 
   public var description: String {
     switch self {
@@ -150,6 +165,12 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .scanStarted: return "scan_started"
     case .scanDone: return "scan_done"
     case .droneState: return "drone_state"
+    case .leakAlarm: return "leak_alarm"
+    case .leakCleared: return "leak_cleared"
+    case .leakTrend: return "leak_trend"
+    case .rapidDepress: return "rapid_depress"
+    case .lowPressure: return "low_pressure"
+    case .sensorFault: return "sensor_fault"
     }
   }
 
@@ -159,6 +180,8 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .actuatorFailed: return "us"
     case .leaseStarted: return "s"
     case .scanStarted: return "s"
+    case .leakAlarm, .leakCleared, .leakTrend, .rapidDepress: return "h"
+    case .lowPressure: return "Pa"
     default: return nil
     }
   }
@@ -170,6 +193,8 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .commandAccepted, .commandRejected, .safeModeEntered, .safeModeCleared, .safeStateFailed, .quorumLost,
       .moduleBlind, .moduleWatched, .hatchFault, .shutdownRequested, .pingFatal, .auditEventsLost, .runStarted,
       .runStopped, .controlChanged, .leaseStarted, .crewOverride, .scanDone, .droneState:
+      return true
+    case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .sensorFault:
       return true
     default:
       return false

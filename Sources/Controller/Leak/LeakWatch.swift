@@ -1,0 +1,236 @@
+import HAL
+import LeakDetection
+import Station
+
+/// The live leak detector: a leak-group member that feeds the offline analyser's
+/// ``LeakDetector`` (the same code, decision 0910) from the samplers' snapshots and turns
+/// its output into events.
+///
+/// Each cycle it ingests, at one time (the cycle's deadline, seconds), every sensor whose
+/// sampler delivered a new sample since the last cycle (pressure in Pa, die temperature
+/// in degrees C); a sensor with nothing new contributes nothing that cycle, so the
+/// detector's dropout rule sees a sensor that stopped. The hatch positions published by
+/// the actuators group (``HatchPositionPublisher``) give the segments: modules joined by
+/// hatches not confirmed closed share one pressure (``StationGraph/segments(open:)``),
+/// passed to ``LeakDetector/setSegmentLabels(_:)`` when they change. A hatch that moves
+/// masks both its modules while it moves, then for ``maskSeconds`` if it opened or
+/// stopped between, or ``closedMaskSeconds`` if it closed (a known cause, masked, not
+/// alarmed); so does start-up, for every module (the
+/// sensors' filters settle from their first conversions).
+///
+/// Events (subject: the module; `sensor_fault`: the sensor with its module):
+/// `leak_alarm`, `leak_trend`, `rapid_depress` and `leak_cleared` carry the loss rate in
+/// ``Event/rate`` (%/h) and the hours until the segment reaches the detector's floor
+/// pressure in ``Event/value`` (absent when not losing); `low_pressure` carries the pressure (Pa); `sensor_fault`
+/// the fault's index in ``SensorFaultKind/allCases``. The last event of each kind per
+/// module, with kg/day and mmHg/day, is kept in ``latest``.
+///
+/// Allocation-free in steady state: the segment labels are recomputed (allocating) only
+/// when a hatch position changes.
+public final class LeakWatch: RateGroupMember, @unchecked Sendable {
+  public let name = "leak-watch"
+  public var eventSubject: EventSubject? { EventSubject(component: "leak-watch") }
+
+  /// One watched module: its id, free air volume (m^3) and sensors in station order.
+  public struct Module {
+    public var id: ModuleID
+    public var volumeCubicMetres: Double
+    public var sensors: [Sensor]
+    public init(id: ModuleID, volumeCubicMetres: Double, sensors: [Sensor]) {
+      self.id = id
+      self.volumeCubicMetres = volumeCubicMetres
+      self.sensors = sensors
+    }
+  }
+
+  /// One sensor: its role (named in `sensor_fault`) and its sampler's readings.
+  public struct Sensor {
+    public var role: SensorRole
+    public var reading: Snapshot<SamplerReading>
+    public init(role: SensorRole, reading: Snapshot<SamplerReading>) {
+      self.role = role
+      self.reading = reading
+    }
+  }
+
+  /// The detector (read-only use outside the leak group's thread is not safe).
+  public let detector: LeakDetector
+  /// How long a hatch change masks its two modules, seconds past the change (a hatch
+  /// that opened or stopped between its end stops).
+  public let maskSeconds: Double
+  /// The mask while a hatch moves and after it ended closed, seconds (closing joins no
+  /// gas, so a fast loss behind a closed hatch is seen within seconds).
+  public let closedMaskSeconds: Double
+  private let readings: [(module: Int, sensor: Int, snapshot: Snapshot<SamplerReading>)]
+  private var lastStamp: [Int64]
+  private let graph: StationGraph
+  private let positions: Snapshot<HatchPositions>?
+  private var lastPositions: HatchPositions?
+  private var openScratch: [Bool]
+  private let events: EventSink
+  private let moduleSources: [EventSource]
+  private let sensorSources: [[EventSource]]
+  /// The module ids in detector order.
+  public let moduleIDs: [ModuleID]
+  private var maskedUntil: [Double]
+  private var started = false
+  /// Called on the leak group's thread with each detector event (after its event is
+  /// queued): the isolation procedure and the scheduler seam listen here.
+  public var onLeakEvent: ((LeakEvent) -> Void)?
+  /// Detector events lost because the detector's queue overflowed or an error was thrown.
+  public private(set) var errors = 0
+
+  /// - Parameters:
+  ///   - modules: the station's modules in station order (indices as in `graph`).
+  ///   - graph: the station's graph (hatch indices as in `positions`).
+  ///   - positions: the published hatch positions; nil: every hatch counts as open.
+  ///   - configuration: the detector's (alarm rate, floors, ...).
+  ///   - maskSeconds: the mask after a hatch opened or stopped between, seconds (default
+  ///     120: the pressures settling after gas moved).
+  ///   - closedMaskSeconds: the mask while a hatch moves (renewed every cycle) and after it
+  ///     ended closed, seconds (default 3).
+  /// - Throws: ``LeakDetectorError`` for a bad configuration or volume.
+  public init(
+    modules: [Module], graph: StationGraph, positions: Snapshot<HatchPositions>?, events: EventSink,
+    configuration: LeakDetectorConfiguration = LeakDetectorConfiguration(), maskSeconds: Double = 120,
+    closedMaskSeconds: Double = 3
+  ) throws(LeakDetectorError) {
+    detector = try LeakDetector(configuration: configuration)
+    var readings: [(module: Int, sensor: Int, snapshot: Snapshot<SamplerReading>)] = []
+    var moduleSources: [EventSource] = []
+    var sensorSources: [[EventSource]] = []
+    for module in modules {
+      let volume: Double? =
+        module.volumeCubicMetres.isFinite && module.volumeCubicMetres > 0 ? module.volumeCubicMetres : nil
+      let index = try detector.addModule(volumeCubicMetres: volume)
+      moduleSources.append(events.register(EventSubject(module: module.id)))
+      var sources: [EventSource] = []
+      for entry in module.sensors {
+        let sensor = try detector.addSensor(module: index)
+        readings.append((index, sensor, entry.reading))
+        sources.append(events.register(EventSubject(module: module.id, sensor: entry.role)))
+      }
+      sensorSources.append(sources)
+    }
+    self.readings = readings
+    self.moduleSources = moduleSources
+    self.sensorSources = sensorSources
+    moduleIDs = modules.map(\.id)
+    lastStamp = [Int64](repeating: .min, count: readings.count)
+    self.graph = graph
+    self.positions = positions
+    openScratch = [Bool](repeating: true, count: graph.hatchEnds.count)
+    self.events = events
+    self.maskSeconds = maskSeconds.isFinite ? max(maskSeconds, 0) : 120
+    self.closedMaskSeconds = closedMaskSeconds.isFinite ? max(closedMaskSeconds, 0) : 3
+    maskedUntil = [Double](repeating: -.infinity, count: modules.count)
+  }
+
+  public func run(_ tick: TickContext) {
+    let now = Double(tick.deadline.nanoseconds) / 1e9
+    if !started {
+      // Start-up is a known cause: the sensors' filters settle from their first conversions.
+      started = true
+      for module in maskedUntil.indices { mask(module: module, until: now + maskSeconds) }
+    }
+    updateSegments(now: now)
+    do throws(LeakDetectorError) {
+      for (index, entry) in readings.enumerated() {
+        let reading = entry.snapshot.read()
+        guard let stamp = reading.timestamp?.nanoseconds, stamp != lastStamp[index] else { continue }
+        lastStamp[index] = stamp
+        let pressure: Double
+        let temperature: Double
+        if reading.status == .fresh, let sample = reading.sample {
+          pressure = sample.pressure.pascals
+          temperature = sample.temperature.celsius
+        } else {
+          pressure = .nan
+          temperature = .nan
+        }
+        try detector.ingest(
+          time: now, module: entry.module, sensor: entry.sensor, pressurePa: pressure, temperatureC: temperature)
+      }
+    } catch {
+      errors &+= 1
+    }
+    detector.endStep()
+    while let event = detector.popEvent() { publish(event) }
+  }
+
+  private func updateSegments(now: Double) {
+    guard let positions else { return }
+    let current = positions.read()
+    guard current != lastPositions else {
+      // Keep masking while a hatch moves.
+      if current.moving != 0 { mask(hatches: current.moving, seconds: closedMaskSeconds, now: now) }
+      return
+    }
+    if let previous = lastPositions {
+      let changed =
+        (previous.open ^ current.open) | (previous.closed ^ current.closed) | (previous.moving ^ current.moving)
+        | current.moving
+      // A hatch that ended closed joined nothing: a short mask. Any other change (opened,
+      // moving, stopped between) may move gas between modules: the long one.
+      let closedNow = current.closed & ~current.moving
+      mask(hatches: changed & closedNow, seconds: closedMaskSeconds, now: now)
+      mask(hatches: changed & ~closedNow, seconds: maskSeconds, now: now)
+    }
+    lastPositions = current
+    for h in openScratch.indices { openScratch[h] = !current.isClosed(h) }
+    do throws(LeakDetectorError) {
+      try detector.setSegmentLabels(graph.segments(open: openScratch))
+    } catch {
+      errors &+= 1
+    }
+  }
+
+  private func mask(hatches: UInt64, seconds: Double, now: Double) {
+    guard hatches != 0 else { return }
+    for (h, ends) in graph.hatchEnds.enumerated() where h < HatchPositions.capacity && hatches & (1 << UInt64(h)) != 0 {
+      mask(module: ends.a, until: now + seconds)
+      mask(module: ends.b, until: now + seconds)
+    }
+  }
+
+  /// Masks `module` until `until` (seconds), at most once a second per module.
+  private func mask(module: Int, until: Double) {
+    guard module >= 0, module < maskedUntil.count, until > maskedUntil[module] + 1 else { return }
+    maskedUntil[module] = until
+    do throws(LeakDetectorError) { try detector.mask(module: module, until: until) } catch { errors &+= 1 }
+  }
+
+  private func publish(_ event: LeakEvent) {
+    guard event.module >= 0, event.module < moduleSources.count else { return }
+    let source = moduleSources[event.module]
+    switch event.kind {
+    case .leakAlarm:
+      events.emit(
+        .error, .leakAlarm, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
+    case .leakCleared:
+      events.emit(
+        .info, .leakCleared, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
+    case .leakTrend:
+      events.emit(
+        .warning, .leakTrend, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
+    case .rapidDepress:
+      events.emit(
+        .error, .rapidDepress, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
+    case .lowPressure:
+      events.emit(.error, .lowPressure, source: source, measured: event.pressurePa)
+    case .sensorFault:
+      let named = sensorSources[event.module]
+      let sensorSource = event.sensor >= 0 && event.sensor < named.count ? named[event.sensor] : source
+      let code = event.fault.flatMap { SensorFaultKind.allCases.firstIndex(of: $0) } ?? -1
+      events.emit(.warning, .sensorFault, source: sensorSource, measured: Double(code))
+    }
+    latest = event
+    onLeakEvent?(event)
+  }
+
+  private static func finite(_ value: Double) -> Double { value.isFinite ? value : .nan }
+
+  /// The detector's last event (kg/day, mmHg/day, hours to floor, pressure): for tests
+  /// and the status display; read on the leak group's thread.
+  public private(set) var latest: LeakEvent?
+}
