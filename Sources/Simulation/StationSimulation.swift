@@ -244,7 +244,7 @@ public final class StationSimulation {
     case .droneFailure(let id, let kind):
       drone(id)?.fail(kind)
       return "drone \(id) fails: \(kind.rawValue)"
-    case .command:
+    case .command, .leakEvidence:
       return nil
     }
   }

@@ -31,6 +31,7 @@ struct Run: ParsableCommand {
   @OptionGroup var boardOption: BoardOption
   @OptionGroup var stationOption: StationOption
   @OptionGroup var service: ServiceRunOptions
+  @OptionGroup var schedule: ScheduleDatabaseOption
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
@@ -126,6 +127,8 @@ struct Run: ParsableCommand {
       if let watchdog = board.abandonWatchdog() { printError("cloak run: \(watchdog)") }
       throw ExitCode(1)
     }
+    let scheduleWriter = try schedule.attach(to: assembly)
+    defer { scheduleWriter?.stop() }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
     try runRealtime(assembly, printer: printer, writer: writer, options: service.realtime(runtime))
   }
@@ -167,7 +170,7 @@ struct Run: ParsableCommand {
       played, station: station, board: board, seed: seed, total: duration?.seconds,
       speed: speed ?? SpeedArgument(factor: openEnded ? Self.demoSpeed : nil), events: events,
       statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run",
-      serviceWatchdog: notification, configure: service.installTestStall)
+      schedule: schedule, serviceWatchdog: notification, configure: service.installTestStall)
     // A run's expectations are reported, but only `cloak sim` fails on them.
     _ = ok
   }

@@ -38,6 +38,8 @@ struct SimCommand: ParsableCommand {
   @Option(help: "max, or Nx: N simulated seconds per wall second.")
   var speed = SpeedArgument(factor: nil)
 
+  @OptionGroup var schedule: ScheduleDatabaseOption
+
   func run() throws {
     let station = try stationOption.loadOrExit()
     let description: ScenarioDescription
@@ -48,7 +50,7 @@ struct SimCommand: ParsableCommand {
     let board = try loadBoardOrExit(BoardCatalog.defaultBoardName)
     let ok = try Self.play(
       description, station: station, board: board, seed: seed, total: duration?.seconds ?? description.durationS,
-      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim")
+      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim", schedule: schedule)
     if !ok { throw ExitCode(1) }
   }
 
@@ -57,8 +59,11 @@ struct SimCommand: ParsableCommand {
   static func play(
     _ scenario: ScenarioDescription, station: StationDescription, board: BoardDescription, seed: UInt64?,
     total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String,
-    serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in }
+    schedule: ScheduleDatabaseOption, serviceWatchdog: (any Watchdog)? = nil,
+    configure: (Executive) -> Void = { _ in }
   ) throws -> Bool {
+    let database = try schedule.forSimulation()
+    defer { database.cleanup() }
     let origin = MonotonicInstant.zero
     let info = RunInfo(board: board.name, station: station.name, softwareVersion: Cloak.version)
     let formatter = EventRecordFormatter(origin: origin, run: info)
@@ -75,7 +80,8 @@ struct SimCommand: ParsableCommand {
     do {
       run = try ScenarioRun(
         scenario: scenario, station: station, board: board, seed: seed,
-        consumers: [printer] + (writer.map { [$0] } ?? []), serviceWatchdog: serviceWatchdog)
+        consumers: [printer] + (writer.map { [$0] } ?? []), serviceWatchdog: serviceWatchdog,
+        scheduleDatabase: database.path)
       configure(run.assembly.executive)
     } catch {
       printError("\(command): \(error)")
