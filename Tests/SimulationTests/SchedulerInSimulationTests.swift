@@ -27,7 +27,7 @@ private final class Seen: EventConsumer, @unchecked Sendable {
     let run = try ScenarioRun(
       scenario: ScenarioDescription(name: "t", file: "<test>"), station: try Self.station(),
       board: try Self.board(), seed: 3, consumers: [seen])
-    run.advance(to: 600)
+    run.advance(to: 180)
     run.finish()
     let codes = seen.events.map(\.code)
     #expect(codes.contains(.scanStarted))
@@ -56,7 +56,7 @@ private final class Seen: EventConsumer, @unchecked Sendable {
     #expect(scenario.timeline.first?.action == .leakEvidence(ModuleID(unchecked: "dock"), .alarm))
     let seen = Seen()
     let run = try ScenarioRun(scenario: scenario, station: station, board: try Self.board(), seed: 1, consumers: [seen])
-    run.advance(to: 20 * 60)
+    run.advance(to: 400)
     run.finish()
     let dock = ModuleID(unchecked: "dock")
     let starts = seen.events.filter { $0.code == .scanStarted }
@@ -86,7 +86,7 @@ private final class Seen: EventConsumer, @unchecked Sendable {
     let scenario = ScenarioDescription(name: "t", file: "<test>")
     let first = try ScenarioRun(
       scenario: scenario, station: try Self.station(), board: try Self.board(), seed: 3, scheduleDatabase: path)
-    first.advance(to: 600)
+    first.advance(to: 180)
     first.finish()
     let scans = first.fleet.scansRecorded
     #expect(scans >= 1)
