@@ -8,13 +8,7 @@ import Yams
 public enum BoardLoader {
   /// Reads the board file at `path`. The board's `name:` must match the file name.
   public static func load(path: String) throws(BoardLoadError) -> BoardDescription {
-    let text: String
-    do {
-      text = try TextFile.read(path)
-    } catch {
-      let kind: BoardError.Kind = error.kind == .notFound ? .fileNotFound : .fileUnreadable
-      throw BoardLoadError(errors: [BoardError(kind, file: path, line: 0, keyPath: "", message: error.reason)])
-    }
+    let text = try YAMLDocument.read(path)
     let base = URL(fileURLWithPath: path).lastPathComponent
     let expectedName = base.hasSuffix(".yaml") ? String(base.dropLast(5)) : nil
     return try load(yaml: text, file: path, expectedName: expectedName)
@@ -26,19 +20,7 @@ public enum BoardLoader {
     -> BoardDescription
   {
     let diagnostics = Diagnostics(file: file)
-    let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: yaml) else {
-        throw BoardLoadError(errors: [
-          BoardError(.missingKey, file: file, line: 1, keyPath: "", message: "the board file is empty")
-        ])
-      }
-      root = composed
-    } catch let error as BoardLoadError {
-      throw error
-    } catch {
-      throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
-    }
+    let root = try YAMLDocument.compose(yaml, file: file, what: "board")
     let board = BoardParser(diagnostics: diagnostics).parse(root, expectedName: expectedName)
     if let board {
       // Conflicts found among the parts that did parse are real; missing roles may be

@@ -45,13 +45,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
 
   /// Reads the configuration file at `path`. Throws every problem found, located.
   public static func load(path: String) throws(BoardLoadError) -> RuntimeConfiguration {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-      throw BoardLoadError(errors: [BoardError(.fileNotFound, file: path, line: 0, keyPath: "", message: reason)])
-    }
+    let text = try YAMLDocument.read(path)
     return try load(yaml: text, file: path)
   }
 
@@ -59,19 +53,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
   /// `file`'s directory).
   public static func load(yaml: String, file: String) throws(BoardLoadError) -> RuntimeConfiguration {
     let diagnostics = Diagnostics(file: file)
-    let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: yaml) else {
-        throw BoardLoadError(errors: [
-          BoardError(.missingKey, file: file, line: 1, keyPath: "", message: "the configuration file is empty")
-        ])
-      }
-      root = composed
-    } catch let error as BoardLoadError {
-      throw error
-    } catch {
-      throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
-    }
+    let root = try YAMLDocument.compose(yaml, file: file, what: "configuration")
     let base = (file as NSString).deletingLastPathComponent
     var configuration = RuntimeConfiguration(file: file)
     guard let top = MappingReader(Located(node: root, path: [], line: 1), diagnostics) else {

@@ -153,6 +153,8 @@ public final class ScenarioRun {
     }
     scheduleWriter = writer
     writer?.start()
+    // Idle base ticks (the tick counter alone) in bulk: same records, fewer sleeps (decision 1210).
+    assembly.executive.skipsIdleTicks = true
     assembly.initialiseSamplers()
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
   }

@@ -97,6 +97,10 @@ struct SimCommand: ParsableCommand {
     printer.formatter.run.stopReason = reason
     writer?.formatter.run.stopReason = reason
     let results = run.finish()
+    // As on a real board: every output to its safe value (the PWM controllers' output
+    // enable included, which the executive's shutdown leaves to the driver), reported.
+    for failure in run.board.applySafeState() { printError("\(command): safe state: \(failure)") }
+    ServiceRunOptions.reportSafeState(run.board)
     return SimulationSession.summarise(
       run, results: results, signalled: signalled, wallSeconds: wall, writer: writer, judge: command == "cloak sim")
   }

@@ -16,11 +16,14 @@ import HAL
 public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   public let name: String
   public var capabilities: I2CCapabilities
-  private var devices: [UInt8: any SimulatedI2CDevice] = [:]
+  /// The device at each 8-bit address value (index = address; an array, not a
+  /// dictionary: one bounds-checked load per transaction, no hashing).
+  private var devices = [(any SimulatedI2CDevice)?](repeating: nil, count: 256)
   /// Devices that may answer group addresses, with their own address.
   private var groupDevices: [(address: UInt8, device: any SimulatedI2CDevice)] = []
   private var faults: [UInt8: [ScheduledFault]] = [:]
-  private var lastRead: [UInt8: [UInt8]] = [:]
+  /// Each address's last non-empty read (index = address), for `.stuck`.
+  private var lastRead = [[UInt8]](repeating: [], count: 256)
 
   /// One completed (or failed) transaction, for assertions.
   public struct Record: Equatable, Sendable {
@@ -63,14 +66,14 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     if let problem = device.placementProblem(at: address) {
       throw I2CError(.unsupported, bus: name, address: address, detail: "cannot place the device here: \(problem)")
     }
-    devices[address] = device
+    devices[Int(address)] = device
     groupDevices.removeAll { $0.address == address }
     if device.hasGroupAddresses { groupDevices.append((address, device)) }
   }
 
   /// Disconnects the device at `address`: it stops answering (address NACK).
   public func detach(address: UInt8) {
-    devices[address] = nil
+    devices[Int(address)] = nil
     groupDevices.removeAll { $0.address == address }
   }
 
@@ -80,10 +83,10 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     groupDevices.filter { $0.address != address && $0.device.answersGroupAddress(address) }.map(\.address).sorted()
   }
 
-  public func device(at address: UInt8) -> (any SimulatedI2CDevice)? { devices[address] }
+  public func device(at address: UInt8) -> (any SimulatedI2CDevice)? { devices[Int(address)] }
 
   /// Addresses with a device attached, ascending.
-  public var attachedAddresses: [UInt8] { devices.keys.sorted() }
+  public var attachedAddresses: [UInt8] { devices.indices.filter { devices[$0] != nil }.map { UInt8($0) } }
 
   /// Injects `fault` for transactions to `address`: the next `count` transactions, or
   /// every one until ``clearFaults(address:)`` when `count` is nil.
@@ -138,11 +141,11 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
   }
 
   private func takeFault(address: UInt8) -> I2CFault? {
-    guard var list = faults[address], !list.isEmpty else { return nil }
+    guard !faults.isEmpty, var list = faults[address], !list.isEmpty else { return nil }
     let fault = list[0].fault
     if let remaining = list[0].remaining {
       if remaining <= 1 { list.removeFirst() } else { list[0].remaining = remaining - 1 }
-      faults[address] = list
+      faults[address] = list.isEmpty ? nil : list
     }
     return fault
   }
@@ -157,17 +160,20 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     case .arbitrationLost?: throw I2CError(.arbitrationLost, bus: name, address: address)
     case .stuck?:
       // The device returns the bytes of its previous read again, whatever was asked.
-      let previous = lastRead[address] ?? []
+      let previous = lastRead[Int(address)]
       for index in 0..<read.count { read[index] = index < previous.count ? previous[index] : 0xFF }
       return
     default: break
     }
-    let own = devices[address]
-    var grouped = 0
-    for entry in groupDevices where entry.address != address && entry.device.answersGroupAddress(address) {
-      grouped += 1
+    let own = devices[Int(address)]
+    var grouped = false
+    if !groupDevices.isEmpty {
+      for entry in groupDevices where entry.address != address && entry.device.answersGroupAddress(address) {
+        grouped = true
+        break
+      }
     }
-    if grouped > 0 {
+    if grouped {
       try performOnGroup(address: address, own: own, write: write, read: read)
     } else {
       guard let device = own else {
@@ -181,8 +187,8 @@ public final class SimulatedI2CBus: I2CBus, @unchecked Sendable {
     // Kept for `.stuck` (write-only transactions leave it alone), reusing the stored
     // array so steady-state reads do not allocate.
     guard !read.isEmpty else { return }
-    lastRead[address, default: []].removeAll(keepingCapacity: true)
-    lastRead[address, default: []].append(contentsOf: read)
+    lastRead[Int(address)].removeAll(keepingCapacity: true)
+    lastRead[Int(address)].append(contentsOf: read)
   }
 
   /// Several devices acknowledge `address` (a group address): each receives the write,

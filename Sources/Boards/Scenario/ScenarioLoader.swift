@@ -12,13 +12,7 @@ public enum ScenarioLoader {
   public static func load(path: String, station: StationDescription, vocabulary: ScenarioVocabulary)
     throws(BoardLoadError) -> ScenarioDescription
   {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-      throw BoardLoadError(errors: [BoardError(.fileNotFound, file: path, line: 0, keyPath: "", message: reason)])
-    }
+    let text = try YAMLDocument.read(path)
     return try load(yaml: text, file: path, station: station, vocabulary: vocabulary)
   }
 
@@ -26,19 +20,7 @@ public enum ScenarioLoader {
   public static func load(yaml: String, file: String, station: StationDescription, vocabulary: ScenarioVocabulary)
     throws(BoardLoadError) -> ScenarioDescription
   {
-    let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: yaml) else {
-        throw BoardLoadError(errors: [
-          BoardError(.missingKey, file: file, line: 1, keyPath: "", message: "the scenario file is empty")
-        ])
-      }
-      root = composed
-    } catch let error as BoardLoadError {
-      throw error
-    } catch {
-      throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
-    }
+    let root = try YAMLDocument.compose(yaml, file: file, what: "scenario")
     let diagnostics = Diagnostics(file: file)
     let parser = ScenarioParser(diagnostics: diagnostics, station: station, vocabulary: vocabulary)
     let scenario = parser.parse(root)

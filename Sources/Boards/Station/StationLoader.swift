@@ -11,31 +11,13 @@ import Yams
 public enum StationLoader {
   /// Reads the station file at `path`.
   public static func load(path: String) throws(BoardLoadError) -> StationDescription {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-      throw BoardLoadError(errors: [BoardError(.fileNotFound, file: path, line: 0, keyPath: "", message: reason)])
-    }
+    let text = try YAMLDocument.read(path)
     return try load(yaml: text, file: path)
   }
 
   /// Parses `yaml` as a station file called `file` (used in every message).
   public static func load(yaml: String, file: String) throws(BoardLoadError) -> StationDescription {
-    let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: yaml) else {
-        throw BoardLoadError(errors: [
-          BoardError(.missingKey, file: file, line: 1, keyPath: "", message: "the station file is empty")
-        ])
-      }
-      root = composed
-    } catch let error as BoardLoadError {
-      throw error
-    } catch {
-      throw BoardLoadError(errors: [YAMLErrorTranslation.boardError(error, yaml: yaml, file: file)])
-    }
+    let root = try YAMLDocument.compose(yaml, file: file, what: "station")
     let diagnostics = Diagnostics(file: file)
     var parser = StationParser(diagnostics: diagnostics)
     let station = parser.parse(root)

@@ -29,6 +29,14 @@ public final class Executive: @unchecked Sendable {
   /// simulated time (tests model a slow group with it).
   public var virtualCost: ((_ group: String, _ cycle: UInt64) -> Duration)?
 
+  /// Virtual-clock mode only (``run(until:)``): base ticks on which only inline groups
+  /// of ``CountingMember``s are due (no other group, no health check) are accounted in
+  /// one bulk instead of slept to one by one: the same member state, tick and cycle
+  /// counts, health answers, telemetry and events, but the clock sees one sleep per bulk
+  /// (to its last tick) instead of one per tick (decision 1210). Default off; real-time
+  /// mode and ``step()`` never skip.
+  public var skipsIdleTicks = false
+
   private let watchdog: (any Watchdog)?
   private let health: HealthMonitor
   private var groups: [RateGroupRuntime] = []
@@ -146,13 +154,47 @@ public final class Executive: @unchecked Sendable {
     return origin.advanced(by: .nanoseconds(overflow ? Int64.max : offset))
   }
 
-  /// The first tick at or after `tick` on which a group is due or health is checked.
-  private func nextInterestingTick(from tick: UInt64) -> UInt64 {
+  /// The first tick at or after `tick` on which a group is due or health is checked
+  /// (with `bulk`, groups that ``RateGroupRuntime/accountsInBulk`` do not count).
+  private func nextInterestingTick(from tick: UInt64, bulk: Bool = false) -> UInt64 {
     let every = UInt64(configuration.healthEveryTicks)
     let remainder = tick % every
     var next = remainder == 0 ? tick : tick &+ (every - remainder)
-    for group in groups { next = min(next, group.nextDue(from: tick)) }
+    for group in groups where !(bulk && group.accountsInBulk) { next = min(next, group.nextDue(from: tick)) }
     return next
+  }
+
+  /// The number of base ticks whose deadline is at or before `instant` (0 before the origin).
+  private func ticks(through instant: MonotonicInstant) -> UInt64 {
+    guard let origin, origin <= instant else { return 0 }
+    let elapsed = origin.duration(to: instant).nanosecondsSaturated
+    let whole = UInt64(elapsed / max(basePeriod.nanosecondsSaturated, 1))
+    return whole == .max ? whole : whole &+ 1
+  }
+
+  /// Accounts the idle base ticks from `nextTick` up to (not including) the next tick on
+  /// which anything else is due, or past `instant`, in one bulk (``skipsIdleTicks``).
+  /// Only when the clock is not past the first of them: a late tick goes through
+  /// ``step()`` and its slip logic.
+  private func accountIdleTicks(through instant: MonotonicInstant) {
+    // Only with a bulk group on every tick: then every tick in the bulk is one that
+    // ``step()`` would have processed and counted.
+    guard groups.contains(where: { $0.accountsInBulk && $0.configuration.divisor == 1 }) else { return }
+    let from = nextTick
+    let end = min(nextInterestingTick(from: from, bulk: true), ticks(through: instant))
+    guard end > from, clock.now() <= deadline(ofTick: from) else { return }
+    let lastDeadline = deadline(ofTick: end &- 1)
+    clock.sleep(until: lastDeadline)
+    let count = end &- from
+    baseWake.record(.zero, count: count)
+    for group in groups where group.accountsInBulk {
+      let releases = group.releases(from: from, to: end)
+      guard releases > 0 else { continue }
+      let last = group.nextDue(from: from) &+ (releases &- 1) &* UInt64(group.configuration.divisor)
+      group.executeInBulk(releases, lastTick: last, deadline: deadline(ofTick: last))
+    }
+    nextTick = end
+    ticks &+= count
   }
 
   private func beginIfNeeded() {
@@ -207,6 +249,7 @@ public final class Executive: @unchecked Sendable {
         finishShutdown()
         return
       }
+      if skipsIdleTicks, workers.isEmpty, allocationProbe == nil { accountIdleTicks(through: instant) }
       guard deadline(ofTick: nextInterestingTick(from: nextTick)) <= instant else { return }
       step()
     }

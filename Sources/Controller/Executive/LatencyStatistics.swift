@@ -18,6 +18,14 @@ struct LatencyStatistics {
     _ = histogram.record(value)
   }
 
+  /// Records `duration` `count` times (bulk-accounted idle ticks, decision 1210).
+  mutating func record(_ duration: Duration, count: UInt64) {
+    guard count > 0 else { return }
+    let nanos = duration.nanosecondsSaturated
+    let value = nanos <= 0 ? 0 : min(UInt64(nanos), Self.highest)
+    _ = histogram.record(value, count: count)
+  }
+
   var count: UInt64 { histogram.totalCount }
 
   /// The value at `percentile` (0...100) in microseconds, 0 when empty.

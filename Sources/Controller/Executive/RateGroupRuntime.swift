@@ -11,6 +11,9 @@ final class RateGroupRuntime: @unchecked Sendable {
   let period: Duration
   let source: EventSource
   private(set) var members: [any RateGroupMember] = []
+  /// The members as ``CountingMember``s when every one is (and the group is inline):
+  /// the group can then run many cycles in one call (``executeInBulk(_:lastTick:deadline:)``).
+  private var counting: [any CountingMember]? = []
   private var actuators: [(any SafeStateActuator)?] = []
   private var memberSources: [EventSource] = []
   private var healthIndices: [Int] = []
@@ -59,6 +62,12 @@ final class RateGroupRuntime: @unchecked Sendable {
   /// Adds a member at the end of the order (set-up only).
   func add(_ member: any RateGroupMember, start: MonotonicInstant) {
     members.append(member)
+    if configuration.inline, let countingMember = member as? any CountingMember, member as? any SafeStateActuator == nil
+    {
+      counting?.append(countingMember)
+    } else {
+      counting = nil
+    }
     actuators.append(member as? any SafeStateActuator)
     let source = member.eventSubject.map { sink.register($0) } ?? sink.registerSource(member.name)
     memberSources.append(source)
@@ -137,6 +146,30 @@ final class RateGroupRuntime: @unchecked Sendable {
       countedCycles &+= 1
     }
     return elapsed
+  }
+
+  /// Whether ``executeInBulk(_:lastTick:deadline:)`` may stand for this group's cycles:
+  /// an inline group whose members are all ``CountingMember``s (an empty group too).
+  var accountsInBulk: Bool { counting != nil }
+
+  /// Runs `count` cycles at once, the last released by base tick `lastTick` at
+  /// `deadline`, with the telemetry, health answers and member state that `count` calls
+  /// of ``execute(baseTick:deadline:simulatedCost:)`` would leave on a virtual clock
+  /// already at each deadline: zero wake latency and zero execution time per cycle
+  /// (decision 1210). Only for groups that ``accountsInBulk``.
+  func executeInBulk(_ count: UInt64, lastTick: UInt64, deadline: MonotonicInstant) {
+    guard count > 0, let counting else { return }
+    wake.record(.zero, count: count)
+    let latched = latch.isLatched
+    let last = TickContext(
+      baseTick: lastTick, cycle: cycles &+ (count &- 1), deadline: deadline, period: period, safeMode: latched,
+      safeGeneration: latch.generation)
+    for index in counting.indices {
+      counting[index].runCycles(count, last: last)
+      if counting[index].answerPing() { health.answer(healthIndices[index], at: deadline) }
+    }
+    execution.record(.zero, count: count)
+    cycles &+= count
   }
 
   private func driveSafe(_ actuator: any SafeStateActuator, index: Int, generation: UInt64) {
