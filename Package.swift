@@ -67,7 +67,7 @@ let package = Package(
       dependencies: ["Station", "Controller", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
       name: "Simulation",
-      dependencies: ["Composition", "Boards", "Controller", "Station", "HAL", "Emulators", "MockHAL"]),
+      dependencies: ["Composition", "Boards", "Controller", "Station", "HAL", "Emulators", "MockHAL", "Scheduler"]),
     // Tamper-evident audit log (RFC 9162 Merkle tree, C2SP signed checkpoints) and signed
     // ground command envelopes; docs/audit-log.md, docs/command-envelopes.md.
     .target(name: "AuditLog", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),

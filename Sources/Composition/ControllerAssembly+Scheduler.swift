@@ -8,6 +8,7 @@ extension ControllerAssembly {
   /// assembly; a drone without one is never assigned), submits its commands to the
   /// arbiter as autonomy, applies the operator's scan commands the arbiter hands on,
   /// and sends its records to `writer` (if any; its thread is the caller's to start).
+  /// It plans around hatches the controller has closed (each ``HatchMember/passable``).
   /// The planner's time line is the event sink's wall clock in seconds; the station
   /// file's `last_inspected_h_ago` count back from the moment this is called, unless
   /// `saved` (read from the writer's store) restores the schedule of an earlier run.
@@ -23,7 +24,9 @@ extension ControllerAssembly {
       planner: InspectionPlanner(station: station, configuration: configuration, fileTimeS: now),
       configuration: control, readings: station.drones.map { droneTelemetry[$0.id] },
       submit: { [arbiter] in arbiter.submit($0) }, scanCommands: arbiter.scanCommands, store: writer?.channel,
-      events: events, bootEpoch: saved?.bootEpoch ?? 0, timeline: timeline)
+      events: events, bootEpoch: saved?.bootEpoch ?? 0,
+      hatchStates: station.hatches.compactMap { hatch in hatches[hatch.id].map { (hatch.id, $0.passable) } },
+      timeline: timeline)
     if let saved { fleet.restore(saved, now: now) }
     try executive.add(fleet, to: "planner")
     return fleet

@@ -54,6 +54,10 @@ public struct DroneControlConfiguration: Sendable, Hashable {
   public var telemetryStaleS: Double = 5
   /// Returns tried from hold before the drone stays in fault.
   public var maximumEscalations: Int = 2
+  /// Pulse each thrust channel is commanded to once the drone is armed, us (ESC range
+  /// 1000-2000 us; 1400 us is 40 % above idle, well above the 10 % an ESC needs to spin
+  /// the rotors). Disarming drives the channels back to their safe value.
+  public var flightPulseUs: Int = 1_400
 
   public init() {}
 }

@@ -21,6 +21,16 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   let timeline: () -> Double
   let droneSources: [EventSource]
   let targetSources: [EventSource]
+  /// Each drone's thrust outputs (station drone order) and the pulse they get once armed.
+  let thrustRoles: [[BoardRole]]
+  let flightPulseUs: Int
+  /// Each station hatch (station order) and whether the controller knows it passable
+  /// (``HatchMember/passable``: nil until known; read once a tick).
+  let hatchStates: [(id: HatchID, passable: Snapshot<Bool?>)]
+  /// Leak evidence from other threads (the leak group), applied at the next step.
+  let leakInbox = BoundedQueue<(module: ModuleID, kind: LeakEvidence, atS: Double)>(minimumCapacity: 64)
+  /// Leak evidence lost because the inbox was full.
+  public private(set) var leakEvidenceLost: UInt64 = 0
   /// Request ids: the boot epoch in the top 24 bits, a counter below.
   var nextRequest: UInt64
   /// Commands the arbiter refused at once (`busy`).
@@ -36,8 +46,9 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     planner: InspectionPlanner, configuration: DroneControlConfiguration = .init(),
     readings: [Snapshot<DroneLinkReading>?], submit: @escaping (CommandRequest) -> CommandResponse?,
     scanCommands: BoundedQueue<CommandRequest>?, store: StoreChannel?, events: EventSink?, bootEpoch: UInt64 = 0,
-    timeline: @escaping () -> Double
+    hatchStates: [(id: HatchID, passable: Snapshot<Bool?>)] = [], timeline: @escaping () -> Double
   ) {
+    self.hatchStates = hatchStates
     self.planner = planner
     controllers = planner.station.drones.map {
       DroneController(drone: $0.id, dock: $0.dock, configuration: configuration)
@@ -52,6 +63,8 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     targetSources = planner.station.targets.map {
       events?.register(EventSubject(module: $0.module, target: $0.id)) ?? .executive
     }
+    thrustRoles = planner.station.drones.map(\.thrustRoles)
+    flightPulseUs = configuration.flightPulseUs
     nextRequest = (bootEpoch & 0xFF_FFFF) << 40
     for d in planner.drones.indices { planner.drones[d].available = false }
   }
@@ -80,8 +93,27 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     }
   }
 
+  /// Leak evidence about `module` at `atS` (planner time line, s): a `leak_trend`, or an
+  /// alarm from leak localisation naming the module. Safe from any thread (the leak
+  /// group calls it): queued without allocating and handed to
+  /// ``InspectionPlanner/noteLeakEvidence(module:kind:at:)`` at the next planner tick,
+  /// so an alarm reorders the plan within one tick of arriving. Returns `false` (and
+  /// counts it in ``leakEvidenceLost``) when 64 items are already waiting.
+  @discardableResult
+  public func noteLeakEvidence(module: ModuleID, kind: LeakEvidence, at atS: Double) -> Bool {
+    if leakInbox.push((module, kind, atS)) { return true }
+    leakEvidenceLost &+= 1
+    return false
+  }
+
   /// One tick at `now` (seconds on the planner time line).
   public func step(now: Double) {
+    for (id, passable) in hatchStates {
+      if let open = passable.read() { planner.setHatch(id, open: open) }
+    }
+    while let evidence = leakInbox.pop() {
+      planner.noteLeakEvidence(module: evidence.module, kind: evidence.kind, at: evidence.atS)
+    }
     applyScanCommands(now: now)
     // Drones: telemetry, timeouts, reports.
     for (d, controller) in controllers.enumerated() {
@@ -170,9 +202,11 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   func flush(_ d: Int, now: Double) {
     let controller = controllers[d]
     for action in controller.actions {
-      nextRequest &+= 1
-      if submit(CommandRequest(id: nextRequest, principal: .autonomy, command: action.command)) != nil {
-        refusedCommands &+= 1
+      send(action.command)
+      // Armed, the thrust channels get the flight pulse: the ESCs idle below it and the
+      // drone would not lift (disarming drives them back to their safe value).
+      if case .droneArm = action.command {
+        for role in thrustRoles[d] { send(.actuatorPulse(role, microseconds: flightPulseUs)) }
       }
     }
     controller.actions.removeAll(keepingCapacity: true)
@@ -209,6 +243,13 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
       .drone(
         controller.drone, state: controller.state, target: mission?.target, module: mission?.module,
         scanS: mission?.scanS ?? 0, travelS: mission?.travelS ?? 0, scanCountSeen: controller.scanCountSeen))
+  }
+
+  func send(_ command: Command) {
+    nextRequest &+= 1
+    if submit(CommandRequest(id: nextRequest, principal: .autonomy, command: command)) != nil {
+      refusedCommands &+= 1
+    }
   }
 
   func emit(_ code: EventCode, _ t: Int, value: Double) {

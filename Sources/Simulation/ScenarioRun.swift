@@ -4,6 +4,7 @@ import Controller
 import Foundation
 import HAL
 import MockHAL
+import Scheduler
 import Station
 
 extension ScenarioVocabulary {
@@ -60,6 +61,13 @@ public struct ExpectationResult: Sendable, Hashable {
 /// events (to `consumers` and to the expectation recorder) and command responses.
 /// Simulated wall time starts at the scenario's `start_utc`, so records are the same
 /// byte for byte for the same seed.
+///
+/// The controller is the deployed one: the simulation's drone links are given to the
+/// assembly and the inspection scheduler (``FleetControl``) runs in the 1 Hz planner
+/// group, so drones are armed, given thrust and sent orders through the arbiter and
+/// fly their scans in the simulation (`scan_started`, `scan_done`, `drone_state`). With
+/// a schedule database its writer thread persists the schedule (it writes only the
+/// database: nothing it does reaches the events).
 public final class ScenarioRun {
   public let scenario: ScenarioDescription
   public let station: StationDescription
@@ -68,6 +76,10 @@ public final class ScenarioRun {
   public let assembly: ControllerAssembly
   public let simulation: StationSimulation
   public let seed: UInt64
+  /// The inspection scheduler in the planner group.
+  public let fleet: FleetControl
+  /// The schedule database's writer (running while the run does), when one was given.
+  public let scheduleWriter: ScheduleWriter?
   /// The monotonic instant event records count from.
   public let origin: MonotonicInstant
   /// Called with each timeline note as it happens.
@@ -84,11 +96,15 @@ public final class ScenarioRun {
   private var physical: [Int: ExpectationResult] = [:]
   private var stopped = false
 
-  /// Builds the run. `seed` overrides the scenario's. Throws naming what does not fit
-  /// (a station the board cannot carry, a sensor without an emulator).
+  /// Builds the run. `seed` overrides the scenario's. `scheduleDatabase`: the schedule
+  /// database's path (created if absent; a schedule saved there by an earlier run is
+  /// restored, as after a controller restart), or nil for none (nothing persisted).
+  /// Throws naming what does not fit (a station the board cannot carry, a sensor
+  /// without an emulator, a schedule database that cannot be opened).
   public init(
     scenario: ScenarioDescription, station: StationDescription, board description: BoardDescription,
-    seed: UInt64? = nil, consumers: [any EventConsumer] = [], serviceWatchdog: (any Watchdog)? = nil
+    seed: UInt64? = nil, consumers: [any EventConsumer] = [], serviceWatchdog: (any Watchdog)? = nil,
+    scheduleDatabase: String? = nil
   ) throws(SimulationSetupError) {
     self.scenario = scenario
     self.station = station
@@ -115,10 +131,28 @@ public final class ScenarioRun {
     do {
       assembly = try ControllerAssembly(
         board: board, station: station, configuration: .standard(), consumer: EventFanOut([recorder] + consumers),
-        wallClock: wallClock, serviceWatchdog: serviceWatchdog)
+        wallClock: wallClock, serviceWatchdog: serviceWatchdog, droneLinks: simulation.links)
     } catch {
       throw SimulationSetupError("\(error)")
     }
+    var writer: ScheduleWriter?
+    var saved: PersistedSchedule?
+    if let scheduleDatabase {
+      do {
+        let store = try ScheduleStore(path: scheduleDatabase)
+        saved = try store.load()
+        writer = ScheduleWriter(store: store)
+      } catch {
+        throw SimulationSetupError("\(error)")
+      }
+    }
+    do {
+      fleet = try assembly.addInspectionScheduler(writer: writer, saved: saved)
+    } catch {
+      throw SimulationSetupError("\(error)")
+    }
+    scheduleWriter = writer
+    writer?.start()
     // Idle base ticks (the tick counter alone) in bulk: same records, fewer sleeps (decision 1210).
     assembly.executive.skipsIdleTicks = true
     assembly.initialiseSamplers()
@@ -172,6 +206,13 @@ public final class ScenarioRun {
       }
       return
     }
+    if case .leakEvidence(let module, let kind) = entry.action {
+      let evidence: LeakEvidence = kind == .alarm ? .alarm : .trend
+      let atS = Double(assembly.executive.events.wallTime) / 1e9
+      let taken = fleet.noteLeakEvidence(module: module, kind: evidence, at: atS)
+      note("leak evidence for the scheduler: \(evidence) in \(module)" + (taken ? "" : " (lost: inbox full)"), at: now)
+      return
+    }
     if let text = simulation.apply(entry.action) { note(text, at: now) }
   }
 
@@ -219,6 +260,7 @@ public final class ScenarioRun {
       executive.run(until: clock.now().advanced(by: .milliseconds(100)))
       executive.events.emit(.info, .runStopped, source: .executive)
       executive.events.flush()
+      scheduleWriter?.stop()
     }
     return results()
   }

@@ -255,7 +255,7 @@ public final class StationSimulation {
       } catch {
         return "crew override switch: \(error)"
       }
-    case .command:
+    case .command, .leakEvidence:
       return nil
     }
   }

@@ -33,6 +33,7 @@ struct Run: ParsableCommand {
   @OptionGroup var service: ServiceRunOptions
   @OptionGroup var auditOptions: AuditRunOptions
   @OptionGroup var linkOptions: LinkRunOptions
+  @OptionGroup var schedule: ScheduleDatabaseOption
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
@@ -136,6 +137,8 @@ struct Run: ParsableCommand {
       if let watchdog = board.abandonWatchdog() { printError("cloak run: \(watchdog)") }
       throw ExitCode(1)
     }
+    let scheduleWriter = try schedule.attach(to: assembly)
+    defer { scheduleWriter?.stop() }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
     let link = try linkOptions.start(arbiter: assembly.arbiter, command: "cloak run")
     defer { link?.stop() }
@@ -181,7 +184,7 @@ struct Run: ParsableCommand {
       played, station: station, board: board, seed: seed, total: duration?.seconds,
       speed: speed ?? SpeedArgument(factor: openEnded ? Self.demoSpeed : nil), events: events,
       statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run",
-      serviceWatchdog: notification, configure: service.installTestStall, audit: auditOptions,
+      schedule: schedule, serviceWatchdog: notification, configure: service.installTestStall, audit: auditOptions,
       configuration: runtime)
     // A run's expectations are reported, but only `cloak sim` fails on them.
     _ = ok

@@ -39,6 +39,7 @@ struct SimCommand: ParsableCommand {
   var speed = SpeedArgument(factor: nil)
 
   @OptionGroup var auditOptions: AuditRunOptions
+  @OptionGroup var schedule: ScheduleDatabaseOption
 
   func run() throws {
     let station = try stationOption.loadOrExit()
@@ -50,7 +51,8 @@ struct SimCommand: ParsableCommand {
     let board = try loadBoardOrExit(BoardCatalog.defaultBoardName)
     let ok = try Self.play(
       description, station: station, board: board, seed: seed, total: duration?.seconds ?? description.durationS,
-      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim", audit: auditOptions)
+      speed: speed, events: events, statusView: false, statusEvery: nil, command: "cloak sim", schedule: schedule,
+      audit: auditOptions)
     if !ok { throw ExitCode(1) }
   }
 
@@ -59,9 +61,11 @@ struct SimCommand: ParsableCommand {
   static func play(
     _ scenario: ScenarioDescription, station: StationDescription, board: BoardDescription, seed: UInt64?,
     total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String,
-    serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in },
+    schedule: ScheduleDatabaseOption, serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in },
     audit: AuditRunOptions? = nil, configuration: RuntimeConfiguration? = nil
   ) throws -> Bool {
+    let database = try schedule.forSimulation()
+    defer { database.cleanup() }
     let origin = MonotonicInstant.zero
     let info = RunInfo(board: board.name, station: station.name, softwareVersion: Cloak.version)
     let formatter = EventRecordFormatter(origin: origin, run: info)
@@ -82,7 +86,7 @@ struct SimCommand: ParsableCommand {
       run = try ScenarioRun(
         scenario: scenario, station: station, board: board, seed: seed,
         consumers: [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? []),
-        serviceWatchdog: serviceWatchdog)
+        serviceWatchdog: serviceWatchdog, scheduleDatabase: database.path)
       configure(run.assembly.executive)
     } catch {
       printError("\(command): \(error)")

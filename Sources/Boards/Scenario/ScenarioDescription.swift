@@ -166,6 +166,17 @@ public struct ScenarioDescription: Hashable, Sendable {
     /// The crew throw (true) or release (false) the physical crew override switch: the
     /// simulation drives the board's override input line (docs/authority.md).
     case crewOverride(active: Bool)
+    /// Leak evidence handed to the inspection scheduler as the leak detector would (a
+    /// `leak_trend`, or an alarm from localisation naming the module).
+    case leakEvidence(ModuleID, LeakEvidenceKind)
+  }
+
+  /// The kind of leak evidence a `leak_evidence` action gives the scheduler.
+  public enum LeakEvidenceKind: String, Hashable, Sendable, CaseIterable {
+    /// Pressure in the module falls faster than its background loss.
+    case trend
+    /// Leak localisation named the module.
+    case alarm
   }
 
   /// Which events an expectation is about: every field given must match.

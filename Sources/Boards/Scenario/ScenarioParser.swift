@@ -20,7 +20,7 @@ struct ScenarioParser {
   static let supplyKeys = ["module", "below_pa", "to_pa", "rate_kg_per_h", "tank_kg"]
   static let actionKeys = [
     "leak", "seal_leak", "sensor_fault", "thermal_step", "hatch_jam", "hatch_free", "crew_move", "command",
-    "drone_order", "drone_failure", "crew_override",
+    "drone_order", "drone_failure", "crew_override", "leak_evidence",
   ]
   static let filterKeys = ["module", "sensor", "hatch", "drone", "principal", "command", "rejection"]
 
@@ -145,6 +145,15 @@ struct ScenarioParser {
     case "crew_override":
       fields.rejectUnknown(allowed: ["active"])
       action = fields.required("active")?.bool(diagnostics).map { .crewOverride(active: $0) }
+    case "leak_evidence":
+      fields.rejectUnknown(allowed: ["module", "kind"])
+      if let id = fields.required("module").flatMap(module),
+        let kind = fields.required("kind")?.word(diagnostics, ScenarioDescription.LeakEvidenceKind.self)
+      {
+        action = .leakEvidence(id, kind)
+      } else {
+        action = nil
+      }
     default: action = nil
     }
     guard let at, let action else { return nil }

@@ -34,6 +34,11 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   private let events: EventSink
   private let source: EventSource
   private var handledVersion: UInt64 = 0
+  /// Whether a drone may pass, as far as the controller knows: nil until the first move
+  /// ends (the position is not read while idle), then true only while the hatch rests
+  /// open (false while it moves, after a stop or fault between, and when closed).
+  /// Published by this member alone; one reader (the inspection scheduler).
+  public let passable = Snapshot<Bool?>(nil)
 
   /// `subject` names the hatch in events (default: the actuator's name as a component).
   public init(
@@ -76,7 +81,9 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
       case .move(let target): try hatch.move(to: target, now: tick.deadline)
       case .stop: try hatch.safe()
       }
+      if case .idle(let position) = hatch.state { passable.publish(position == .open) } else { passable.publish(false) }
     } catch {
+      passable.publish(false)
       events.emit(.error, error.kind == .faulted ? .hatchFault : .actuatorFailed, source: source)
     }
   }
@@ -85,10 +92,12 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
     let wasMoving = isMoving
     do throws(ActuatorError) {
       let state = try hatch.update(now: tick.deadline)
-      if wasMoving, case .idle(let position) = state, position != .between {
-        events.emit(.info, .hatchMoved, source: source, value: position == .open ? 1 : 0)
+      if wasMoving, case .idle(let position) = state {
+        passable.publish(position == .open)
+        if position != .between { events.emit(.info, .hatchMoved, source: source, value: position == .open ? 1 : 0) }
       }
     } catch {
+      passable.publish(false)
       events.emit(.error, .hatchFault, source: source)
     }
   }
