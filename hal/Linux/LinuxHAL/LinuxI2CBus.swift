@@ -113,19 +113,8 @@
       // SMBus-only: this thread's own open file; a transaction of several transfers
       // takes that file's `flock`, which excludes sessions and other threads and
       // processes alike (decision 0426).
-      if let threadSessions, let raw = threadSessions.current() {
-        // The thread's engine is kept alive by its thread-local slot: no reference
-        // counting on the hot path (two atomic operations per read otherwise).
-        var failure: I2CError?
-        Unmanaged<LinuxI2CBusSession>.fromOpaque(raw)._withUnsafeGuaranteedRef { engine in
-          do throws(I2CError) {
-            try engine.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
-          } catch {
-            failure = error
-          }
-        }
-        if let failure { throw failure }
-        return
+      if let own = threadSessions?.current() {
+        return try own.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
       }
       try lock.withLock { (_) throws(I2CError) in
         try session.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
@@ -200,16 +189,17 @@
 
     deinit { if valid { pthread_key_delete(key) } }
 
-    /// This thread's engine (an unmanaged reference owned by the thread-local slot),
-    /// opened on first use; nil when the device cannot be opened.
+    /// This thread's engine, opened on first use; nil when the device cannot be opened.
     @inline(__always)
-    func current() -> UnsafeMutableRawPointer? {
-      if let raw = pthread_getspecific(key) { return raw }
+    func current() -> LinuxI2CBusSession? {
+      if let raw = pthread_getspecific(key) {
+        return Unmanaged<LinuxI2CBusSession>.fromOpaque(raw).takeUnretainedValue()
+      }
       return open()
     }
 
     @inline(never)
-    private func open() -> UnsafeMutableRawPointer? {
+    private func open() -> LinuxI2CBusSession? {
       let fd = cloak_i2c_open(path)
       guard fd >= 0 else { return nil }
       let engine = LinuxI2CBusSession(fd: fd, name: name, capabilities: capabilities, retry: retry)
@@ -218,7 +208,7 @@
         stored.release()
         return nil
       }
-      return stored.toOpaque()
+      return engine
     }
   }
 
