@@ -10,16 +10,12 @@ import Testing
 @Suite("LinuxI2CBus sessions without an adapter")
 struct LinuxI2CSessionTests {
   /// A bus over a fresh temporary file, and the file's path (unlinked by `cleanUp`).
-  func makeBus(_ caps: I2CCapabilities = .full, perThread: Bool = false) throws -> (LinuxI2CBus, String) {
+  func makeBus(_ caps: I2CCapabilities = .full) throws -> (LinuxI2CBus, String) {
     var template = Array("/tmp/cloak-i2c-session-XXXXXX".utf8CString)
     let fd = mkstemp(&template)
     try #require(fd >= 0)
     let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    return (
-      LinuxI2CBus(
-        testingDescriptor: fd, name: "/dev/i2c-test", capabilities: caps, reopenPath: perThread ? path : nil),
-      path
-    )
+    return (LinuxI2CBus(testingDescriptor: fd, name: "/dev/i2c-test", capabilities: caps), path)
   }
 
   /// Whether another open file description of `path` can take the flock right now.
@@ -84,13 +80,10 @@ struct LinuxI2CSessionTests {
     }
   }
 
-  /// On an SMBus-only adapter, another thread's transaction waits for a session when it
-  /// spans several transfers (a 40-byte read: two block reads under its own file's
-  /// `flock`, decision 0426), and any transaction waits when the bus has no per-thread
-  /// files (it then shares the bus's engine under the mutex).
-  @Test(arguments: [(false, 1), (true, 40)])
-  func anotherThreadsSMBusTransactionWaitsForTheSessionToEnd(perThread: Bool, count: Int) throws {
-    let (bus, path) = try makeBus(.smbusOnly, perThread: perThread)
+  /// On an SMBus-only adapter a transaction is serialised in the process (the slave
+  /// address is the bus object's state): another thread's waits for the session.
+  @Test func anotherThreadsSMBusTransactionWaitsForTheSessionToEnd() throws {
+    let (bus, path) = try makeBus(.smbusOnly)
     defer { unlink(path) }
     final class Flags: Sendable {
       let started = Atomic<Bool>(false)
@@ -106,14 +99,7 @@ struct LinuxI2CSessionTests {
     try bus.withExclusiveAccess { (_) throws(I2CError) in
       let job = Job {
         flags.started.store(true, ordering: .sequentiallyConsistent)
-        let register = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 1)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
-        defer {
-          register.deallocate()
-          buffer.deallocate()
-        }
-        register[0] = 0x88
-        _ = try? bus.writeRead(address: 0x76, write: UnsafeRawBufferPointer(register), read: buffer)
+        _ = try? bus.readRegister(address: 0x76, register: 0xD0)
         flags.sawSessionOver.store(
           flags.sessionOver.load(ordering: .sequentiallyConsistent), ordering: .sequentiallyConsistent)
       }
@@ -138,15 +124,12 @@ struct LinuxI2CSessionTests {
     #expect(waited)
   }
 
-  /// A single-transfer transaction takes no lock: on a plain-I2C adapter it is one
-  /// `I2C_RDWR` ioctl, atomic in the kernel (decision 0425); on an SMBus-only one each
-  /// thread has its own open file (decision 0426). Another thread's completes while a
-  /// session is open (here: inside the session, within 5 s; it would wait for the whole
-  /// session if it took the mutex).
-  @Test(arguments: [false, true])
-  func anotherThreadsSingleTransferDoesNotWaitForASession(smbusOnly: Bool) throws {
-    // SMBus-only: the other thread uses its own open file of the device (decision 0426).
-    let (bus, path) = try makeBus(smbusOnly ? .smbusOnly : .full, perThread: smbusOnly)
+  /// On a plain-I2C adapter a transaction is one `I2C_RDWR` ioctl, atomic in the kernel,
+  /// and takes no lock (decision 0425): another thread's completes while a session is
+  /// open (here: inside the session, within 5 s; it would wait for the whole session if
+  /// it took the mutex).
+  @Test func anotherThreadsSingleTransferDoesNotWaitForASession() throws {
+    let (bus, path) = try makeBus(.full)
     defer { unlink(path) }
     final class Done: Sendable { let value = Atomic<Bool>(false) }
     final class Job: @unchecked Sendable {

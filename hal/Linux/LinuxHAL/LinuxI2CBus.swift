@@ -34,10 +34,6 @@
     public let interProcessLock: Bool
     /// The transaction engine; also what `withSession` bodies get. Owns the descriptor.
     private let session: LinuxI2CBusSession
-    /// One engine per thread on an SMBus-only adapter, each on its own open file (its own
-    /// slave address, its own `flock`), so a transaction needs no in-process lock
-    /// (decision 0426). nil: no path to open again.
-    private let threadSessions: ThreadSessions?
     private let lock = Mutex<Void>(())
     /// `pthread_self()` of the thread inside a session, 0 when none. Only that thread
     /// ever stores its own id, so a relaxed load that equals the caller's id is exact.
@@ -61,26 +57,16 @@
       self.retryPolicy = retry
       self.interProcessLock = interProcessLock
       self.session = LinuxI2CBusSession(fd: opened, name: path, capabilities: capabilities, retry: retry)
-      self.threadSessions =
-        session.usesRDWR ? nil : ThreadSessions(path: path, name: path, capabilities: capabilities, retry: retry)
     }
 
     /// Wraps an already open descriptor with given capabilities (tests: drives the
     /// transaction logic over a descriptor that is not an I2C adapter). Takes ownership.
-    /// With `reopenPath`, other threads open their own files on it, as on a device.
-    init(
-      testingDescriptor fd: Int32, name: String, capabilities: I2CCapabilities, retry: I2CRetryPolicy = .none,
-      reopenPath: String? = nil
-    ) {
+    init(testingDescriptor fd: Int32, name: String, capabilities: I2CCapabilities, retry: I2CRetryPolicy = .none) {
       self.name = name
       self.capabilities = capabilities
       self.retryPolicy = retry
       self.interProcessLock = true
       self.session = LinuxI2CBusSession(fd: fd, name: name, capabilities: capabilities, retry: retry)
-      self.threadSessions =
-        session.usesRDWR
-        ? nil
-        : reopenPath.flatMap { ThreadSessions(path: $0, name: name, capabilities: capabilities, retry: retry) }
     }
 
     /// Opens the bus `spec` names: a path, a bus number, a device-tree node or an
@@ -109,12 +95,6 @@
       // thread's own session.
       if session.usesRDWR || holder.load(ordering: .relaxed) == pthread_self() {
         return try session.transact(address: address, write: write, read: read, lockSpans: false)
-      }
-      // SMBus-only: this thread's own open file; a transaction of several transfers
-      // takes that file's `flock`, which excludes sessions and other threads and
-      // processes alike (decision 0426).
-      if let own = threadSessions?.current() {
-        return try own.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
       }
       try lock.withLock { (_) throws(I2CError) in
         try session.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
@@ -158,57 +138,6 @@
       return try lock.withLock { (_) throws(I2CError) -> Bool in
         try session.probe(address: address, readByte: readByte)
       }
-    }
-  }
-
-  /// The per-thread transaction engines of one SMBus-only bus: a thread's first
-  /// transaction opens the device again and keeps the engine in thread-local storage
-  /// (allocates once per thread, never in steady state); it is closed when the thread
-  /// ends. Opening may fail (a permission changed): then the caller falls back to the
-  /// bus's own engine under its mutex.
-  final class ThreadSessions: @unchecked Sendable {
-    private var key = pthread_key_t()
-    private let valid: Bool
-    let path: String
-    let name: String
-    let capabilities: I2CCapabilities
-    let retry: I2CRetryPolicy
-
-    init?(path: String, name: String, capabilities: I2CCapabilities, retry: I2CRetryPolicy) {
-      self.path = path
-      self.name = name
-      self.capabilities = capabilities
-      self.retry = retry
-      valid =
-        pthread_key_create(&key) { raw in
-          guard let raw else { return }
-          Unmanaged<LinuxI2CBusSession>.fromOpaque(raw).release()
-        } == 0
-      if !valid { return nil }
-    }
-
-    deinit { if valid { pthread_key_delete(key) } }
-
-    /// This thread's engine, opened on first use; nil when the device cannot be opened.
-    @inline(__always)
-    func current() -> LinuxI2CBusSession? {
-      if let raw = pthread_getspecific(key) {
-        return Unmanaged<LinuxI2CBusSession>.fromOpaque(raw).takeUnretainedValue()
-      }
-      return open()
-    }
-
-    @inline(never)
-    private func open() -> LinuxI2CBusSession? {
-      let fd = cloak_i2c_open(path)
-      guard fd >= 0 else { return nil }
-      let engine = LinuxI2CBusSession(fd: fd, name: name, capabilities: capabilities, retry: retry)
-      let stored = Unmanaged.passRetained(engine)
-      guard pthread_setspecific(key, stored.toOpaque()) == 0 else {
-        stored.release()
-        return nil
-      }
-      return engine
     }
   }
 
