@@ -40,7 +40,7 @@ let package = Package(
     // MARK: Sources/ — what decides
     .target(name: "Drivers", dependencies: ["HAL"]),
     // Leak detector and CSV analyser core: no dependencies, no Foundation (decision 0900).
-    .target(name: "LeakDetection"),
+    .target(name: "LeakDetection", dependencies: ["Station"]),
     // The system zlib for `cloak leak analyze` on .gz input (decision 0901).
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Emulators", dependencies: ["HAL", "MockHAL", "Drivers"]),
@@ -93,8 +93,8 @@ let package = Package(
 
     // MARK: Tests/ — one test target per target
     .testTarget(name: "HALTests", dependencies: ["HAL"]),
-    .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL"]),
-    .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+    .testTarget(name: "MockHALTests", dependencies: ["HAL", "MockHAL", "Station"]),
+    .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection", "Station"]),
     .testTarget(
       name: "DriversTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"], exclude: ["Fixtures"]),
     .testTarget(name: "EmulatorsTests", dependencies: ["HAL", "MockHAL", "Drivers", "Emulators"]),

@@ -1,3 +1,4 @@
+import Station
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -179,35 +180,6 @@ public struct LeakScenario: Sendable {
   }
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a small seeded generator; same seed, same sequence.
-public struct SplitMix64: Sendable {
-  private var state: UInt64
-  private var spare = Double.nan
-
-  public init(seed: UInt64) { state = seed }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in [0, 1).
-  public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-  /// Standard normal (Box-Muller, both values used).
-  public mutating func gaussian() -> Double {
-    if !spare.isNaN {
-      let value = spare
-      spare = .nan
-      return value
-    }
-    let u = max(uniform(), 1e-300)
-    let v = uniform()
-    let radius = (-2 * log(u)).squareRoot()
-    spare = radius * sin(2 * Double.pi * v)
-    return radius * cos(2 * Double.pi * v)
-  }
-}
+/// The seeded generator of the synthetic cases: the project's one SplitMix64
+/// (``Station/SeededRandom``).
+public typealias SplitMix64 = SeededRandom

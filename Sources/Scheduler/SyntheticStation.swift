@@ -4,17 +4,11 @@ import Station
 /// in a chain with a cross-link every fifth module, 6 m apart; `targets` seals and welds
 /// spread over them with intervals of 24-720 h and ages up to 1.2 intervals, one batch
 /// in five flagged; `drones` drones docked round the station. Deterministic in `seed`
-/// (SplitMix64).
+/// (the project's one SplitMix64, ``Station/SeededRandom``).
 public enum SyntheticStation {
   public static func make(modules: Int, targets: Int, drones: Int, seed: UInt64 = 1) -> StationDescription {
-    var state = seed
-    func next() -> Double {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
+    var random = SeededRandom(seed: seed)
+    func next() -> Double { random.uniform() }
     let count = max(modules, 2)
     func role(_ text: String) -> BoardRole { BoardRole(unchecked: text) }
     func module(_ i: Int) -> ModuleID { ModuleID(unchecked: "m\(i)") }

@@ -5,20 +5,8 @@ import MockHAL
 import Station
 import Testing
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, so every sequence is
-/// reproducible from its seed.
-struct SplitMix64 {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-  mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-}
+/// The project's seeded generator (SplitMix64): every sequence is reproducible.
+typealias SplitMix64 = SeededRandom
 
 private final class Out: GPIOOutputLine {
   let id: GPIOLineID
@@ -217,7 +205,7 @@ struct AuthorityInvariantTests {
   func crewNeverLockedOut() throws {
     var failures: [String] = []
     for seed in UInt64(1)...2_000 {
-      var random = SplitMix64(state: seed)
+      var random = SplitMix64(seed: seed)
       let rig = Rig(seed: seed, random: &random)
       for _ in 0..<(5 + random.below(60)) {
         switch random.below(10) {
@@ -279,7 +267,7 @@ struct AuthorityInvariantTests {
 
   @Test("ground commands only under a running lease; the override switch ends it and blocks a new one")
   func leaseAndOverride() {
-    var random = SplitMix64(state: 7)
+    var random = SplitMix64(seed: 7)
     let rig = Rig(seed: 7, random: &random)
     let hatch = rig.station.hatches[0].id
     func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
@@ -318,7 +306,7 @@ struct AuthorityInvariantTests {
 
   @Test("autonomy never takes control; a local operator works under the crew's")
   func autonomyAndOperator() {
-    var random = SplitMix64(state: 11)
+    var random = SplitMix64(seed: 11)
     let rig = Rig(seed: 11, random: &random)
     for command in [Command.controlGrab, .controlRequest, .leaseTake(seconds: 10), .leaseEnd] {
       #expect(

@@ -50,7 +50,7 @@ import Testing
 
   @Test("no closure ever separates a crew member from the return vehicle; a located leak is the leak")
   func interlocksHoldOverRandomCases() {
-    var random = SplitMix64(state: 0x1501_0910)
+    var random = SplitMix64(seed: 0x1501_0910)
     var located = 0
     let cases = 400
     for _ in 0..<cases {

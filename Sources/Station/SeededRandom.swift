@@ -1,6 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
-/// The simulation's one source of randomness: SplitMix64 (Steele, Lea and Flood, "Fast
+/// The project's one seeded random generator (the simulation, the leak detector's
+/// synthetic cases, the scheduler's generated stations, property tests): SplitMix64 (Steele, Lea and Flood, "Fast
 /// splittable pseudorandom number generators", OOPSLA 2014; constants as in Vigna's
 /// reference `splitmix64.c`). A 64-bit state, a period of 2^64, passes BigCrush; small
 /// enough to read and the same on every platform, unlike the standard library's
@@ -8,7 +13,7 @@ import Foundation
 ///
 /// Each consumer (a sensor's noise, a drone's findings) gets its own stream with
 /// ``stream(_:)``, so adding a draw in one place does not shift every other.
-public struct SeededRandom: Sendable, Hashable {
+public struct SeededRandom: RandomNumberGenerator, Sendable, Hashable {
   private var state: UInt64
   /// A cached second normal deviate from the last Box-Muller pair.
   private var spare: Double?
@@ -23,6 +28,13 @@ public struct SeededRandom: Sendable, Hashable {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
   }
+
+  /// A whole number in 0..<`bound` (0 when `bound` is not positive), by modulo: the
+  /// tiny bias is harmless for test generation.
+  public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+
+  /// `true` with probability `p`.
+  public mutating func chance(_ p: Double) -> Bool { uniform() < p }
 
   /// A uniform double in [0, 1) (53 random bits).
   public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
