@@ -1,3 +1,4 @@
+import AuditLog
 import Controller
 import Foundation
 import HAL
@@ -44,7 +45,7 @@ public struct EventRecordFormatter: Sendable {
     out += Self.number(Double(event.monotonic.nanoseconds &- origin.nanoseconds) / 1e9)
     out += ",\"utc\":\"" + Self.utc(event.wallNanoseconds) + "\""
     out += ",\"event\":\"\(event.code)\",\"severity\":\"\(event.severity)\""
-    for (key, value) in subject.fields { out += ",\"\(key)\":" + Self.string(value) }
+    for (key, value) in subject.fields { out += ",\"\(key)\":" + JSONValue.quote(value) }
     if !event.value.isNaN { out += ",\"value\":" + Self.number(event.value) }
     if let unit = event.code.unit { out += ",\"unit\":\"\(unit)\"" }
     if !event.rate.isNaN { out += ",\"rate_pct_per_h\":" + Self.number(event.rate) }
@@ -55,10 +56,10 @@ public struct EventRecordFormatter: Sendable {
     if let rejection = event.rejection { out += ",\"rejection\":\"\(rejection)\"" }
     switch event.code {
     case .runStarted:
-      out += ",\"board\":" + Self.string(run.board) + ",\"station\":" + Self.string(run.station)
-      out += ",\"version\":" + Self.string(run.softwareVersion)
+      out += ",\"board\":" + JSONValue.quote(run.board) + ",\"station\":" + JSONValue.quote(run.station)
+      out += ",\"version\":" + JSONValue.quote(run.softwareVersion)
     case .runStopped:
-      out += ",\"reason\":" + Self.string(run.stopReason)
+      out += ",\"reason\":" + JSONValue.quote(run.stopReason)
     case .controlChanged:
       out += ",\"holder\":\"" + Self.holderName(event.value) + "\""
     default:
@@ -101,23 +102,6 @@ public struct EventRecordFormatter: Sendable {
     guard value.isFinite else { return "null" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return "\(value)"
-  }
-
-  /// A JSON string literal.
-  static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
   }
 
   /// RFC 3339 UTC with milliseconds from nanoseconds since 1970 (proleptic Gregorian;
