@@ -10,8 +10,9 @@ extension ControllerAssembly {
   /// and sends its records to `writer` (if any; its thread is the caller's to start).
   /// It plans around hatches the controller has closed (each ``HatchMember/passable``).
   /// The planner's time line is the event sink's wall clock in seconds; the station
-  /// file's `last_inspected_h_ago` count back from the moment this is called, unless
-  /// `saved` (read from the writer's store) restores the schedule of an earlier run.
+  /// file's `last_inspected_h_ago` count back from the moment the first run on the
+  /// writer's database called this (saved there), else from now; `saved` (read from the
+  /// writer's store) restores the schedule of an earlier run.
   @discardableResult
   public func addInspectionScheduler(
     configuration: PlannerConfiguration = .init(), control: DroneControlConfiguration = .init(),
@@ -20,8 +21,12 @@ extension ControllerAssembly {
     let events = executive.events
     let timeline = { Double(events.wallTime) / 1e9 }
     let now = timeline()
+    // The station file's ages count back from the first run's start on this database, so
+    // a restart does not make targets never scanned since look freshly inspected.
+    let fileTimeS = saved?.fileTimeS ?? now
+    if saved?.fileTimeS == nil { _ = writer?.channel.push(.fileTime(now)) }
     let fleet = FleetControl(
-      planner: InspectionPlanner(station: station, configuration: configuration, fileTimeS: now),
+      planner: InspectionPlanner(station: station, configuration: configuration, fileTimeS: fileTimeS),
       configuration: control, readings: station.drones.map { droneTelemetry[$0.id] },
       submit: { [arbiter] in arbiter.submit($0) }, scanCommands: arbiter.scanCommands, store: writer?.channel,
       events: events, bootEpoch: saved?.bootEpoch ?? 0,

@@ -19,6 +19,9 @@ public enum StoreRecord: Sendable, Hashable {
     travelS: Double, scanCountSeen: UInt64)
   /// The operator pause.
   case paused(Bool)
+  /// The moment (controller clock, seconds since 1970) the station file's
+  /// `last_inspected_h_ago` count back from: written once, by the first run on a database.
+  case fileTime(Double)
 }
 
 /// The schedule as read back after a restart.
@@ -28,6 +31,12 @@ public struct PersistedSchedule: Sendable, Hashable {
     public var finding: StationDescription.Finding
     public var skippedUntilS: Double
     public var requeued: Bool
+    public init(lastScanS: Double, finding: StationDescription.Finding, skippedUntilS: Double, requeued: Bool) {
+      self.lastScanS = lastScanS
+      self.finding = finding
+      self.skippedUntilS = skippedUntilS
+      self.requeued = requeued
+    }
   }
   public struct DroneState: Sendable, Hashable {
     public var state: DroneControlState
@@ -45,6 +54,9 @@ public struct PersistedSchedule: Sendable, Hashable {
   public var targets: [TargetID: TargetState] = [:]
   public var drones: [DroneID: DroneState] = [:]
   public var paused = false
+  /// The moment the station file's `last_inspected_h_ago` count back from (controller
+  /// clock, seconds since 1970), as the first run on this database saved it; nil before.
+  public var fileTimeS: Double?
   /// Restarts so far (request ids of this run carry it, so no response or command of an
   /// earlier run is taken for one of this run).
   public var bootEpoch: UInt64 = 0
@@ -131,6 +143,11 @@ public final class ScheduleStore: @unchecked Sendable {
         ])
     case .paused(let paused):
       try db.execute(sql: "INSERT OR REPLACE INTO setting VALUES ('paused', ?)", arguments: [paused ? 1 : 0])
+    case .fileTime(let seconds):
+      // Milliseconds: the setting table holds integers. Kept once: a restart keeps the first.
+      try db.execute(
+        sql: "INSERT OR IGNORE INTO setting VALUES ('file_time_ms', ?)",
+        arguments: [Int64(clamping: Int64(exactly: (finite(seconds) * 1000).rounded()) ?? 0)])
     }
   }
 
@@ -138,38 +155,7 @@ public final class ScheduleStore: @unchecked Sendable {
   public func load() throws(ScheduleStoreError) -> PersistedSchedule {
     do {
       return try pool.write { db in
-        var schedule = PersistedSchedule()
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM target") {
-          guard let id = TargetID(parsing: row["id"]) else { continue }
-          schedule.targets[id] = .init(
-            lastScanS: row["last_scan_s"],
-            finding: StationDescription.Finding(rawValue: row["finding"]) ?? .none,
-            skippedUntilS: row["skipped_until_s"], requeued: (row["requeued"] as Int) != 0)
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM drone") {
-          guard let id = DroneID(parsing: row["id"]) else { continue }
-          let state = DroneControlState(rawValue: UInt8(clamping: row["state"] as Int)) ?? .hold
-          var mission: DroneController.Mission?
-          if let target = (row["target"] as String?).flatMap(TargetID.init(parsing:)),
-            let module = (row["module"] as String?).flatMap(ModuleID.init(parsing:))
-          {
-            mission = .init(target: target, module: module, scanS: row["scan_s"], travelS: row["travel_s"])
-          }
-          schedule.drones[id] = .init(
-            state: state, mission: mission, scanCountSeen: UInt64(clamping: row["scan_count_seen"] as Int64))
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM scan ORDER BY id") {
-          guard let drone = DroneID(parsing: row["drone"]), let target = TargetID(parsing: row["target"]) else {
-            continue
-          }
-          schedule.scans.append(
-            .init(
-              drone: drone, target: target, endS: row["end_s"],
-              finding: StationDescription.Finding(rawValue: row["finding"]) ?? .none, note: row["note"],
-              droneScanCount: UInt64(clamping: row["drone_scan_count"] as Int64)))
-        }
-        let paused = try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'paused'") ?? 0
-        schedule.paused = paused != 0
+        var schedule = try Self.read(db)
         let epoch = (try Int64.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'boot_epoch'") ?? -1) + 1
         try db.execute(sql: "INSERT OR REPLACE INTO setting VALUES ('boot_epoch', ?)", arguments: [epoch])
         schedule.bootEpoch = UInt64(clamping: epoch)
@@ -178,6 +164,61 @@ public final class ScheduleStore: @unchecked Sendable {
     } catch {
       throw ScheduleStoreError(path: path, problem: "read failed: \(error)")
     }
+  }
+
+  /// Reads everything as it is now, changing nothing (no new boot epoch): for a reader
+  /// beside a running controller (`cloak scans list`); the write-ahead log lets it read
+  /// while the controller's writer thread writes. `bootEpoch` is the running one's.
+  public func snapshot() throws(ScheduleStoreError) -> PersistedSchedule {
+    do {
+      return try pool.read { db in
+        var schedule = try Self.read(db)
+        let epoch = try Int64.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'boot_epoch'") ?? 0
+        schedule.bootEpoch = UInt64(clamping: epoch)
+        return schedule
+      }
+    } catch {
+      throw ScheduleStoreError(path: path, problem: "read failed: \(error)")
+    }
+  }
+
+  private static func read(_ db: Database) throws -> PersistedSchedule {
+    var schedule = PersistedSchedule()
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM target") {
+      guard let id = TargetID(parsing: row["id"]) else { continue }
+      schedule.targets[id] = .init(
+        lastScanS: row["last_scan_s"],
+        finding: StationDescription.Finding(rawValue: row["finding"]) ?? .none,
+        skippedUntilS: row["skipped_until_s"], requeued: (row["requeued"] as Int) != 0)
+    }
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM drone") {
+      guard let id = DroneID(parsing: row["id"]) else { continue }
+      let state = DroneControlState(rawValue: UInt8(clamping: row["state"] as Int)) ?? .hold
+      var mission: DroneController.Mission?
+      if let target = (row["target"] as String?).flatMap(TargetID.init(parsing:)),
+        let module = (row["module"] as String?).flatMap(ModuleID.init(parsing:))
+      {
+        mission = .init(target: target, module: module, scanS: row["scan_s"], travelS: row["travel_s"])
+      }
+      schedule.drones[id] = .init(
+        state: state, mission: mission, scanCountSeen: UInt64(clamping: row["scan_count_seen"] as Int64))
+    }
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM scan ORDER BY id") {
+      guard let drone = DroneID(parsing: row["drone"]), let target = TargetID(parsing: row["target"]) else {
+        continue
+      }
+      schedule.scans.append(
+        .init(
+          drone: drone, target: target, endS: row["end_s"],
+          finding: StationDescription.Finding(rawValue: row["finding"]) ?? .none, note: row["note"],
+          droneScanCount: UInt64(clamping: row["drone_scan_count"] as Int64)))
+    }
+    let paused = try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'paused'") ?? 0
+    schedule.paused = paused != 0
+    if let ms = try Int64.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'file_time_ms'") {
+      schedule.fileTimeS = Double(ms) / 1000
+    }
+    return schedule
   }
 
   /// Whether the database is in write-ahead-log mode.

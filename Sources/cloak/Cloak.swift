@@ -27,6 +27,7 @@ struct Cloak: ParsableCommand {
       LeakCommand.self,
       DoctorCommand.self,
       PlanCommand.self,
+      ScansCommand.self,
     ]
   )
 }

@@ -29,6 +29,24 @@ import Testing
     #expect(try store.load().bootEpoch == 1)
   }
 
+  @Test("a reader's snapshot changes nothing; the station file's time is kept from the first run")
+  func snapshotAndFileTime() throws {
+    let store = try ScheduleStore(path: Self.temporaryPath("snapshot"))
+    #expect(try store.load().bootEpoch == 0)
+    try store.write([.fileTime(1_000.5), .paused(true)])
+    // A restart writes its own start again: the first one stays.
+    try store.write([.fileTime(9_999)])
+    let first = try store.snapshot()
+    let second = try store.snapshot()
+    #expect(first == second)
+    #expect(first.bootEpoch == 0)
+    #expect(first.fileTimeS == 1_000.5)
+    #expect(first.paused)
+    // A reader's snapshot did not count as a boot: the next controller start is epoch 1.
+    #expect(try store.load().bootEpoch == 1)
+    #expect(try store.snapshot().bootEpoch == 1)
+  }
+
   @Test("an unwritable database path is a typed error naming the path")
   func badPath() {
     #expect(throws: ScheduleStoreError.self) { _ = try ScheduleStore(path: "/proc/no/such/dir/schedule.sqlite") }
