@@ -118,8 +118,8 @@ let package = Package(
     .executableTarget(
       name: "cloak-bench-suite",
       dependencies: [
-        "HAL", "Boards", "Drivers", "Emulators", "MockHAL", .product(name: "Yams", package: "Yams"),
-        .target(name: "LinuxHAL", condition: linuxOnly),
+        "HAL", "Boards", "Drivers", "Emulators", "MockHAL", "Controller", "Station",
+        .product(name: "Yams", package: "Yams"), .target(name: "LinuxHAL", condition: linuxOnly),
       ],
       path: "Tests/BenchSuite"),
     .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),

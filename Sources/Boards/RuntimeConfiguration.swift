@@ -11,6 +11,7 @@ import Yams
 /// board: raspberry-pi-4          # NAME (searched as boards are) or a path
 /// station: demo                  # NAME (searched in the stations directories) or a path
 /// keys: keys                     # directory of operator keys (relative to this file)
+/// audit: /var/lib/cloak/audit.log # the controller's audit log (relative to this file)
 /// realtime:
 ///   priority: 80                 # SCHED_FIFO priority of the base thread, 1...99
 ///   cpu: 3                       # pin the loop's threads to this CPU
@@ -29,14 +30,19 @@ public struct RuntimeConfiguration: Sendable, Hashable {
   public var station: String?
   /// The operator-keys directory (absolute).
   public var keysDirectory: String?
+  /// The controller's tamper-evident audit log (`audit:`; absolute), kept across runs;
+  /// `cloak run --audit FILE` overrides it. Its checkpoint key is `audit.key` in
+  /// ``keysDirectory``.
+  public var auditLog: String?
   /// Scheduling, CPU, memory locking and PM QoS for the loop (none when absent).
   public var realtime: RealtimeOptions
 
   public init(
     file: String, board: String? = nil, station: String? = nil, keysDirectory: String? = nil,
-    realtime: RealtimeOptions = .none
+    auditLog: String? = nil, realtime: RealtimeOptions = .none
   ) {
     self.file = file
+    self.auditLog = auditLog
     self.board = board
     self.station = station
     self.keysDirectory = keysDirectory
@@ -59,7 +65,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     guard let top = MappingReader(Located(node: root, path: [], line: 1), diagnostics) else {
       throw BoardLoadError(errors: diagnostics.sortedErrors)
     }
-    top.rejectUnknown(allowed: ["version", "board", "station", "keys", "realtime"])
+    top.rejectUnknown(allowed: ["version", "board", "station", "keys", "audit", "realtime"])
     if let version = top.required("version")?.integer(diagnostics, in: 0...Int.max), version != 1 {
       diagnostics.report(
         .unsupportedVersion, line: top.place.line, path: ["version"], "version \(version) is not supported (1 is)")
@@ -73,6 +79,9 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     configuration.station = reference("station")
     if let keys = top["keys"], !keys.isNull, let text = keys.string(diagnostics) {
       configuration.keysDirectory = text.hasPrefix("/") ? text : ConfigurationSearch.join(base, text)
+    }
+    if let audit = top["audit"], !audit.isNull, let text = audit.string(diagnostics) {
+      configuration.auditLog = text.hasPrefix("/") ? text : ConfigurationSearch.join(base, text)
     }
     if let place = top["realtime"], !place.isNull, let realtime = MappingReader(place, diagnostics) {
       realtime.rejectUnknown(allowed: ["priority", "cpu", "lock_memory", "hold_cpu_latency"])

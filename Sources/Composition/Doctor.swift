@@ -123,7 +123,37 @@ public struct Doctor {
         DoctorFinding(
           .warning, "config", "keys directory \(keys) does not exist", fix: "mkdir -m 0750 \(keys)"))
     }
+    if let audit = configuration.auditLog { checkAuditLog(audit, keys: configuration.keysDirectory, into: &findings) }
     return configuration
+  }
+
+  /// The configured audit log: `cloak run` refuses to start without its checkpoint key
+  /// (`audit.key` in the keys directory), so a missing key blocks; a missing directory
+  /// for the log is a warning (the service's StateDirectory creates /var/lib/cloak).
+  func checkAuditLog(_ audit: String, keys: String?, into findings: inout [DoctorFinding]) {
+    guard let keys else {
+      findings.append(
+        DoctorFinding(
+          .blocking, "audit", "audit log \(audit) is configured but no keys directory holds its checkpoint key",
+          fix: "set keys: in the configuration and run cloak keys generate --out DIR --name audit"))
+      return
+    }
+    let key = (keys as NSString).appendingPathComponent("audit.key")
+    if FileManager.default.fileExists(atPath: key) {
+      findings.append(DoctorFinding(.ok, "audit", "\(audit) (checkpoint key \(key))"))
+    } else {
+      findings.append(
+        DoctorFinding(
+          .blocking, "audit", "audit log \(audit): no checkpoint key \(key)",
+          fix: "cloak keys generate --out \(keys) --name audit && chown cloak:cloak \(key)"))
+    }
+    let directory = (audit as NSString).deletingLastPathComponent
+    if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+      findings.append(
+        DoctorFinding(
+          .warning, "audit", "directory \(directory) of the audit log does not exist",
+          fix: "mkdir -p \(directory) (the service's StateDirectory makes /var/lib/cloak)"))
+    }
   }
 
   func checkGPIO(_ board: BoardDescription, into findings: inout [DoctorFinding]) {

@@ -108,6 +108,7 @@
       FixtureTests.all + GPIOTests.all + GPIONameTests.all + ProcessTests.all + I2CTests.all + DriverTests.all
       + WatchdogTests.all
       + CLITests.all
+      + AuthorityBenchTests.all
     return runBenchTests(tests, context: context, only: options.only) ? 0 : 1
   }
 

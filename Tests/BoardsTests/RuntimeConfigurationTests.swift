@@ -11,6 +11,7 @@ struct RuntimeConfigurationTests {
       board: ./my-board.yaml
       station: demo
       keys: keys
+      audit: logs/audit.log
       realtime:
         priority: 80
         cpu: 3
@@ -21,6 +22,7 @@ struct RuntimeConfigurationTests {
     #expect(configuration.board == "/etc/cloak/./my-board.yaml")
     #expect(configuration.station == "demo")
     #expect(configuration.keysDirectory == "/etc/cloak/keys")
+    #expect(configuration.auditLog == "/etc/cloak/logs/audit.log")
     #expect(configuration.realtime == RealtimeOptions(priority: 80, cpu: 3, lockMemory: true, holdCPULatency: true))
   }
 
@@ -31,6 +33,7 @@ struct RuntimeConfigurationTests {
 
   @Test(arguments: [
     ("version: 1\nbord: sim\n", "c.yaml:2: bord: unknown key"),
+    ("version: 1\naudit: [a, b]\n", "c.yaml:2: audit: "),
     ("version: 2\n", "c.yaml:1: version: version 2 is not supported"),
     ("version: 1\nrealtime:\n  priority: 120\n", "c.yaml:3: realtime.priority: 120 is out of range 1...99"),
     ("version: 1\nrealtime:\n  lock_memory: yes\n", "c.yaml:3: realtime.lock_memory: expected true or false"),
