@@ -9,7 +9,10 @@ import NIOPosix
 #endif
 
 /// Who may use the crew console socket: a peer (by SO_PEERCRED) whose uid is in `uids` or
-/// whose primary gid is in `gids`. Anyone else is refused and disconnected.
+/// whose primary gid is in `gids`, or (by SO_PEERGROUPS, the supplementary groups the
+/// kernel recorded when the peer connected) one of whose first 64 supplementary groups is
+/// in `gids`; group 0 is never admitted as a supplementary group (the kernel's list cannot
+/// be told from the zeroed rest of the buffer). Anyone else is refused and disconnected.
 public struct ConsoleAccess: Sendable, Equatable {
   public var uids: Set<UInt32>
   public var gids: Set<UInt32>
@@ -20,6 +23,10 @@ public struct ConsoleAccess: Sendable, Equatable {
   /// The default: only the controller's own user.
   public static var ownUser: ConsoleAccess { ConsoleAccess(uids: [getuid()]) }
   public func admits(uid: UInt32, gid: UInt32) -> Bool { uids.contains(uid) || gids.contains(gid) }
+  /// Whether a supplementary group admits the peer (group 0 never does: see above).
+  public func admits(supplementaryGroups groups: some Sequence<UInt32>) -> Bool {
+    groups.contains { $0 != 0 && gids.contains($0) }
+  }
 }
 
 /// Where the link listens and what it trusts (docs/command-link.md).
@@ -248,6 +255,22 @@ final class LinkHandler: ChannelInboundHandler, @unchecked Sendable {
       switch result {
       case .success(let peer) where access.admits(uid: peer.uid, gid: peer.gid):
         handler.admitted = true
+      case .success(let peer) where !access.gids.isEmpty:
+        // Not by uid or primary group: ask the kernel for the peer's supplementary groups.
+        let groups: EventLoopFuture<PeerGroups> = provider.unsafeGetSocketOption(
+          level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(PeerGroups.option))
+        groups.whenComplete { result in
+          let handler = box.value
+          let context = contextBox.value
+          switch result {
+          case .success(let groups) where access.admits(supplementaryGroups: groups.list):
+            handler.admitted = true
+          case .success:
+            handler.refusePeer(context, reason: "uid \(peer.uid) gid \(peer.gid) may not use the crew console")
+          case .failure(let error):
+            handler.refusePeer(context, reason: "uid \(peer.uid): supplementary groups: \(error)")
+          }
+        }
       case .success(let peer):
         handler.refusePeer(context, reason: "uid \(peer.uid) gid \(peer.gid) may not use the crew console")
       case .failure(let error):
@@ -375,6 +398,16 @@ final class LinkHandler: ChannelInboundHandler, @unchecked Sendable {
   func errorCaught(context: ChannelHandlerContext, error: Error) {
     context.close(promise: nil)
   }
+}
+
+/// SO_PEERGROUPS (Linux 4.13+): the peer's supplementary groups when it connected, as an
+/// array of gid_t; room for 64 (a peer in more groups fails with ERANGE and is refused
+/// unless admitted otherwise). The kernel does not say how many it wrote through this
+/// interface, so the zeroed rest reads as group 0, which is never admitted.
+struct PeerGroups: Sendable {
+  static let option: Int32 = 59  // SO_PEERGROUPS, asm-generic/socket.h
+  var gids = SIMD64<UInt32>()
+  var list: [UInt32] { (0..<gids.scalarCount).map { gids[$0] } }
 }
 
 /// `struct ucred` of SO_PEERCRED (Linux): pid, uid, gid.

@@ -85,6 +85,48 @@ import Testing
     #expect(link.statistics.peersRefused == 1)
   }
 
+  /// A crew member whose console group is a supplementary group (uid and primary group
+  /// not configured) is admitted; the same peer without that group is refused. The peer
+  /// is a child process with its ids and groups set by setpriv (root only).
+  @Test(.enabled(if: getuid() == 0, "setpriv needs root"))
+  func consoleAdmitsByASupplementaryGroup() throws {
+    let controller = try RunningController()
+    defer { controller.stop() }
+    let path = Self.socketPath()
+    let link = try CommandLinkServer(
+      settings: CommandLinkSettings(consoleSocket: path, consoleAccess: ConsoleAccess(uids: [], gids: [4_242])),
+      arbiter: controller.assembly.arbiter, verifier: nil)
+    defer { link.stop() }
+    #expect(chmod(path, 0o777) == 0)
+    // The client sends a request the arbiter's parser refuses (`validation`) if admitted;
+    // a refused peer is answered at once and disconnected, so it only reads.
+    func exchange(groups: String, send: Bool) throws -> String {
+      let client = """
+        import socket, sys
+        s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
+        if sys.argv[2] == "send": s.sendall(b'{"request_id":5,"command":"fly_to_the_moon"}\\n')
+        print(s.makefile().readline().strip())
+        """
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+      process.arguments = [
+        "--reuid", "4321", "--regid", "4321", "--groups", groups, "--", "/usr/bin/python3", "-c", client, path,
+        send ? "send" : "read",
+      ]
+      let output = Pipe()
+      process.standardOutput = output
+      try process.run()
+      let data = output.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return String(decoding: data, as: UTF8.self)
+    }
+    let member = try exchange(groups: "100,4242", send: true)
+    #expect(member.contains("\"error\":\"validation\""), "admitted by group 4242: \(member)")
+    let outsider = try exchange(groups: "100,4243", send: false)
+    #expect(outsider.contains("may not use the crew console"), "refused without it: \(outsider)")
+    #expect(link.statistics.peersRefused == 1)
+  }
+
   /// Ground: a signed envelope with a lease takes the lease and runs the command; the same
   /// envelope again is refused as replayed, with the reason.
   @Test func groundEnvelopeTakesTheLeaseAndAReplayIsRejected() throws {
