@@ -19,7 +19,9 @@ struct LinkRunOptions: ParsableArguments {
   @Option(name: .customLong("link-console-uid"), help: "A uid admitted to the console socket (repeatable).")
   var uids: [UInt32] = []
 
-  @Option(name: .customLong("link-console-gid"), help: "A gid admitted to the console socket, as primary or supplementary group (repeatable).")
+  @Option(
+    name: .customLong("link-console-gid"),
+    help: "A gid admitted to the console socket, as primary or supplementary group (repeatable).")
   var gids: [UInt32] = []
 
   @Option(
