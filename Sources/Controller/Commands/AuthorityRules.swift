@@ -1,6 +1,9 @@
 import HAL
 import Station
 
+// These rules and CommandArbiter.decide are also written in Promela beside this file
+// (AuthorityRules.pml) and model-checked by scripts/model-check: change both together.
+
 /// Who may command the station: one control token, held by the crew, by ground under a
 /// time-limited lease, or by nobody; the crew's safety commands at any time; the crew
 /// override switch above all. The rules and the invariant they keep are written in
