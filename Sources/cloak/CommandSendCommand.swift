@@ -12,8 +12,7 @@ struct CommandSend: ParsableCommand {
     abstract: "Send a command over the command link (crew console socket or ground TCP) and print the response."
   )
 
-  @Option(help: "The crew console's Unix socket (default: \(LinkRunOptions.defaultSocket)).")
-  var socket: String?
+  @OptionGroup var console: ConsoleOptions
 
   @Option(help: "The ground listener, HOST:PORT (with --envelope).")
   var tcp: String?
@@ -21,11 +20,6 @@ struct CommandSend: ParsableCommand {
   @Option(help: "A signed envelope file (`cloak command sign`) to send to the ground listener.")
   var envelope: String?
 
-  @Option(name: .customLong("request-id"), help: "The request id (console).")
-  var requestID: UInt64 = 1
-
-  @Option(help: "Seconds to wait for the response.")
-  var timeout: Double = 5
 
   @Argument(help: "COMMAND and its key=value arguments (console).")
   var words: [String] = []
@@ -33,10 +27,10 @@ struct CommandSend: ParsableCommand {
   func run() throws {
     let command = "cloak command send"
     guard let tcp else {
-      try ConsoleRequest.send(words: words, socket: socket, requestID: requestID, timeout: timeout, command: command)
+      try console.send(words, command: command)
       return
     }
-    let wait = Duration.milliseconds(Int64(max(0.001, timeout) * 1000))
+    let wait = Duration.milliseconds(Int64(max(0.001, console.timeout) * 1000))
     let line: [UInt8]
     let client: LinkClient
     do {

@@ -21,8 +21,9 @@ struct ScansCommand: ParsableCommand {
   )
 }
 
-/// The console socket, request id and timeout of a scan command.
-struct ScanLinkOptions: ParsableArguments {
+/// The console socket, request id and timeout of a console client (`cloak command send`,
+/// `cloak scans`).
+struct ConsoleOptions: ParsableArguments {
   @Option(help: "The crew console's Unix socket (default: \(LinkRunOptions.defaultSocket)).")
   var socket: String?
 
@@ -41,21 +42,21 @@ struct ScanLinkOptions: ParsableArguments {
 struct ScansPause: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pause", abstract: "Stop starting scans; drones finish the scan they are on and go home.")
-  @OptionGroup var link: ScanLinkOptions
+  @OptionGroup var link: ConsoleOptions
   func run() throws { try link.send(["scan_pause"], command: "cloak scans pause") }
 }
 
 struct ScansResume: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resume", abstract: "Start scans again after a pause.")
-  @OptionGroup var link: ScanLinkOptions
+  @OptionGroup var link: ConsoleOptions
   func run() throws { try link.send(["scan_resume"], command: "cloak scans resume") }
 }
 
 struct ScansSkip: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "skip", abstract: "Leave a target out until one interval from now (a scan of it under way stops).")
-  @OptionGroup var link: ScanLinkOptions
+  @OptionGroup var link: ConsoleOptions
   @Argument(help: "The target id.") var target: String
   func run() throws { try link.send(["scan_skip", "target=\(target)"], command: "cloak scans skip") }
 }
@@ -63,7 +64,7 @@ struct ScansSkip: ParsableCommand {
 struct ScansRequeue: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "requeue", abstract: "Put a target at the front of the queue.")
-  @OptionGroup var link: ScanLinkOptions
+  @OptionGroup var link: ConsoleOptions
   @Argument(help: "The target id.") var target: String
   func run() throws { try link.send(["scan_requeue", "target=\(target)"], command: "cloak scans requeue") }
 }
