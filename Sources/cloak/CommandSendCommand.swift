@@ -20,7 +20,6 @@ struct CommandSend: ParsableCommand {
   @Option(help: "A signed envelope file (`cloak command sign`) to send to the ground listener.")
   var envelope: String?
 
-
   @Argument(help: "COMMAND and its key=value arguments (console).")
   var words: [String] = []
 
