@@ -109,6 +109,7 @@
       + WatchdogTests.all
       + CLITests.all
       + AuthorityBenchTests.all
+      + I2CThreadTests.all
     return runBenchTests(tests, context: context, only: options.only) ? 0 : 1
   }
 

@@ -11,9 +11,11 @@
   ///   becomes the SMBus transfers ``SMBusPlan`` chooses (the slave address is set with
   ///   `I2C_SLAVE` only when it changes).
   /// - ``writeRead(address:write:read:)``: an `I2C_RDWR` transaction is one ioctl, atomic
-  ///   in the kernel, and takes no lock at all (decision 0425). An SMBus transaction is
-  ///   serialised within the process (one mutex per bus: the slave address is this
-  ///   object's state); between processes, one of a single transfer takes no further
+  ///   in the kernel, and takes no lock at all (decision 0425). On an SMBus-only adapter
+  ///   a register burst (one I2C-block read of 2...32 bytes) goes through its address's
+  ///   own open file and takes no lock either (decision 0427); any other SMBus
+  ///   transaction is serialised within the process (one mutex per bus: the slave
+  ///   address of the shared file is this object's state); between processes, one of a single transfer takes no further
   ///   lock and one that spans several transfers (an SMBus plan of two or more
   ///   operations) takes an exclusive `flock` on the bus device around them
   ///   (docs/decisions/0424-i2c-lock-only-multi-transfer-transactions.md).
@@ -38,6 +40,18 @@
     /// `pthread_self()` of the thread inside a session, 0 when none. Only that thread
     /// ever stores its own id, so a relaxed load that equals the caller's id is exact.
     private let holder = Atomic<UInt>(0)
+    /// The device path, for the per-address files (nil: a test descriptor, none made).
+    private let devicePath: String?
+    /// Per-address open files of an SMBus-only adapter (decision 0427): a register burst
+    /// goes through its address's own file, whose slave address never changes, so it
+    /// takes no lock. Each slot is `(address + 1) << 32 | fd` once filled (by compare-and-exchange,
+    /// published with release ordering and never changed until deinit); fd `-1` marks
+    /// an address whose file could not be made (it takes the locked path); 0 is empty.
+    private let addressFile0 = Atomic<UInt64>(0)
+    private let addressFile1 = Atomic<UInt64>(0)
+    private let addressFile2 = Atomic<UInt64>(0)
+    private let addressFile3 = Atomic<UInt64>(0)
+    private static let addressFileSlots = 4
 
     /// Opens `path` (e.g. `/dev/i2c-1`). Throws `.notFound` naming the path when it does
     /// not exist, `.permissionDenied` with the group/udev hint.
@@ -57,6 +71,14 @@
       self.retryPolicy = retry
       self.interProcessLock = interProcessLock
       self.session = LinuxI2CBusSession(fd: opened, name: path, capabilities: capabilities, retry: retry)
+      self.devicePath = path
+    }
+
+    deinit {
+      for slot in 0..<Self.addressFileSlots {
+        let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: loadAddressFile(slot)))
+        if loadAddressFile(slot) != 0, fd >= 0 { close(fd) }
+      }
     }
 
     /// Wraps an already open descriptor with given capabilities (tests: drives the
@@ -67,6 +89,7 @@
       self.retryPolicy = retry
       self.interProcessLock = true
       self.session = LinuxI2CBusSession(fd: fd, name: name, capabilities: capabilities, retry: retry)
+      self.devicePath = nil
     }
 
     /// Opens the bus `spec` names: a path, a bus number, a device-tree node or an
@@ -96,9 +119,94 @@
       if session.usesRDWR || holder.load(ordering: .relaxed) == pthread_self() {
         return try session.transact(address: address, write: write, read: read, lockSpans: false)
       }
+      // An SMBus register burst (the drivers' steady-state read) is one adapter transfer
+      // through its address's own file: no shared state, no lock (decision 0427). A
+      // failed first attempt is retried by the policy under the lock on the shared file.
+      if write.count == 1, read.count >= 2, read.count <= 32, session.hasI2CBlock, address < 0x80,
+        Int(write[0]) + read.count <= 0x100, let fd = addressFile(address)
+      {
+        let code = LinuxI2CBusSession.readI2CBlock(fd: fd, command: write[0], into: read)
+        if code == 0 { return }
+        return try lock.withLock { (_) throws(I2CError) in
+          try session.retry(after: code, address: address, write: write, read: read, lockSpans: interProcessLock)
+        }
+      }
       try lock.withLock { (_) throws(I2CError) in
         try session.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
       }
+    }
+
+    /// The open file for `address` (its slave address set once), made on first use;
+    /// nil when it cannot be made (no path, no free slot, `I2C_SLAVE` refused: the
+    /// locked path then reports what is wrong).
+    @inline(__always)
+    private func addressFile(_ address: UInt8) -> Int32? {
+      let key = (UInt64(address) + 1) << 32
+      for slot in 0..<Self.addressFileSlots {
+        let value = loadAddressFile(slot)
+        if value == 0 { return makeAddressFile(address) }
+        if value & 0xFFFF_FFFF_0000_0000 == key {
+          let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: value))
+          return fd >= 0 ? fd : nil
+        }
+      }
+      return nil
+    }
+
+    @inline(__always)
+    private func loadAddressFile(_ slot: Int) -> UInt64 {
+      switch slot {
+      case 0: return addressFile0.load(ordering: .acquiring)
+      case 1: return addressFile1.load(ordering: .acquiring)
+      case 2: return addressFile2.load(ordering: .acquiring)
+      default: return addressFile3.load(ordering: .acquiring)
+      }
+    }
+
+    /// Opens the device again for `address`, sets its slave address and publishes it in
+    /// the first free slot with a compare-and-exchange, without the mutex, so a first
+    /// burst does not wait for another thread's session either. A thread that loses the
+    /// race for a slot to the same address closes its own file and uses the winner's.
+    @inline(never)
+    private func makeAddressFile(_ address: UInt8) -> Int32? {
+      let key = (UInt64(address) + 1) << 32
+      var fd: Int32 = -1
+      if let devicePath {
+        fd = cloak_i2c_open(devicePath)
+        if fd >= 0, cloak_i2c_set_address(fd, UInt16(address), 0) != 0 {
+          close(fd)
+          fd = -1
+        }
+      }
+      let entry = key | UInt64(UInt32(bitPattern: fd))
+      for slot in 0..<Self.addressFileSlots {
+        var seen = loadAddressFile(slot)
+        if seen == 0 {
+          let exchanged: Bool
+          switch slot {
+          case 0:
+            (exchanged, seen) = addressFile0.compareExchange(
+              expected: 0, desired: entry, ordering: .acquiringAndReleasing)
+          case 1:
+            (exchanged, seen) = addressFile1.compareExchange(
+              expected: 0, desired: entry, ordering: .acquiringAndReleasing)
+          case 2:
+            (exchanged, seen) = addressFile2.compareExchange(
+              expected: 0, desired: entry, ordering: .acquiringAndReleasing)
+          default:
+            (exchanged, seen) = addressFile3.compareExchange(
+              expected: 0, desired: entry, ordering: .acquiringAndReleasing)
+          }
+          if exchanged { return fd >= 0 ? fd : nil }
+        }
+        if seen & 0xFFFF_FFFF_0000_0000 == key {
+          if fd >= 0 { close(fd) }
+          let theirs = Int32(bitPattern: UInt32(truncatingIfNeeded: seen))
+          return theirs >= 0 ? theirs : nil
+        }
+      }
+      if fd >= 0 { close(fd) }
+      return nil
     }
 
     /// ``withSession(_:)`` behind the HAL's type-erased contract.
@@ -154,7 +262,7 @@
     /// Cached from `capabilities`: the HAL's option-set constants are lazy globals of
     /// another module, each read costs an accessor call on the hot path.
     let usesRDWR: Bool
-    private let hasI2CBlock: Bool
+    let hasI2CBlock: Bool
     /// The address last set with I2C_SLAVE (SMBus path only); -1 when none.
     private var slaveAddress: Int32 = -1
     /// Whether a session is open (only the lock holder changes or reads it).
@@ -235,7 +343,7 @@
 
     /// The retry policy, from a first attempt that failed with errno `code`.
     @inline(never)
-    private func retry(
+    func retry(
       after code: Int32, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer,
       lockSpans: Bool
     ) throws(I2CError) {
@@ -334,6 +442,17 @@
         if rc < 0 { return -rc }
       }
       return 0
+    }
+
+    /// An SMBus I2C-block read of `read.count` bytes from register `command` on `fd`
+    /// (its slave address already set); 0 or the errno (`EPROTO` for a short block).
+    @inline(__always)
+    static func readI2CBlock(fd: Int32, command: UInt8, into read: UnsafeMutableRawBufferPointer) -> Int32 {
+      guard let base = read.baseAddress else { return EINVAL }
+      let rc = cloak_i2c_smbus_read_i2c_block(
+        fd, command, base.assumingMemoryBound(to: UInt8.self), UInt8(truncatingIfNeeded: read.count))
+      if rc >= 0 && rc < read.count { return EPROTO }
+      return rc < 0 ? -rc : 0
     }
 
     /// One SMBus transfer; returns 0 or -errno.
