@@ -195,6 +195,9 @@ struct DetectorCore {
     return lagTaus[sensors[id].chosenLag]
   }
 
+  /// The module's median healthy pressure, Pa (NaN when unknown).
+  func modulePressure(_ m: Int) -> Double { m >= 0 && m < modules.count ? modules[m].pressure : .nan }
+
   /// Whether the module's segment has an active `leak_alarm`.
   func alarmActive(module: Int) -> Bool {
     module >= 0 && module < modules.count && modules[modules[module].representative].alarmActive
@@ -1217,6 +1220,9 @@ public final class LeakDetector {
 
   /// Whether the module's segment has an active `leak_alarm`.
   public func alarmActive(module: Int) -> Bool { core.alarmActive(module: module) }
+
+  /// The module's pressure now: the median of its healthy sensors' accepted readings, Pa (NaN when none).
+  public func pressure(module: Int) -> Double { core.modulePressure(module) }
 
   /// The module's segment's loss rate now (%/h, kg/day, mmHg/day), from the same views and the same least-squares
   /// fit over the rate window that `leak_cleared` uses, and how many seconds of data it rests on: the statistics

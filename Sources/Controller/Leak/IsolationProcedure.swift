@@ -113,6 +113,15 @@ public struct IsolationConfiguration: Sendable, Equatable {
   public var closedFraction = 0.5
   /// Margin added to a hatch's move timeout when waiting for its sensors, seconds.
   public var moveMarginSeconds = 2.0
+  /// The share of the allowed pressure difference (closedFraction x reopenLimitPa) at
+  /// which a split is judged and reopened at once: the rest is margin for the reopening
+  /// travel (at a 1 %/h station leak on a 92 m^3 side, 10 s of travel adds about 15 Pa).
+  public var differenceShare = 0.75
+  /// The fastest the thermal cycle moves the pressure difference between two closed
+  /// segments, Pa/s: 2 x 101.3 kPa x (2 pi / 5400 s x 1 K) / 295 K, about 0.8 (the
+  /// issue's +-1 K in 90 min, opposite phases). A difference growing faster names the
+  /// side that fell when the rates have too little data.
+  public var thermalDifferencePaPerSecond = 0.8
 
   public init() {}
 }
@@ -130,11 +139,15 @@ public struct IsolationConfiguration: Sendable, Equatable {
 /// reopen every hatch it closed before the closed-time limit, let the pressures settle
 /// and split again, until one module is left (`leak_located`) or no allowed split is.
 ///
-/// Closed-time limit: from the first close order, at most ``IsolationConfiguration/closedFraction``
-/// of the time in which the whole leak, were it all on the smaller side, would open a
-/// pressure difference of ``IsolationConfiguration/reopenLimitPa``
-/// (``IsolationPlan/maximumClosedSeconds(lossPctPerHour:pressurePa:reopenLimitPa:fraction:)``),
-/// less the slowest hatch's move timeout so the hatch is open again by then.
+/// Closed-time limit (domain.md: a hatch closed at most half the time its segment takes
+/// to drop 1 mmHg, so the difference across it stays under half of 1 mmHg): a split is
+/// judged and reopened as soon as the pressure difference across any of its hatches
+/// (the leak watch's module pressures) has grown by ``IsolationConfiguration/differenceShare``
+/// of `closedFraction x reopenLimitPa` since it closed, and in any case by the time rule
+/// (``IsolationPlan/maximumClosedSeconds(lossPctPerHour:pressurePa:reopenLimitPa:fraction:)``)
+/// for the alarm's loss all on the larger side, less the slowest hatch's move timeout so
+/// the hatch is open again by then (decision 0921). A split whose time rule leaves no
+/// room to close and measure is not made (`limit_too_short`).
 ///
 /// Aborts (reopening what it closed): the crew's `isolation_abort`, a hatch fault or
 /// move timeout, a sensor fault in a suspect module, the crew moving, the override
@@ -206,6 +219,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private var closedDeadline = 0.0
   private var locatedNow = false
   private var resent: Set<Int> = []
+  private var differenceAtClosure: [Double] = []
+  private var closedAt = 0.0
 
   /// - Parameters:
   ///   - station: the station (module volumes, hatch and module ids, station order).
@@ -367,7 +382,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
       finishOrIdle()
       return
     }
-    // The closed-time limit: the whole leak on the smaller side of the split.
+    // The closed-time limit from the alarm's rate, the whole leak on the larger side of
+    // the split (the smaller side's worst case is watched as the measured difference).
     var after = open
     for h in next.hatches { after[h] = false }
     let segment = plan.graph.segments(open: after)
@@ -378,11 +394,11 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
       }
     }
     let whole = suspectSegmentVolume()
-    let smaller = min(volume(next.sideA), volume(next.sideB))
+    let larger = max(volume(next.sideA), volume(next.sideB))
     let measuredNow = suspects.first.map { detector.lossRate(module: $0).pctPerHour } ?? .nan
     let alarmRate = alarm?.ratePctPerHour ?? .nan
     var rate = max(alarmRate.isFinite ? alarmRate : 0, measuredNow.isFinite ? measuredNow : 0)
-    if smaller > 0, whole > 0 { rate *= whole / smaller }
+    if larger > 0, whole > 0 { rate *= whole / larger }
     let pressure = alarm?.pressurePa ?? 101_325
     let limit = IsolationPlan.maximumClosedSeconds(
       lossPctPerHour: rate, pressurePa: pressure.isFinite ? pressure : 101_325,
@@ -395,6 +411,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
       return
     }
     cut = next
+    differenceAtClosure = next.hatches.map { differenceAcross($0) }
     isolating.store(bits(suspects), ordering: .relaxed)
     for h in next.hatches {
       send(.hatchClose(station.hatches[h].id))
@@ -412,6 +429,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     }
     if cut.hatches.allSatisfy({ current.isClosed($0) }) {
       for h in cut.hatches { step(.hatchClosed, source: hatchSources[h]) }
+      differenceAtClosure = cut.hatches.map { differenceAcross($0) }
+      closedAt = now
       phase = .measuring
       return
     }
@@ -426,26 +445,67 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     let a = detector.lossRate(module: sideA)
     let b = detector.lossRate(module: sideB)
     let enough = a.seconds >= configuration.measureSeconds && b.seconds >= configuration.measureSeconds
-    guard enough || now >= closedDeadline else { return }
+    let nearLimit = differenceNearLimit(cut)
+    guard enough || now >= closedDeadline || nearLimit else { return }
+    let aLeaks: Bool
     if !enough && min(a.seconds, b.seconds) < configuration.minimumMeasureSeconds {
-      return abort(.abortedTimeLimit, now: now)
-    }
-    step(.measured, source: moduleSources[sideA], rates: Rates(a))
-    step(.measured, source: moduleSources[sideB], rates: Rates(b))
-    guard a.pctPerHour.isFinite, b.pctPerHour.isFinite else { return abort(.abortedSensorFault, now: now) }
-    let aLeaks = a.pctPerHour >= b.pctPerHour
-    let high = aLeaks ? a : b
-    let low = aLeaks ? b : a
-    guard high.pctPerHour >= configuration.minimumLossPctPerHour else { return abort(.abortedNoLoss, now: now) }
-    guard high.pctPerHour - low.pctPerHour >= configuration.minimumLossPctPerHour else {
-      return abort(.abortedInconclusive, now: now)
+      // Too little data for the rates: a difference that reached the limit faster than
+      // the thermal cycle can move it names the side that fell.
+      guard nearLimit, let fell = sideThatFell(cut, since: closedAt, now: now) else {
+        return abort(.abortedTimeLimit, now: now)
+      }
+      aLeaks = fell.sideA
+      let rates = differenceRates(fell.paPerSecond, side: aLeaks ? cut.sideA : cut.sideB)
+      step(.measured, source: moduleSources[aLeaks ? sideA : sideB], rates: rates)
+      for m in aLeaks ? cut.sideB : cut.sideA { step(.cleared, source: moduleSources[m]) }
+      suspects = aLeaks ? cut.sideA : cut.sideB
+      return split(located: suspects.count == 1, rates: rates, now: now)
+    } else {
+      step(.measured, source: moduleSources[sideA], rates: Rates(a))
+      step(.measured, source: moduleSources[sideB], rates: Rates(b))
+      guard a.pctPerHour.isFinite, b.pctPerHour.isFinite else { return abort(.abortedSensorFault, now: now) }
+      aLeaks = a.pctPerHour >= b.pctPerHour
+      let high = aLeaks ? a : b
+      let low = aLeaks ? b : a
+      guard high.pctPerHour >= configuration.minimumLossPctPerHour else { return abort(.abortedNoLoss, now: now) }
+      guard high.pctPerHour - low.pctPerHour >= configuration.minimumLossPctPerHour else {
+        return abort(.abortedInconclusive, now: now)
+      }
     }
     for m in aLeaks ? cut.sideB : cut.sideA { step(.cleared, source: moduleSources[m]) }
     suspects = aLeaks ? cut.sideA : cut.sideB
+    split(located: suspects.count == 1, rates: Rates(aLeaks ? a : b), now: now)
+  }
+
+  /// The split is judged: the suspects are the side that loses gas; reopen.
+  private func split(located: Bool, rates: Rates, now: Double) {
     isolating.store(bits(suspects), ordering: .relaxed)
-    locatedNow = suspects.count == 1
-    if locatedNow { locate(suspects, rates: Rates(high)) }
+    locatedNow = located
+    if locatedNow { locate(suspects, rates: rates) }
     reopen(now: now)
+  }
+
+  /// The loss of the side `side` (its whole segment) from a difference growing at
+  /// `paPerSecond`: %/h of its pressure, kg/day from the module volumes at their nominal
+  /// temperatures (LeakUnits), mmHg/day.
+  private func differenceRates(_ paPerSecond: Double, side: [Int]) -> Rates {
+    guard let first = side.first else { return Rates() }
+    let pressure = detector.pressure(module: first)
+    guard pressure.isFinite, pressure > 0 else { return Rates() }
+    var passes = [Bool](repeating: true, count: plan.graph.hatchEnds.count)
+    for h in passes.indices { passes[h] = !current.isClosed(h) }
+    let segment = plan.graph.segments(open: passes)
+    let mass = station.modules.indices.filter { segment[$0] == segment[first] }.reduce(0.0) {
+      $0
+        + LeakUnits.airMassKg(
+          pascals: pressure, cubicMetres: station.modules[$1].volumeM3,
+          kelvin: station.modules[$1].nominalTemperatureC + 273.15)
+    }
+    var rates = Rates()
+    rates.pctPerHour = paPerSecond / pressure * 3600 * 100
+    rates.kgPerDay = LeakUnits.kgPerDay(pctPerHour: rates.pctPerHour, massKg: mass)
+    rates.mmHgPerDay = LeakUnits.mmHgPerDay(pctPerHour: rates.pctPerHour, pascals: pressure)
+    return rates
   }
 
   private func reopening(now: Double) {
@@ -585,6 +645,50 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     return station.modules.indices.filter { segment[$0] == segment[first] }.reduce(0.0) {
       $0 + station.modules[$1].volumeM3
     }
+  }
+
+  /// The pressure difference across hatch `h` as the leak watch measures it, Pa.
+  private func differenceAcross(_ h: Int) -> Double {
+    let ends = plan.graph.hatchEnds[h]
+    return detector.pressure(module: ends.a) - detector.pressure(module: ends.b)
+  }
+
+  /// Whether the difference across a hatch of the split has grown since it closed to
+  /// ``IsolationConfiguration/differenceShare`` of the allowed difference (closedFraction x
+  /// reopenLimitPa: the guidance's half of 1 mmHg), leaving the rest for the reopening
+  /// travel. A hatch whose modules have no pressure counts as at the limit.
+  private func differenceNearLimit(_ cut: IsolationPlan.Cut) -> Bool {
+    let allowed = configuration.differenceShare * configuration.closedFraction * configuration.reopenLimitPa
+    for (index, h) in cut.hatches.enumerated() {
+      let start = index < differenceAtClosure.count ? differenceAtClosure[index] : .nan
+      let grown = abs(differenceAcross(h) - start)
+      if !grown.isFinite || grown >= allowed { return true }
+    }
+    return false
+  }
+
+  /// Whether side A (true) or side B (false) fell: the hatch whose difference grew most
+  /// since closure, if it grew faster than ``IsolationConfiguration/thermalDifferencePaPerSecond``
+  /// (the most the thermal cycle moves the difference between two closed segments); nil
+  /// otherwise.
+  private func sideThatFell(
+    _ cut: IsolationPlan.Cut, since start: Double, now: Double
+  ) -> (sideA: Bool, paPerSecond: Double)? {
+    var best: (grown: Double, hatch: Int)?
+    for (index, h) in cut.hatches.enumerated() where index < differenceAtClosure.count {
+      let grown = differenceAcross(h) - differenceAtClosure[index]
+      if grown.isFinite, abs(grown) > abs(best?.grown ?? 0) { best = (grown, h) }
+    }
+    guard let best, let first = cut.sideA.first, now > start,
+      abs(best.grown) / (now - start) > configuration.thermalDifferencePaPerSecond
+    else { return nil }
+    var passes = [Bool](repeating: true, count: plan.graph.hatchEnds.count)
+    for h in passes.indices { passes[h] = !current.isClosed(h) }
+    let segment = plan.graph.segments(open: passes)
+    let ends = plan.graph.hatchEnds[best.hatch]
+    // grown < 0: the `a` end fell.
+    let fallen = best.grown < 0 ? ends.a : ends.b
+    return (segment[fallen] == segment[first], abs(best.grown) / (now - start))
   }
 
   private func moveTime(_ hatch: Int) -> Double {
