@@ -1050,8 +1050,15 @@ struct DetectorCore {
     let t0 = rateTime[first]
     let y0 = rateValue[first]
     // Normal equations of the 3 x 3 fit.
-    var s11 = 0.0, s1x = 0.0, s1e = 0.0, sxx = 0.0, sxe = 0.0, see = 0.0
-    var s1y = 0.0, sxy = 0.0, sey = 0.0
+    var s11 = 0.0
+    var s1x = 0.0
+    var s1e = 0.0
+    var sxx = 0.0
+    var sxe = 0.0
+    var see = 0.0
+    var s1y = 0.0
+    var sxy = 0.0
+    var sey = 0.0
     for j in 0..<filled {
       let index = base + (sensors[id].rateNext - filled + j + rateCapacity) % rateCapacity
       let x = rateTime[index] - t0
@@ -1068,8 +1075,10 @@ struct DetectorCore {
       sey += e * y
     }
     // Cramer's rule for the coefficient of x.
-    func det(_ a: Double, _ b: Double, _ c: Double, _ d: Double, _ e: Double, _ f: Double, _ g: Double, _ h: Double,
-      _ i: Double) -> Double {
+    func det(
+      _ a: Double, _ b: Double, _ c: Double, _ d: Double, _ e: Double, _ f: Double, _ g: Double, _ h: Double,
+      _ i: Double
+    ) -> Double {
       a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
     }
     let d = det(s11, s1x, s1e, s1x, sxx, sxe, s1e, sxe, see)

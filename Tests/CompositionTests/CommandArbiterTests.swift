@@ -73,7 +73,8 @@ private final class NoGround: AuthorityPolicy {
     #expect(recorder.events(.actuatorPower).map(\.value) == [1, 0])
   }
 
-  @Test("the arbiter refuses an autonomy closure that would cut the crew off; closures in one cycle are judged together")
+  @Test(
+    "the arbiter refuses an autonomy closure that would cut the crew off; closures in one cycle are judged together")
   func crewInterlock() throws {
     let (assembly, backend, recorder) = try assemble()
     let clock = backend.virtualClock

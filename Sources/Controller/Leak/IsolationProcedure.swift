@@ -511,7 +511,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private func reopening(now: Double) {
     let waiting = closedByProcedure.filter { !current.isOpen($0) }
     // A hatch resting between its stops (a reversal that stopped it) is ordered open once more.
-    for h in waiting.sorted() where !resent.contains(h) && !current.isClosed(h) && current.moving & (1 << UInt64(h)) == 0 {
+    for h in waiting.sorted()
+    where !resent.contains(h) && !current.isClosed(h) && current.moving & (1 << UInt64(h)) == 0 {
       resent.insert(h)
       send(.hatchOpen(station.hatches[h].id))
     }
