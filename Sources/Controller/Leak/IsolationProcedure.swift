@@ -28,6 +28,8 @@ public enum IsolationStep: UInt8, Sendable, Hashable, CaseIterable, CustomString
   /// The closed-time limit is too short to close and measure the split: the suspects
   /// are reported as located together.
   case limitTooShort = 9
+  /// The proposal was withdrawn before approval: the alarm cleared.
+  case withdrawn = 10
   /// Aborted by the crew's `isolation_abort`.
   case abortedByCrew = 20
   /// Aborted: a hatch of the split faulted or did not reach its position in time.
@@ -62,6 +64,7 @@ public enum IsolationStep: UInt8, Sendable, Hashable, CaseIterable, CustomString
     case .ignored: return "ignored"
     case .notSplittable: return "not_splittable"
     case .limitTooShort: return "limit_too_short"
+    case .withdrawn: return "withdrawn"
     case .abortedByCrew: return "aborted_by_crew"
     case .abortedHatchFault: return "aborted_hatch_fault"
     case .abortedSensorFault: return "aborted_sensor_fault"
@@ -261,6 +264,11 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     switch event.kind {
     case .leakAlarm:
       if phase == .idle { pendingAlarm = event }
+    case .leakCleared:
+      if phase == .proposed, suspects.contains(event.module) {
+        step(.withdrawn, source: source)
+        end()
+      }
     case .sensorFault:
       if suspects.contains(event.module) || (cut.map { $0.sideA + $0.sideB }?.contains(event.module) ?? false) {
         sensorFaultSeen = true
