@@ -8,7 +8,9 @@ extension ControllerAssembly {
   /// assembly; a drone without one is never assigned), submits its commands to the
   /// arbiter as autonomy, applies the operator's scan commands the arbiter hands on,
   /// and sends its records to `writer` (if any; its thread is the caller's to start).
-  /// It plans around hatches the controller has closed (each ``HatchMember/passable``).
+  /// It plans around hatches the controller has closed (each ``HatchMember/passable``),
+  /// keeps drones out of the modules a leak isolation works on, and puts the seals and
+  /// welds of a module the isolation located first (``FleetControl/noteLeakEvidence(module:kind:at:)``).
   /// The planner's time line is the event sink's wall clock in seconds; the station
   /// file's `last_inspected_h_ago` count back from the moment the first run on the
   /// writer's database called this (saved there), else from now; `saved` (read from the
@@ -33,6 +35,12 @@ extension ControllerAssembly {
       hatchStates: station.hatches.compactMap { hatch in hatches[hatch.id].map { (hatch.id, $0.passable) } },
       timeline: timeline)
     if let saved { fleet.restore(saved, now: now) }
+    // The isolation's findings and the modules it works on (decision 0922).
+    let procedure = isolation
+    fleet.isolatingModules = { procedure.isolatingModules }
+    procedure.onLocated = { modules in
+      for module in modules { fleet.noteLeakEvidence(module: module, kind: .alarm, at: timeline()) }
+    }
     try executive.add(fleet, to: "planner")
     return fleet
   }

@@ -14,7 +14,8 @@ import Station
 ///   them);
 ///   and last the ``HatchPositionPublisher`` (the hatches' positions for other groups);
 /// - leak group: the ``LeakWatch`` (the leak detector on the samplers' readings, its
-///   segments from the published hatch positions).
+///   segments from the published hatch positions), then the ``IsolationProcedure`` (the
+///   guided isolation on its alarms, hatch moves through the arbiter as autonomy).
 ///
 /// Commands reach the actuators only through ``submit(_:)``, judged by the authority
 /// policy (``AuthorityRules`` unless a test gives another) and the arbiter's safe-mode
@@ -42,6 +43,10 @@ public final class ControllerAssembly {
   public let leakWatch: LeakWatch
   /// The hatches' positions as the actuators group last read them (station hatch order).
   public let hatchPositions: HatchPositionPublisher
+  /// Where the crew are (from the station file; a crew location report sets it again).
+  public let crewLocation: CrewLocation
+  /// The guided leak isolation (leak group).
+  public let isolation: IsolationProcedure
   /// Each linked drone's telemetry as the arbiter last read it (drones given a link).
   public private(set) var droneTelemetry: [DroneID: Snapshot<DroneLinkReading>] = [:]
 
@@ -54,7 +59,7 @@ public final class ControllerAssembly {
     board: RunningBoard, station: StationDescription, configuration: ExecutiveConfiguration,
     consumer: any EventConsumer, wallClock: (any WallClock)? = nil, policy: DeviceFaultPolicy = DeviceFaultPolicy(),
     authority: ((EventSink) -> any AuthorityPolicy)? = nil, serviceWatchdog: (any Watchdog)? = nil,
-    droneLinks: [DroneID: any DroneLink] = [:]
+    droneLinks: [DroneID: any DroneLink] = [:], isolation: IsolationConfiguration = IsolationConfiguration()
   ) throws(ExecutiveConfigurationError) {
     self.board = board
     self.station = station
@@ -176,10 +181,15 @@ public final class ControllerAssembly {
     }
     let authorityPolicy = authority?(events) ?? AuthorityRules(station: station, events: events)
     self.authority = authorityPolicy
-    arbiter = CommandArbiter(
+    let crewLocation = CrewLocation(station: station)
+    self.crewLocation = crewLocation
+    let interlock = CrewInterlock(plan: IsolationPlan(station: station), crew: crewLocation)
+    let arbiter = CommandArbiter(
       hatches: hatchEntries, drones: droneEntries, outputs: outputEntries, powerCommand: powerCommand,
       statusCommand: statusCommand, policy: authorityPolicy, latch: executive.safety, events: events,
-      overrideSwitch: board.inputs[station.crew.overrideRole.rawValue], targets: station.targets.map(\.id))
+      overrideSwitch: board.inputs[station.crew.overrideRole.rawValue], targets: station.targets.map(\.id),
+      interlock: interlock)
+    self.arbiter = arbiter
     try executive.add(staleDataMonitor, to: "actuators")
     try executive.add(arbiter, to: "actuators")
     for member in members { try executive.add(member, to: "actuators") }
@@ -200,6 +210,18 @@ public final class ControllerAssembly {
       throw ExecutiveConfigurationError(field: "leak", problem: "\(error)")
     }
     try executive.add(leakWatch, to: "leak")
+    let procedure = IsolationProcedure(
+      station: station, plan: interlock.plan, detector: leakWatch.detector, positions: hatchPositions.positions,
+      crew: crewLocation, submit: { arbiter.submit($0) }, commands: arbiter.isolationCommands,
+      crewOverride: { arbiter.crewOverrideActive }, latch: executive.safety, events: events,
+      moveTimeouts: station.hatches.map {
+        let timeout = Self.moveTimeout(travelSeconds: $0.travelS).components
+        return Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18
+      },
+      configuration: isolation)
+    leakWatch.onLeakEvent = { procedure.note($0) }
+    self.isolation = procedure
+    try executive.add(procedure, to: "leak")
     // Every channel is at its safe value now (ESCs off, servos at their safe pulse), so
     // the PWM controllers' outputs may be enabled: from here on the per-channel safe
     // values are what safe mode drives.

@@ -25,7 +25,8 @@ public struct RunInfo: Sendable, Hashable {
 /// `origin`, monotonic), `utc` (RFC 3339, milliseconds), `event` (the snake_case
 /// ``EventCode`` name), `severity`, the subject's fields (`module`, `sensor`, `hatch`,
 /// `drone`, `target`, `output`, `group`, `component`), `value` (and `unit` where the
-/// code has one), `rate_pct_per_h` where the event has a rate, and for command events
+/// code has one), `rate_pct_per_h` where the event has a rate (leak events add
+/// `rate_kg_per_day` and `rate_mmhg_per_day`), `step` for isolation steps, and for command events
 /// `principal`, `request_id`, `command` and `rejection`. The run's first and last
 /// records add `board`, `station`, `version` and `reason`. The key order is fixed, so
 /// the same events give the same bytes. Format: docs/events.md.
@@ -49,6 +50,8 @@ public struct EventRecordFormatter: Sendable {
     if !event.value.isNaN { out += ",\"value\":" + Self.number(event.value) }
     if let unit = event.code.unit { out += ",\"unit\":\"\(unit)\"" }
     if !event.rate.isNaN { out += ",\"rate_pct_per_h\":" + Self.number(event.rate) }
+    if !event.rateKgPerDay.isNaN { out += ",\"rate_kg_per_day\":" + Self.number(event.rateKgPerDay) }
+    if !event.rateMmHgPerDay.isNaN { out += ",\"rate_mmhg_per_day\":" + Self.number(event.rateMmHgPerDay) }
     if let principal = event.principal { out += ",\"principal\":\"\(principal)\"" }
     if let command = event.command {
       out += ",\"command\":\"\(command)\",\"request_id\":\(event.requestID)"
@@ -62,6 +65,8 @@ public struct EventRecordFormatter: Sendable {
       out += ",\"reason\":" + JSONValue.quote(run.stopReason)
     case .controlChanged:
       out += ",\"holder\":\"" + Self.holderName(event.value) + "\""
+    case .isolationStep:
+      out += ",\"step\":\"" + IsolationStep.name(code: event.value) + "\""
     default:
       break
     }
@@ -83,7 +88,10 @@ public struct EventRecordFormatter: Sendable {
     if event.command == nil, event.value != 0, !event.value.isNaN {
       line += " " + Self.number(event.value) + (event.code.unit.map { " \($0)" } ?? "")
     }
+    if event.code == .isolationStep { line += " " + IsolationStep.name(code: event.value) }
     if !event.rate.isNaN { line += " " + Self.number(event.rate) + " %/h" }
+    if !event.rateKgPerDay.isNaN { line += String(format: " %.2f kg/day", event.rateKgPerDay) }
+    if !event.rateMmHgPerDay.isNaN { line += String(format: " %.2f mmHg/day", event.rateMmHgPerDay) }
     return line
   }
 

@@ -195,6 +195,9 @@ struct DetectorCore {
     return lagTaus[sensors[id].chosenLag]
   }
 
+  /// The module's median healthy pressure, Pa (NaN when unknown).
+  func modulePressure(_ m: Int) -> Double { m >= 0 && m < modules.count ? modules[m].pressure : .nan }
+
   /// Whether the module's segment has an active `leak_alarm`.
   func alarmActive(module: Int) -> Bool {
     module >= 0 && module < modules.count && modules[modules[module].representative].alarmActive
@@ -995,6 +998,95 @@ struct DetectorCore {
     return n > 0 ? sum / Double(n) : .nan
   }
 
+  /// The segment's loss rate now: the least-squares slope of each healthy sensor's view over the rate window (since
+  /// the segment's statistics last restarted), averaged, in every unit; `seconds` is the shortest span of data
+  /// behind it (0 with none).
+  func lossRate(module m: Int) -> SegmentLossRate {
+    guard m >= 0, m < modules.count else { return SegmentLossRate() }
+    let label = modules[m].label
+    let t = lastBinTime
+    guard !t.isNaN else { return SegmentLossRate() }
+    var span = Double.infinity
+    for other in modules.indices where modules[other].label == label {
+      for id in sensors.indices where sensors[id].module == other && sensors[id].healthy {
+        let filled = sensors[id].rateFilled
+        guard filled > 1 else {
+          span = 0
+          continue
+        }
+        let base = id * rateCapacity
+        let newest = rateTime[base + (sensors[id].rateNext - 1 + rateCapacity) % rateCapacity]
+        let oldest = rateTime[base + (sensors[id].rateNext - filled + rateCapacity) % rateCapacity]
+        span = min(span, newest - oldest)
+      }
+    }
+    var sum = 0.0
+    var n = 0
+    for other in modules.indices where modules[other].label == label {
+      for id in sensors.indices where sensors[id].module == other && sensors[id].healthy {
+        let rate = restartRate(id, tau: lagTaus[sensors[id].chosenLag])
+        guard !rate.isNaN else { continue }
+        sum += rate
+        n += 1
+      }
+    }
+    let rate = n > 0 ? sum / Double(n) : .nan
+    let event = rateEvent(.leakAlarm, module: m, pctPerHour: rate, at: t)
+    return SegmentLossRate(
+      pctPerHour: rate, kgPerDay: event.rateKgPerDay, mmHgPerDay: event.rateMmHgPerDay,
+      seconds: span.isFinite ? span : 0, pressurePa: event.pressurePa)
+  }
+
+  /// A sensor's loss rate over its rate ring (the data since its statistics restarted), %/h, lag-aware: when a
+  /// segment is split, its gas amount's slope steps from the old to the new rate at the split, and the lag-matched
+  /// index follows through the first-order lag tau, so the index is a + b x + c e^{-x/tau} (x: seconds since the
+  /// ring's first point; the old slope only sets c). The loss is -b, fitted by least squares on {1, x, e^{-x/tau}}.
+  /// NaN with fewer than 10 points or a singular fit.
+  func restartRate(_ id: Int, tau: Double) -> Double {
+    let filled = sensors[id].rateFilled
+    guard filled >= 10, tau > 0 else { return .nan }
+    let base = id * rateCapacity
+    let first = base + (sensors[id].rateNext - filled + rateCapacity) % rateCapacity
+    let t0 = rateTime[first]
+    let y0 = rateValue[first]
+    // Normal equations of the 3 x 3 fit.
+    var s11 = 0.0
+    var s1x = 0.0
+    var s1e = 0.0
+    var sxx = 0.0
+    var sxe = 0.0
+    var see = 0.0
+    var s1y = 0.0
+    var sxy = 0.0
+    var sey = 0.0
+    for j in 0..<filled {
+      let index = base + (sensors[id].rateNext - filled + j + rateCapacity) % rateCapacity
+      let x = rateTime[index] - t0
+      let e = exp(-x / tau)
+      let y = rateValue[index] - y0
+      s11 += 1
+      s1x += x
+      s1e += e
+      sxx += x * x
+      sxe += x * e
+      see += e * e
+      s1y += y
+      sxy += x * y
+      sey += e * y
+    }
+    // Cramer's rule for the coefficient of x.
+    func det(
+      _ a: Double, _ b: Double, _ c: Double, _ d: Double, _ e: Double, _ f: Double, _ g: Double, _ h: Double,
+      _ i: Double
+    ) -> Double {
+      a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
+    }
+    let d = det(s11, s1x, s1e, s1x, sxx, sxe, s1e, sxe, see)
+    guard d.isFinite, abs(d) > 1e-12 * max(s11 * sxx * see, 1e-300) else { return .nan }
+    let slope = det(s11, s1y, s1e, s1x, sxy, sxe, s1e, sey, see) / d
+    return -slope * 3600 * 100
+  }
+
   /// The lag-aware rate since a sensor's onset, %/h (NaN with too few points): the onset is refined around the
   /// CUSUM's estimate (from 120 s before it to it, in 5 s steps) by least squares, as a GLR for a ramp of unknown
   /// start would.
@@ -1137,6 +1229,15 @@ public final class LeakDetector {
 
   /// Whether the module's segment has an active `leak_alarm`.
   public func alarmActive(module: Int) -> Bool { core.alarmActive(module: module) }
+
+  /// The module's pressure now: the median of its healthy sensors' accepted readings, Pa (NaN when none).
+  public func pressure(module: Int) -> Double { core.modulePressure(module) }
+
+  /// The module's segment's loss rate now (%/h, kg/day, mmHg/day), from the same views and the same least-squares
+  /// fit over the rate window that `leak_cleared` uses, and how many seconds of data it rests on: the statistics
+  /// restart when the segment changes or a mask ends, so `seconds` counts from then (at most the rate window).
+  /// The leak isolation measures each side of a split with it. No allocation.
+  public func lossRate(module: Int) -> SegmentLossRate { core.lossRate(module: module) }
 
   /// One reading. Samples taken in one step must carry one time; a later time ends the previous step.
   /// - Parameters: time in seconds (any origin, non-decreasing), pressure in Pa, die temperature in degrees C.

@@ -118,3 +118,28 @@ extension Double {
   /// e^x (the C library's).
   @inline(__always) var expNatural: Double { exp(self) }
 }
+
+/// A segment's loss rate as the detector measures it now (``LeakDetector/lossRate(module:)``).
+public struct SegmentLossRate: Sendable, Equatable {
+  /// Loss, % of the segment's gas per hour (NaN before any data).
+  public var pctPerHour: Double
+  /// The same as air mass, kg/day (NaN when a volume or temperature is unknown).
+  public var kgPerDay: Double
+  /// The same as a pressure fall, mmHg/day.
+  public var mmHgPerDay: Double
+  /// Seconds of data behind the rate (the shortest of the segment's healthy sensors).
+  public var seconds: Double
+  /// The segment's mean pressure, Pa.
+  public var pressurePa: Double
+
+  public init(
+    pctPerHour: Double = .nan, kgPerDay: Double = .nan, mmHgPerDay: Double = .nan, seconds: Double = 0,
+    pressurePa: Double = .nan
+  ) {
+    self.pctPerHour = pctPerHour
+    self.kgPerDay = kgPerDay
+    self.mmHgPerDay = mmHgPerDay
+    self.seconds = seconds
+    self.pressurePa = pressurePa
+  }
+}

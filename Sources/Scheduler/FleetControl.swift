@@ -37,6 +37,11 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   public private(set) var refusedCommands: UInt64 = 0
   /// Scans recorded since start.
   public private(set) var scansRecorded: UInt64 = 0
+  /// The modules a leak isolation is working on, as a bit mask in station module order
+  /// (``IsolationProcedure/isolatingModules``), read once a tick: each is kept out
+  /// (``KeepOut/isolating``) while its bit is set.
+  public var isolatingModules: (() -> UInt64)?
+  private var lastIsolating: UInt64 = 0
 
   /// - Parameters:
   ///   - readings: each drone's link reading (station drone order; `nil`: no link).
@@ -106,6 +111,17 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     return false
   }
 
+  private func applyIsolationKeepOut() {
+    guard let isolatingModules else { return }
+    let bits = isolatingModules()
+    guard bits != lastIsolating else { return }
+    for (m, module) in planner.station.modules.enumerated() where m < 64 {
+      let bit: UInt64 = 1 << UInt64(m)
+      if (bits ^ lastIsolating) & bit != 0 { planner.setKeepOut(.isolating, module: module.id, bits & bit != 0) }
+    }
+    lastIsolating = bits
+  }
+
   /// One tick at `now` (seconds on the planner time line).
   public func step(now: Double) {
     for (id, passable) in hatchStates {
@@ -114,6 +130,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     while let evidence = leakInbox.pop() {
       planner.noteLeakEvidence(module: evidence.module, kind: evidence.kind, at: evidence.atS)
     }
+    applyIsolationKeepOut()
     applyScanCommands(now: now)
     // Drones: telemetry, timeouts, reports.
     for (d, controller) in controllers.enumerated() {

@@ -214,6 +214,10 @@ public final class ScenarioRun {
       return
     }
     if let text = simulation.apply(entry.action) { note(text, at: now) }
+    if case .crewMove = entry.action {
+      // The crew's location report: the controller's crew interlock and authority follow it.
+      assembly.crewLocation.set(simulation.crew.filter { $0.value > 0 }.map(\.key))
+    }
   }
 
   private func note(_ text: String, at seconds: Double) {

@@ -73,6 +73,41 @@ private final class NoGround: AuthorityPolicy {
     #expect(recorder.events(.actuatorPower).map(\.value) == [1, 0])
   }
 
+  @Test(
+    "the arbiter refuses an autonomy closure that would cut the crew off; closures in one cycle are judged together")
+  func crewInterlock() throws {
+    let (assembly, backend, recorder) = try assemble()
+    let clock = backend.virtualClock
+    for role in ["hatch.node1.open_sensor", "hatch.node2.open_sensor"] {
+      try backend.simulatedGPIO.drive(try #require(assembly.board.board.lines[role]).id, physicalLevel: false)
+    }
+    assembly.executive.run(until: clock.now().advanced(by: .milliseconds(100)))
+    // The crew in node2: its way home to node1 (the return vehicle) is either hatch.
+    assembly.crewLocation.set([TestStation.node2])
+    assembly.send(.hatchClose(TestStation.hatch1), by: .autonomy, id: 1)
+    assembly.send(.hatchClose(TestStation.hatch2), by: .autonomy, id: 2)
+    assembly.executive.run(until: clock.now().advanced(by: .milliseconds(40)))
+    #expect(responses(assembly).map(\.rejection) == [nil, .authority])
+    #expect(level(backend, assembly, "hatch.node1.close") == true)
+    #expect(level(backend, assembly, "hatch.node2.close") == false)
+    // The crew may close its own module's hatch; the interlock guards autonomy only.
+    assembly.send(.hatchClose(TestStation.hatch2), by: .crewConsole, id: 3)
+    assembly.executive.run(until: clock.now().advanced(by: .milliseconds(40)))
+    #expect(responses(assembly).map(\.rejection) == [nil])
+    // Back in the return vehicle, nobody is behind either hatch.
+    assembly.crewLocation.set([TestStation.node1])
+    assembly.send(.hatchOpen(TestStation.hatch2), by: .crewConsole, id: 4)
+    assembly.executive.run(until: clock.now().advanced(by: .milliseconds(40)))
+    assembly.send(.hatchClose(TestStation.hatch2), by: .autonomy, id: 5)
+    assembly.executive.run(until: clock.now().advanced(by: .milliseconds(40)))
+    #expect(responses(assembly).map(\.rejection) == [nil, nil])
+    assembly.executive.events.flush()
+    let refused = recorder.records(.commandRejected)
+    #expect(refused.count == 1)
+    #expect(refused.first?.subject.hatch == TestStation.hatch2)
+    #expect(refused.first?.event.principal == .autonomy)
+  }
+
   @Test("each rejection has its code and leaves the actuators alone")
   func rejections() throws {
     let (assembly, backend, recorder) = try assemble(authority: NoGround())

@@ -43,7 +43,7 @@ import Testing
     #expect(actuators.contains("hatch.node1") && actuators.contains("hatch.node2"))
     #expect(!actuators.contains { $0.contains("DRONE1_ARM") || $0.contains("HATCH") || $0.contains("PCA_OE") })
     #expect(actuators.last == "hatch-positions")
-    #expect(executive.memberNames(of: "leak") == ["leak-watch"])
+    #expect(executive.memberNames(of: "leak") == ["leak-watch", "leak-isolation"])
     #expect(executive.memberNames(of: "planner").isEmpty)
   }
 

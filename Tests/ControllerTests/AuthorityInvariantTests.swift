@@ -37,6 +37,7 @@ private final class Rig {
   let events: EventSink
   let latch: SafetyLatch
   let rules: AuthorityRules
+  let crewLocation: CrewLocation
   let arbiter: CommandArbiter
   var members: [any SafeStateActuator] = []
   var applied: [UInt64] = []
@@ -119,9 +120,11 @@ private final class Rig {
     let powerCommand = Snapshot<Stamped<Bool>?>(nil)
     members.append(
       GPIOActuator(line: power, safeValue: .level(false), command: powerCommand, events: events, actsWhileSafe: true))
+    crewLocation = CrewLocation(station: station)
     arbiter = CommandArbiter(
       hatches: hatchEntries, drones: droneEntries, outputs: outputs, powerCommand: powerCommand, statusCommand: nil,
-      policy: rules, latch: latch, events: events, overrideSwitch: overrideSwitch)
+      policy: rules, latch: latch, events: events, overrideSwitch: overrideSwitch,
+      interlock: CrewInterlock(plan: IsolationPlan(station: station), crew: crewLocation))
     applied = Array(repeating: 0, count: members.count)
   }
 
@@ -157,6 +160,14 @@ private final class Rig {
     _ = events.drain()
   }
 
+  /// Whether every crew module reaches a return-vehicle module through hatches not at
+  /// their closed stop.
+  func crewJoined() -> Bool {
+    let passable = hatchLines.map { !$0.closedSensor.current }
+    return IsolationPlan(station: station).crewJoinedToReturnVehicle(
+      open: passable, crew: crewLocation.indices(crewLocation.bits))
+  }
+
   func send(_ command: Command, by principal: Principal) -> UInt64 {
     let id = nextID
     nextID += 1
@@ -173,7 +184,7 @@ private final class Rig {
   func randomCommand(_ random: inout SplitMix64) -> Command {
     let hatch = station.hatches[random.below(station.hatches.count)].id
     let drone = station.drones[random.below(station.drones.count)].id
-    switch random.below(16) {
+    switch random.below(18) {
     case 0: return .enterSafeMode
     case 1: return .clearSafeMode
     case 2: return .hatchOpen(hatch)
@@ -189,6 +200,8 @@ private final class Rig {
     case 12: return .controlRelease
     case 13: return .leaseTake(seconds: Double(1 + random.below(3_600)))
     case 14: return .leaseEnd
+    case 15: return .isolationApprove
+    case 16: return .isolationAbort
     default: return .hatchClose(HatchID(unchecked: "no-such-hatch"))
     }
   }
@@ -263,6 +276,88 @@ struct AuthorityInvariantTests {
       if failures.count > 5 { break }
     }
     #expect(failures.isEmpty, "\(failures.prefix(5))")
+  }
+
+  @Test("no autonomy hatch closure cuts the crew off from the return vehicle, whatever else is sent, jams and moves")
+  func autonomyNeverCutsTheCrewOff() {
+    var failures: [String] = []
+    var refusedByInterlock = 0
+    for seed in UInt64(1)...1_000 {
+      var random = SplitMix64(seed: seed)
+      let rig = Rig(seed: seed, random: &random)
+      for lines in rig.hatchLines { lines.openSensor.current = true }
+      let modules = rig.station.modules.map(\.id)
+      var seenEvents = 0
+      var otherClosureCycles = 0
+      for _ in 0..<(20 + random.below(80)) {
+        var moved = false
+        switch random.below(12) {
+        case 0:  // the crew move (a location report)
+          rig.crewLocation.set((0..<(1 + random.below(3))).map { _ in modules[random.below(modules.count)] })
+          moved = true
+        case 1: rig.now = rig.now.advanced(by: .seconds(Int64(1 + random.below(20))))
+        case 2, 3:
+          _ = rig.send(rig.randomCommand(&random), by: Self.principals[random.below(Self.principals.count)])
+        case 4, 5:
+          _ = rig.send(.hatchOpen(rig.station.hatches[random.below(rig.station.hatches.count)].id), by: .autonomy)
+        default:  // bursts of autonomy closures, judged in one cycle
+          for _ in 0..<(1 + random.below(3)) {
+            _ = rig.send(.hatchClose(rig.station.hatches[random.below(rig.station.hatches.count)].id), by: .autonomy)
+          }
+        }
+        let before = rig.crewJoined()
+        rig.now = rig.now.advanced(by: .milliseconds(20))
+        rig.cycle()
+        refusedByInterlock += rig.responses().values.filter { $0.rejection == .authority }.count
+        // Only closures by others (crew, ground: not interlocked) or a move may leave
+        // someone without a way home; a hatch reaches its stop within a cycle of its order.
+        rig.events.flush()
+        let othersClosed = rig.recorder.events[seenEvents...].contains {
+          $0.event.code == .commandAccepted && $0.event.command == .hatchClose && $0.event.principal != .autonomy
+        }
+        seenEvents = rig.recorder.events.count
+        if othersClosed { otherClosureCycles = 2 } else { otherClosureCycles = max(otherClosureCycles - 1, 0) }
+        if before, !moved, otherClosureCycles == 0, !rig.crewJoined() {
+          failures.append("seed \(seed): crew cut off from the return vehicle after an autonomy closure")
+          break
+        }
+      }
+      if failures.count > 5 { break }
+    }
+    #expect(failures.isEmpty, "\(failures.prefix(5))")
+    #expect(refusedByInterlock > 100, "the interlock refused only \(refusedByInterlock) commands: the test is too weak")
+  }
+
+  @Test("only the crew approves or aborts an isolation; abort is a crew safety command, even in safe mode")
+  func isolationCommands() throws {
+    var random = SplitMix64(seed: 5)
+    let rig = Rig(seed: 5, random: &random)
+    func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
+      let id = rig.send(command, by: principal)
+      rig.now = rig.now.advanced(by: .milliseconds(20))
+      rig.cycle()
+      return rig.responses()[id]
+    }
+    for principal in [Principal.ground, .autonomy, .localOperator] {
+      #expect(answer(.isolationApprove, by: principal)?.rejection == .authority)
+      #expect(answer(.isolationAbort, by: principal)?.rejection == .authority)
+    }
+    #expect(answer(.isolationApprove, by: .crewConsole)?.result == .ok)
+    #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationApprove)
+    // Ground holds control: the crew may still abort, not approve.
+    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
+    #expect(answer(.isolationApprove, by: .crewPanel)?.rejection == .authority)
+    #expect(answer(.isolationAbort, by: .crewPanel)?.result == .ok)
+    #expect(answer(.enterSafeMode, by: .crewConsole)?.result == .ok)
+    #expect(answer(.isolationAbort, by: .crewConsole)?.result == .ok)
+    #expect(answer(.controlGrab, by: .crewConsole)?.result == .ok)
+    #expect(answer(.isolationApprove, by: .crewConsole)?.rejection == .execution)
+    #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationAbort)
+    #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationAbort)
+    #expect(rig.arbiter.isolationCommands.pop() == nil)
+    for command in [Command.isolationApprove, .isolationAbort] {
+      #expect(try Command.parse(name: command.kind.description, arguments: command.arguments) == command)
+    }
   }
 
   @Test("ground commands only under a running lease; the override switch ends it and blocks a new one")

@@ -1,4 +1,5 @@
 import HAL
+import Station
 
 /// Decides whether a principal may send a command now, and keeps the state that decides
 /// it (who holds control, a ground lease). The arbiter calls it on the actuator group's
@@ -12,12 +13,16 @@ public protocol AuthorityPolicy: AnyObject {
   func tick(now: MonotonicInstant)
   /// The physical crew override switch went active (`true`) or was released.
   func crewOverride(active: Bool, now: MonotonicInstant)
+  /// The crew's modules changed (``CrewLocation``, read by the arbiter each cycle); may
+  /// allocate (rare).
+  func crewMoved(to modules: [ModuleID])
 }
 
 extension AuthorityPolicy {
   public func accepted(_ request: CommandRequest, now: MonotonicInstant) {}
   public func tick(now: MonotonicInstant) {}
   public func crewOverride(active: Bool, now: MonotonicInstant) {}
+  public func crewMoved(to modules: [ModuleID]) {}
 }
 
 /// A policy that allows every command from every principal (bench tools and tests).

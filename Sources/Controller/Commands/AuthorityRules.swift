@@ -17,7 +17,9 @@ import Station
 ///   `enter_safe_mode`, `drone_disarm`, `scan_pause`, the drone orders `hold` and
 ///   `return_to_dock`, `hatch_open`, `hatch_stop` and
 ///   `hatch_clear_fault` on any hatch, `hatch_close` on a hatch of a module where crew
-///   are, `lease_end` and `control_grab`.
+///   are, `lease_end`, `control_grab` and `isolation_abort`.
+/// - `isolation_approve` and `isolation_abort` are the crew's alone; the crew approves an
+///   isolation unless ground holds control under a lease.
 /// - Other commands need control: the crew's while the crew holds it; ground's while a
 ///   lease it took (`lease_take`, from a signed envelope) is running. A lease ends at its
 ///   expiry unless renewed, on `lease_end`, on a crew `control_grab`, and when the crew
@@ -63,6 +65,9 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
   }
 
   /// Where the crew are now (set-up, or the crew's own report of moving).
+  public func crewMoved(to modules: [ModuleID]) { setCrewModules(modules) }
+
+  /// Where the crew are now (set-up, or the crew's own report of moving).
   public func setCrewModules(_ modules: [ModuleID]) {
     let here = Set(modules)
     crewHatches = Set(hatchModules.filter { !here.isDisjoint(with: $0.value) }.map(\.key))
@@ -71,7 +76,8 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
   /// Whether `command` from the crew is one of the safety commands allowed at any time.
   public func isCrewSafetyCommand(_ command: Command) -> Bool {
     switch command {
-    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab, .scanPause: return true
+    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab, .scanPause, .isolationAbort:
+      return true
     case .droneOrder(_, .hold), .droneOrder(_, .returnToDock): return true
     case .hatchOpen, .hatchStop, .hatchClearFault: return true
     case .hatchClose(let hatch): return crewHatches.contains(hatch)
@@ -86,12 +92,14 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
       if isCrewSafetyCommand(command) { return nil }
       switch command {
       case .leaseTake: return "only ground takes a lease"
+      case .isolationApprove: return holder == .ground ? "ground holds control under a lease" : nil
       case .controlRequest: return holder == .ground ? "ground holds control under a lease: control_grab takes it" : nil
       case .controlRelease: return holder == .crew ? nil : "the crew does not hold control"
       default: return holder == .crew ? nil : "the crew does not hold control (control_request or control_grab)"
       }
     case .ground:
       switch command {
+      case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
       case .leaseTake:
         return overrideActive ? "the crew override switch is on" : nil
       case .controlRequest, .controlGrab: return "ground takes control only by a signed lease (lease_take)"
@@ -101,11 +109,13 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
       }
     case .autonomy:
       switch command {
+      case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
       case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd: return "autonomy never takes control"
       default: return nil
       }
     case .localOperator:
       switch command {
+      case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
       case .leaseTake, .controlGrab: return "a local operator works under the crew's control"
       case .controlRequest: return holder == .nobody ? nil : "control is held"
       default: return holder == .crew ? nil : "the crew does not hold control"

@@ -57,6 +57,8 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
   case scanResume
   case scanSkip
   case scanRequeue
+  case isolationApprove
+  case isolationAbort
 
   /// The stable snake_case name (a command's `"command"` field on every link).
   public var description: String {
@@ -81,6 +83,8 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .scanResume: return "scan_resume"
     case .scanSkip: return "scan_skip"
     case .scanRequeue: return "scan_requeue"
+    case .isolationApprove: return "isolation_approve"
+    case .isolationAbort: return "isolation_abort"
     }
   }
 }
@@ -131,6 +135,12 @@ public enum Command: Sendable, Hashable {
   case scanSkip(TargetID)
   /// Put a target back in the plan as due now (clears a skip).
   case scanRequeue(TargetID)
+  /// The crew approves the proposed leak isolation (``IsolationProcedure``): the
+  /// controller starts moving hatches as `autonomy`.
+  case isolationApprove
+  /// The crew stops a proposed or running leak isolation: the hatches it closed are
+  /// reopened (docs/leak-detection.md).
+  case isolationAbort
 
   public var kind: CommandKind {
     switch self {
@@ -154,8 +164,14 @@ public enum Command: Sendable, Hashable {
     case .scanResume: return .scanResume
     case .scanSkip: return .scanSkip
     case .scanRequeue: return .scanRequeue
+    case .isolationApprove: return .isolationApprove
+    case .isolationAbort: return .isolationAbort
     }
   }
+
+  /// Whether the command is for the leak isolation procedure (the arbiter validates and
+  /// audits it, then hands it on through ``CommandArbiter/isolationCommands``).
+  public var isIsolationCommand: Bool { kind == .isolationApprove || kind == .isolationAbort }
 
   /// The hatch the command is about, if any.
   public var hatch: HatchID? {
@@ -253,6 +269,8 @@ public enum Command: Sendable, Hashable {
     case .scanResume: return .scanResume
     case .scanSkip: return .scanSkip(try id("target", TargetID.self))
     case .scanRequeue: return .scanRequeue(try id("target", TargetID.self))
+    case .isolationApprove: return .isolationApprove
+    case .isolationAbort: return .isolationAbort
     }
   }
 
@@ -276,6 +294,7 @@ public enum Command: Sendable, Hashable {
       }
     case .scanPause, .scanResume: return [:]
     case .scanSkip(let id), .scanRequeue(let id): return ["target": id.rawValue]
+    case .isolationApprove, .isolationAbort: return [:]
     }
   }
 }

@@ -1,3 +1,4 @@
+import Atomics
 import Drivers
 import HAL
 import Station
@@ -16,9 +17,16 @@ import Station
 ///
 /// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms,
 /// `stop_all_drones`, control and lease commands, the drone orders `hold` and
-/// `return_to_dock`, the scan commands (bookkeeping, no actuator) and the crew's hatch
-/// commands (open, close, stop, clear fault) are accepted; the crew can always move a
-/// hatch, whatever latched safe mode.
+/// `return_to_dock`, the scan commands (bookkeeping, no actuator), `isolation_abort` and
+/// the crew's hatch commands (open, close, stop, clear fault) are accepted; the crew can
+/// always move a hatch, whatever latched safe mode.
+///
+/// Crew interlock: a `hatch_close` from `autonomy` is refused (`authority`) when the
+/// closure would leave a crew module without a way to a return-vehicle module through
+/// hatches confirmed open (``CrewInterlock``, decision 0920), whatever planned it. The
+/// crew's location (``CrewLocation``) is read every cycle and each change handed to the
+/// policy. Accepted `isolation_approve` and `isolation_abort` go on to the isolation
+/// procedure through ``isolationCommands``.
 ///
 /// The crew has its own request queue, drained first, and its commands are never
 /// refused for want of audit room; the crew override switch is read every cycle.
@@ -109,6 +117,16 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public let scanCommands: BoundedQueue<CommandRequest>
   /// How often each drone link's telemetry is read.
   public static let telemetryPeriod: Duration = .milliseconds(200)
+  /// Accepted isolation commands (`isolation_approve`, `isolation_abort`), in order, for
+  /// the leak isolation procedure (drain from the leak group).
+  public let isolationCommands: BoundedQueue<CommandRequest>
+  /// The crew interlock every autonomy `hatch_close` must pass (nil: none, bench rigs).
+  public let interlock: CrewInterlock?
+  private var interlockOpen: [Bool]
+  private var crewBits: UInt64
+  private let overrideActive = ManagedAtomic<Bool>(false)
+  /// Whether the crew override switch is active, as last read (any thread).
+  public var crewOverrideActive: Bool { overrideActive.load(ordering: .relaxed) }
   private let targets: Set<TargetID>
   private let targetSources: [TargetID: EventSource]
   private var lastTelemetryRead: MonotonicInstant?
@@ -118,8 +136,12 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Stamped<Bool>?>?,
     statusCommand: Snapshot<Stamped<Bool>?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
     overrideSwitch: (any GPIOInputLine)? = nil, queueCapacity: Int = 64, commandsPerCycle: Int = 8,
-    targets: [TargetID] = []
+    targets: [TargetID] = [], interlock: CrewInterlock? = nil
   ) {
+    self.interlock = interlock
+    interlockOpen = Array(repeating: false, count: hatches.count)
+    crewBits = interlock?.crew.bits ?? 0
+    isolationCommands = BoundedQueue(minimumCapacity: 16)
     self.overrideSwitch = overrideSwitch
     crewRequests = BoundedQueue(minimumCapacity: queueCapacity)
     overrideSource = events.register(EventSubject(component: "crew-override-switch"))
@@ -160,6 +182,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
 
   public func run(_ tick: TickContext) {
     readOverrideSwitch(tick)
+    readCrewLocation()
     policy.tick(now: tick.deadline)
     var taken = 0
     while taken < commandsPerCycle, let request = crewRequests.pop() ?? requests.pop() {
@@ -239,6 +262,11 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     if let reason = policy.deny(request, safeMode: safeMode, now: tick.deadline) {
       return reject(request, .authority, reason, subject: subject)
     }
+    if case .hatchClose = command, request.principal == .autonomy, let index = hatchIndex,
+      !crewStaysJoined(closing: index)
+    {
+      return reject(request, .authority, "closing it would cut the crew off from the return vehicle", subject: subject)
+    }
     if safeMode {
       let allowed: Bool
       switch command {
@@ -249,6 +277,8 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       case .droneArm, .actuatorPulse: allowed = false
       case .droneOrder(_, let order): allowed = order == .hold || order == .returnToDock
       case .scanPause, .scanResume, .scanSkip, .scanRequeue: allowed = true
+      case .isolationAbort: allowed = true
+      case .isolationApprove: allowed = false
       }
       guard allowed else {
         return reject(
@@ -309,6 +339,11 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
         busyRefusals &+= 1
         return reject(request, .busy, "scheduler queue full: retry later", subject: subject)
       }
+    case .isolationApprove, .isolationAbort:
+      guard isolationCommands.push(request) else {
+        busyRefusals &+= 1
+        return reject(request, .busy, "isolation queue full: retry later", subject: subject)
+      }
     }
     policy.accepted(request, now: tick.deadline)
     events.emitCommand(.commandAccepted, source: subject, request: request)
@@ -326,8 +361,37 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     do { active = try overrideSwitch.value() } catch { return }
     guard active != overrideWasActive else { return }
     overrideWasActive = active
+    overrideActive.store(active, ordering: .relaxed)
     policy.crewOverride(active: active, now: tick.deadline)
     events.emit(.warning, .crewOverride, source: overrideSource, value: active ? 1 : 0)
+  }
+
+  /// The crew location: a change goes to the policy (crew hatch rights follow the crew).
+  private func readCrewLocation() {
+    guard let interlock else { return }
+    let bits = interlock.crew.bits
+    guard bits != crewBits else { return }
+    crewBits = bits
+    policy.crewMoved(to: interlock.crew.ids(bits))
+  }
+
+  /// The crew interlock for closing hatch `index` (decision 0920): a hatch counts as open
+  /// only when it rests at its open stop with no order pending and no fault, so two
+  /// closures ordered in one cycle are judged together and a hatch still moving never
+  /// counts as a way home. Without an interlock every closure passes; with one that does
+  /// not match the hatches, none does.
+  private func crewStaysJoined(closing index: Int) -> Bool {
+    guard let interlock else { return true }
+    guard interlockOpen.count == interlock.plan.graph.hatchEnds.count else { return false }
+    for (h, entry) in hatches.enumerated() {
+      let member = entry.member
+      var open = false
+      if h != index, !member.hasPendingOrder, !member.isMoving, member.hatch.fault == nil {
+        do throws(ActuatorError) { open = try member.hatch.position() == .open } catch { open = false }
+      }
+      interlockOpen[h] = open
+    }
+    return interlock.mayClose(hatch: index, open: interlockOpen)
   }
 
   private func reject(

@@ -125,6 +125,18 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   /// from it; subject: the sensor with its module; value: the fault (index in
   /// `SensorFaultKind.allCases`: stuck, ramp, spikes, dropout, out_of_range, disagreement).
   case sensorFault
+  /// The leak isolation proposed (one event per hatch of its first split, in order):
+  /// subject: the hatch; value: its place in the order (1, 2, ...); ``Event/rate`` and
+  /// the other rates: the alarm's loss rate (why).
+  case isolationProposed
+  /// A step of the leak isolation (``IsolationStep``, its code in value): subject: the
+  /// hatch moved, the module measured or cleared, or the procedure (`leak-isolation`);
+  /// a measurement carries the side's loss rate.
+  case isolationStep
+  /// The leak isolation named the leaking module: subject: the module; value: how many
+  /// modules remain suspect (1: this one alone; more: one event per module of the
+  /// smallest segment the interlocks allowed); the rates of the last measurement.
+  case leakLocated
 
   public var description: String {
     switch self {
@@ -171,6 +183,9 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .rapidDepress: return "rapid_depress"
     case .lowPressure: return "low_pressure"
     case .sensorFault: return "sensor_fault"
+    case .isolationProposed: return "isolation_proposed"
+    case .isolationStep: return "isolation_step"
+    case .leakLocated: return "leak_located"
     }
   }
 
@@ -195,6 +210,8 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
       .runStopped, .controlChanged, .leaseStarted, .crewOverride, .scanDone, .droneState:
       return true
     case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .sensorFault:
+      return true
+    case .isolationProposed, .isolationStep, .leakLocated:
       return true
     default:
       return false
@@ -285,6 +302,11 @@ public struct Event: Sendable, Hashable {
   public var value: Double
   /// A rate where the event has one (leak events: %/h); NaN when absent.
   public var rate: Double
+  /// The same loss as air mass, kg/day (leak events, from the module volumes); NaN when
+  /// absent or unknown.
+  public var rateKgPerDay: Double
+  /// The same loss as a pressure fall, mmHg/day (as station crews read it); NaN when absent.
+  public var rateMmHgPerDay: Double
   /// Who sent the command (command events).
   public var principal: Principal?
   /// The command's request id (command events; 0 otherwise).
@@ -300,13 +322,16 @@ public struct Event: Sendable, Hashable {
   public init(
     severity: EventSeverity, code: EventCode, source: EventSource, value: Double, monotonic: MonotonicInstant,
     wallNanoseconds: Int64, rate: Double = .nan, principal: Principal? = nil, requestID: UInt64 = 0,
-    command: CommandKind? = nil, rejection: RejectionCode? = nil
+    command: CommandKind? = nil, rejection: RejectionCode? = nil, rateKgPerDay: Double = .nan,
+    rateMmHgPerDay: Double = .nan
   ) {
     self.severity = severity
     self.code = code
     self.source = source
     self.value = value
     self.rate = rate
+    self.rateKgPerDay = rateKgPerDay
+    self.rateMmHgPerDay = rateMmHgPerDay
     self.principal = principal
     self.requestID = requestID
     self.command = command
@@ -318,7 +343,10 @@ public struct Event: Sendable, Hashable {
   public static func == (lhs: Event, rhs: Event) -> Bool {
     lhs.severity == rhs.severity && lhs.code == rhs.code && lhs.source == rhs.source
       && (lhs.value == rhs.value || (lhs.value.isNaN && rhs.value.isNaN))
-      && (lhs.rate == rhs.rate || (lhs.rate.isNaN && rhs.rate.isNaN)) && lhs.principal == rhs.principal
+      && (lhs.rate == rhs.rate || (lhs.rate.isNaN && rhs.rate.isNaN))
+      && (lhs.rateKgPerDay == rhs.rateKgPerDay || (lhs.rateKgPerDay.isNaN && rhs.rateKgPerDay.isNaN))
+      && (lhs.rateMmHgPerDay == rhs.rateMmHgPerDay || (lhs.rateMmHgPerDay.isNaN && rhs.rateMmHgPerDay.isNaN))
+      && lhs.principal == rhs.principal
       && lhs.requestID == rhs.requestID && lhs.command == rhs.command && lhs.rejection == rhs.rejection
       && lhs.monotonic == rhs.monotonic && lhs.wallNanoseconds == rhs.wallNanoseconds
   }

@@ -88,15 +88,18 @@ public final class EventSink: @unchecked Sendable {
         wallNanoseconds: wallClock.nanosecondsSince1970()))
   }
 
-  /// Queues an event with a measured value (and optionally a rate) stamped now.
+  /// Queues an event with a measured value (and optionally a rate, %/h, with the same
+  /// loss in kg/day and mmHg/day) stamped now.
   @discardableResult
   public func emit(
-    _ severity: EventSeverity, _ code: EventCode, source: EventSource, measured value: Double, rate: Double = .nan
+    _ severity: EventSeverity, _ code: EventCode, source: EventSource, measured value: Double, rate: Double = .nan,
+    kgPerDay: Double = .nan, mmHgPerDay: Double = .nan, principal: Principal? = nil
   ) -> Bool {
     emit(
       Event(
         severity: severity, code: code, source: source, value: value, monotonic: clock.now(),
-        wallNanoseconds: wallClock.nanosecondsSince1970(), rate: rate))
+        wallNanoseconds: wallClock.nanosecondsSince1970(), rate: rate, principal: principal, rateKgPerDay: kgPerDay,
+        rateMmHgPerDay: mmHgPerDay))
   }
 
   /// Queues a command event (``EventCode/commandAccepted`` or

@@ -3,7 +3,9 @@ import Station
 /// The guided isolation's planning rules over the station graph (issue 10): which
 /// hatches to close to split a leaking segment in two, and the interlocks every closure
 /// must keep. Pure values and functions, so the rules are tested by themselves; the
-/// procedure that commands the hatches is not built yet (docs/leak-detection.md).
+/// ``IsolationProcedure`` plans with them and the ``CommandArbiter`` enforces
+/// ``mayClose(_:open:crew:)`` on every autonomy closure (``CrewInterlock``,
+/// docs/leak-detection.md).
 public struct IsolationPlan: Sendable {
   /// The station graph (module and hatch indices in station order).
   public let graph: StationGraph

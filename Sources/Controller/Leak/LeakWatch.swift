@@ -20,10 +20,9 @@ import Station
 ///
 /// Events (subject: the module; `sensor_fault`: the sensor with its module):
 /// `leak_alarm`, `leak_trend`, `rapid_depress` and `leak_cleared` carry the loss rate in
-/// ``Event/rate`` (%/h) and the hours until the segment reaches the detector's floor
+/// ``Event/rate`` (%/h), ``Event/rateKgPerDay`` and ``Event/rateMmHgPerDay``, and the hours until the segment reaches the detector's floor
 /// pressure in ``Event/value`` (absent when not losing); `low_pressure` carries the pressure (Pa); `sensor_fault`
-/// the fault's index in ``SensorFaultKind/allCases``. The last event of each kind per
-/// module, with kg/day and mmHg/day, is kept in ``latest``.
+/// the fault's index in ``SensorFaultKind/allCases``. The last event is kept in ``latest``.
 ///
 /// Allocation-free in steady state: the segment labels are recomputed (allocating) only
 /// when a hatch position changes.
@@ -169,12 +168,14 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     if let previous = lastPositions {
       let changed =
         (previous.open ^ current.open) | (previous.closed ^ current.closed) | (previous.moving ^ current.moving)
-        | current.moving
-      // A hatch that ended closed joined nothing: a short mask. Any other change (opened,
-      // moving, stopped between) may move gas between modules: the long one.
+      // A moving hatch: the short mask, renewed each cycle until the move ends; the end
+      // decides. A hatch that ended closed joined nothing: a short mask. Any other end
+      // (opened, stopped between) may move gas between modules: the long one.
+      let ended = changed & ~current.moving
       let closedNow = current.closed & ~current.moving
-      mask(hatches: changed & closedNow, seconds: closedMaskSeconds, now: now)
-      mask(hatches: changed & ~closedNow, seconds: maskSeconds, now: now)
+      mask(hatches: current.moving, seconds: closedMaskSeconds, now: now)
+      mask(hatches: ended & closedNow, seconds: closedMaskSeconds, now: now)
+      mask(hatches: ended & ~closedNow, seconds: maskSeconds, now: now)
     }
     lastPositions = current
     for h in openScratch.indices { openScratch[h] = !current.isClosed(h) }
@@ -204,18 +205,10 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     guard event.module >= 0, event.module < moduleSources.count else { return }
     let source = moduleSources[event.module]
     switch event.kind {
-    case .leakAlarm:
-      events.emit(
-        .error, .leakAlarm, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
-    case .leakCleared:
-      events.emit(
-        .info, .leakCleared, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
-    case .leakTrend:
-      events.emit(
-        .warning, .leakTrend, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
-    case .rapidDepress:
-      events.emit(
-        .error, .rapidDepress, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour)
+    case .leakAlarm: emitRate(.error, .leakAlarm, event, source)
+    case .leakCleared: emitRate(.info, .leakCleared, event, source)
+    case .leakTrend: emitRate(.warning, .leakTrend, event, source)
+    case .rapidDepress: emitRate(.error, .rapidDepress, event, source)
     case .lowPressure:
       events.emit(.error, .lowPressure, source: source, measured: event.pressurePa)
     case .sensorFault:
@@ -226,6 +219,12 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     }
     latest = event
     onLeakEvent?(event)
+  }
+
+  private func emitRate(_ severity: EventSeverity, _ code: EventCode, _ event: LeakEvent, _ source: EventSource) {
+    events.emit(
+      severity, code, source: source, measured: Self.finite(event.hoursToFloor), rate: event.ratePctPerHour,
+      kgPerDay: Self.finite(event.rateKgPerDay), mmHgPerDay: Self.finite(event.rateMmHgPerDay))
   }
 
   private static func finite(_ value: Double) -> Double { value.isFinite ? value : .nan }
