@@ -20,7 +20,10 @@
  *    hatch_clear_fault (always accepted) clears: the invariant;
  *  - at the end of a cycle in which the arbiter read the override switch active,
  *    ground holds no control, and no ground command is accepted while it is active;
- *  - a safe mode the crew asked for is cleared only by the crew.
+ *  - a safe mode the crew asked for is cleared only by the crew;
+ *  - autonomy never closes the crew's way home (the arbiter's crew interlock), and only
+ *    the crew approves or aborts a leak isolation (the crew's isolation_abort is always
+ *    accepted).
  */
 
 mtype = { NOBODY, CREW, GROUND };                       /* control token holder */
@@ -29,7 +32,8 @@ mtype = { OK, BUSY, AUTHORITY, EXECUTION };             /* results */
 mtype = {                                               /* commands */
   STOP_ALL, ENTER_SAFE, CLEAR_SAFE, DISARM, ARM, PULSE,
   HATCH_OPEN, HATCH_CLOSE_CREW, HATCH_CLOSE_OTHER, HATCH_STOP, HATCH_CLEAR_FAULT,
-  ORDER_HOLD, ORDER_GO, SCAN, CTRL_REQUEST, CTRL_GRAB, CTRL_RELEASE, LEASE_TAKE, LEASE_END
+  ORDER_HOLD, ORDER_GO, SCAN, CTRL_REQUEST, CTRL_GRAB, CTRL_RELEASE, LEASE_TAKE, LEASE_END,
+  ISO_APPROVE, ISO_ABORT
 };
 
 mtype holder = CREW;
@@ -43,7 +47,7 @@ bool auditFull = false;      /* no room for a command's audited event */
 
 /* AuthorityRules.isCrewSafetyCommand */
 inline crewSafety(c, yes) {
-  yes = (c == STOP_ALL || c == ENTER_SAFE || c == DISARM || c == LEASE_END || c == CTRL_GRAB || c == SCAN || c == ORDER_HOLD || c == HATCH_OPEN || c == HATCH_STOP || c == HATCH_CLEAR_FAULT || c == HATCH_CLOSE_CREW)
+  yes = (c == STOP_ALL || c == ENTER_SAFE || c == DISARM || c == LEASE_END || c == CTRL_GRAB || c == SCAN || c == ORDER_HOLD || c == HATCH_OPEN || c == HATCH_STOP || c == HATCH_CLEAR_FAULT || c == HATCH_CLOSE_CREW || c == ISO_ABORT)
 }
 
 /* AuthorityRules.deny: denied = true when the rules refuse. (SCAN stands for scan_pause
@@ -57,6 +61,7 @@ inline deny(p, c, denied) {
      :: else ->
         if
         :: c == LEASE_TAKE -> denied = true
+        :: c == ISO_APPROVE -> denied = (holder == GROUND)
         :: c == CTRL_REQUEST -> denied = (holder == GROUND)
         :: c == CTRL_RELEASE -> denied = (holder != CREW)
         :: else -> denied = (holder != CREW)
@@ -64,14 +69,16 @@ inline deny(p, c, denied) {
      fi
   :: p == P_GROUND ->
      if
+     :: c == ISO_APPROVE || c == ISO_ABORT -> denied = true
      :: c == LEASE_TAKE -> denied = overrideActive
      :: c == CTRL_REQUEST || c == CTRL_GRAB -> denied = true
      :: else -> denied = !(holder == GROUND && leaseRunning)
      fi
   :: p == P_AUTONOMY ->
-     denied = (c == CTRL_REQUEST || c == CTRL_GRAB || c == CTRL_RELEASE || c == LEASE_TAKE || c == LEASE_END)
+     denied = (c == CTRL_REQUEST || c == CTRL_GRAB || c == CTRL_RELEASE || c == LEASE_TAKE || c == LEASE_END || c == ISO_APPROVE || c == ISO_ABORT)
   :: p == P_LOCAL ->
      if
+     :: c == ISO_APPROVE || c == ISO_ABORT -> denied = true
      :: c == LEASE_TAKE || c == CTRL_GRAB -> denied = true
      :: c == CTRL_REQUEST -> denied = (holder != NOBODY)
      :: else -> denied = (holder != CREW)
@@ -87,6 +94,9 @@ inline judge(p, c, result) {
      deny(p, c, denied);
      if
      :: denied -> result = AUTHORITY
+     /* the crew interlock (CrewInterlock): autonomy never closes the hatch that joins the
+      * crew's module to the return vehicle (the crew's hatch stands for it) */
+     :: !denied && p == P_AUTONOMY && c == HATCH_CLOSE_CREW -> result = AUTHORITY
      :: else ->
         if
         :: c == CLEAR_SAFE || c == ENTER_SAFE || c == DISARM || c == STOP_ALL -> allowedInSafe = true
@@ -96,6 +106,8 @@ inline judge(p, c, result) {
         :: c == ORDER_HOLD -> allowedInSafe = true
         :: c == ORDER_GO -> allowedInSafe = false
         :: c == SCAN -> allowedInSafe = true
+        :: c == ISO_ABORT -> allowedInSafe = true
+        :: c == ISO_APPROVE -> allowedInSafe = false
         fi;
         if
         :: safe && !allowedInSafe -> result = EXECUTION
@@ -141,6 +153,7 @@ inline anyRequest(p, c) {
   :: c = HATCH_OPEN :: c = HATCH_CLOSE_CREW :: c = HATCH_CLOSE_OTHER :: c = HATCH_STOP
   :: c = HATCH_CLEAR_FAULT :: c = ORDER_HOLD :: c = ORDER_GO :: c = SCAN :: c = CTRL_REQUEST
   :: c = CTRL_GRAB :: c = CTRL_RELEASE :: c = LEASE_TAKE :: c = LEASE_END
+  :: c = ISO_APPROVE :: c = ISO_ABORT
   fi
 }
 
@@ -152,6 +165,7 @@ inline crewCanAlways() {
   judge(P_CREW, LEASE_END, r); assert(r == OK);
   judge(P_CREW, CTRL_GRAB, r); assert(r == OK);
   judge(P_CREW, HATCH_CLEAR_FAULT, r); assert(r == OK);
+  judge(P_CREW, ISO_ABORT, r); assert(r == OK);
   judge(P_CREW, HATCH_OPEN, r); assert(r == OK || (r == EXECUTION && hatchFault));
   judge(P_CREW, HATCH_CLOSE_CREW, r); assert(r == OK || (r == EXECUTION && hatchFault))
 }
@@ -191,6 +205,9 @@ active proctype Arbiter() {
           assert(!(c == CLEAR_SAFE && crewAskedSafe && p != P_CREW));
           /* while the switch is on, nothing from ground is accepted */
           assert(!(overrideActive && p == P_GROUND));
+          /* autonomy never cuts the crew off; only the crew approves or aborts an isolation */
+          assert(!(p == P_AUTONOMY && c == HATCH_CLOSE_CREW));
+          assert(!((c == ISO_APPROVE || c == ISO_ABORT) && p != P_CREW));
           apply(p, c)
        :: else -> skip
        fi;
