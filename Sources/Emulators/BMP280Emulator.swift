@@ -150,8 +150,9 @@ public final class BMP280Emulator: RegisterFileDevice {
 
   private func advance(to now: MonotonicInstant) {
     if let end = conversionEnd, now >= end, !conversionStuck {
-      latch()
-      if registers[0xF4] & 0x03 == 0b11 {
+      let meas = registers[0xF4]
+      latch(meas)
+      if meas & 0x03 == 0b11 {
         // Normal mode: the next conversion ends one period later; skip missed ones.
         let period = typicalConversionTime + standby
         var next = end.advanced(by: period)
@@ -162,7 +163,7 @@ public final class BMP280Emulator: RegisterFileDevice {
         }
         conversionEnd = next
       } else {
-        registers[0xF4] &= 0xFC
+        registers[0xF4] = meas & 0xFC
         conversionEnd = nil
       }
     }
@@ -176,23 +177,28 @@ public final class BMP280Emulator: RegisterFileDevice {
     registers[0xF3] = status
   }
 
-  private func latch() {
+  /// A conversion ends with ctrl_meas `meas`: its results go to the data registers (the
+  /// pressure code through ``pressureCodeHook``, called before the registers are
+  /// touched), in one access to them.
+  private func latch(_ meas: UInt8) {
     conversions &+= 1
-    let meas = registers[0xF4]
     let p =
       (meas >> 2) & 0x07 == 0
       ? BMP280Compensation.skipped20 : pressureCodeHook.map { min(max($0(rawP), 0), (1 << 20) - 1) } ?? rawP
     let t = meas >> 5 == 0 ? BMP280Compensation.skipped20 : rawT
-    store20(p, at: 0xF7)
-    store20(t, at: 0xFA)
-    if kind == .bme280 {
-      let h = registers[0xF2] & 0x07 == 0 ? BMP280Compensation.skipped16 : rawH
-      registers[0xFD] = UInt8(truncatingIfNeeded: h >> 8)
-      registers[0xFE] = UInt8(truncatingIfNeeded: h)
+    let humidity = kind == .bme280
+    let h = humidity && registers[0xF2] & 0x07 == 0 ? BMP280Compensation.skipped16 : rawH
+    registers.withUnsafeMutableBufferPointer { registers in
+      Self.store20(p, at: 0xF7, in: registers)
+      Self.store20(t, at: 0xFA, in: registers)
+      if humidity {
+        registers[0xFD] = UInt8(truncatingIfNeeded: h >> 8)
+        registers[0xFE] = UInt8(truncatingIfNeeded: h)
+      }
     }
   }
 
-  private func store20(_ value: Int32, at register: Int) {
+  private static func store20(_ value: Int32, at register: Int, in registers: UnsafeMutableBufferPointer<UInt8>) {
     registers[register] = UInt8(truncatingIfNeeded: value >> 12)
     registers[register + 1] = UInt8(truncatingIfNeeded: value >> 4)
     registers[register + 2] = UInt8(truncatingIfNeeded: value << 4)
@@ -201,8 +207,10 @@ public final class BMP280Emulator: RegisterFileDevice {
   private func resetRegisters() {
     registers[0xD0] = kind == .bme280 ? 0x60 : 0x58
     for r in [0xE0, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6] { registers[r] = 0 }
-    store20(BMP280Compensation.skipped20, at: 0xF7)
-    store20(BMP280Compensation.skipped20, at: 0xFA)
+    registers.withUnsafeMutableBufferPointer { registers in
+      Self.store20(BMP280Compensation.skipped20, at: 0xF7, in: registers)
+      Self.store20(BMP280Compensation.skipped20, at: 0xFA, in: registers)
+    }
     registers[0xFD] = 0x80
     registers[0xFE] = 0x00
     conversionEnd = nil
@@ -228,21 +236,37 @@ public final class BMP280Emulator: RegisterFileDevice {
   }
 
   private var updating = false
+  /// The targets of the last searches (Q-format units of the compensation), so an
+  /// input that did not move its target searches nothing.
+  private var searchedT: Int64?
+  private var searchedP: (target: Int64, tFine: Int32)?
+  private var searchedH: (target: Int64, tFine: Int32)?
 
   private func recompute() {
     guard !updating else { return }
     let cal = calibration
-    // A NaN input keeps its code; an unreportable one gets the nearest code.
-    if let targetFine = saturatingTarget(temperature.celsius, scale: 5120) {
-      rawT = nearestCode(limit: 1 << 20, target: targetFine, increasing: true, avoiding: BMP280Compensation.skipped20) {
+    // A NaN input keeps its code; an unreportable one gets the nearest code. Each search
+    // starts from the code found last (the simulation moves its inputs a little per step).
+    if let targetFine = saturatingTarget(temperature.celsius, scale: 5120), targetFine != searchedT {
+      rawT = nearestCode(
+        limit: 1 << 20, target: targetFine, increasing: true, avoiding: BMP280Compensation.skipped20,
+        hint: searchedT == nil ? nil : rawT
+      ) {
         (try? BMP280Compensation.temperature(adcT: $0, cal)).map { Int64($0.tFine) }
       }
+      searchedT = targetFine
     }
     let tFine = (try? BMP280Compensation.temperature(adcT: rawT, cal))?.tFine ?? 0
-    if let targetP = saturatingTarget(pressure.pascals, scale: 256) {
-      rawP = nearestCode(limit: 1 << 20, target: targetP, increasing: false, avoiding: BMP280Compensation.skipped20) {
+    if let targetP = saturatingTarget(pressure.pascals, scale: 256),
+      searchedP.map({ $0.target != targetP || $0.tFine != tFine }) ?? true
+    {
+      rawP = nearestCode(
+        limit: 1 << 20, target: targetP, increasing: false, avoiding: BMP280Compensation.skipped20,
+        hint: searchedP == nil ? nil : rawP
+      ) {
         (try? BMP280Compensation.pressure64(adcP: $0, tFine: tFine, cal)).map { Int64($0) }
       }
+      searchedP = (targetP, tFine)
       // Q24.8 pascals at two codes 64 apart around the latched one: the local slope.
       if let low = try? BMP280Compensation.pressure64(adcP: max(rawP - 32, 0), tFine: tFine, cal),
         let high = try? BMP280Compensation.pressure64(adcP: min(rawP + 32, (1 << 20) - 1), tFine: tFine, cal),
@@ -252,10 +276,16 @@ public final class BMP280Emulator: RegisterFileDevice {
           (Double(high) - Double(low)) / 256 / Double(min(rawP + 32, (1 << 20) - 1) - max(rawP - 32, 0))
       }
     }
-    if let h = cal.humidity, let targetH = saturatingTarget(humidity.percent, scale: 1024) {
-      rawH = nearestCode(limit: 1 << 16, target: targetH, increasing: true, avoiding: BMP280Compensation.skipped16) {
+    if let h = cal.humidity, let targetH = saturatingTarget(humidity.percent, scale: 1024),
+      searchedH.map({ $0.target != targetH || $0.tFine != tFine }) ?? true
+    {
+      rawH = nearestCode(
+        limit: 1 << 16, target: targetH, increasing: true, avoiding: BMP280Compensation.skipped16,
+        hint: searchedH == nil ? nil : rawH
+      ) {
         (try? BMP280Compensation.humidity(adcH: $0, tFine: tFine, h)).map { Int64($0) }
       }
+      searchedH = (targetH, tFine)
     }
   }
 }

@@ -129,23 +129,37 @@ public final class MS5611Emulator: SimulatedI2CDevice {
   }
 
   private var updating = false
+  /// The targets of the last searches, so an input that did not move its target
+  /// searches nothing.
+  private var searchedT: Int64?
+  private var searchedP: (target: Int64, d2: UInt32)?
 
   private func recompute() {
     guard !updating else { return }
     let p = truePROM
     // TEMP rises with D2; P rises with D1 for a given D2. A NaN input keeps its code.
-    if let targetT = saturatingTarget(temperature.celsius, scale: 100) {
-      let d2 = nearestCode(limit: 1 << 24, target: targetT, increasing: true, avoiding: 0) { code in
+    // Each search starts from the code found last (the simulation moves its inputs a
+    // little per step).
+    if let targetT = saturatingTarget(temperature.celsius, scale: 100), targetT != searchedT {
+      let d2 = nearestCode(
+        limit: 1 << 24, target: targetT, increasing: true, avoiding: 0,
+        hint: searchedT == nil ? nil : Int32(rawD2)
+      ) { code in
         (try? MS5611Compensation.temperature(d2: UInt32(code), prom: p)).map(\.temperature)
       }
       rawD2 = UInt32(max(d2, 1))
+      searchedT = targetT
     }
     guard let targetP = saturatingTarget(pressure.pascals, scale: 1) else { return }
     let d2 = rawD2
-    let d1 = nearestCode(limit: 1 << 24, target: targetP, increasing: true, avoiding: 0) { code in
+    guard searchedP.map({ $0.target != targetP || $0.d2 != d2 }) ?? true else { return }
+    let d1 = nearestCode(
+      limit: 1 << 24, target: targetP, increasing: true, avoiding: 0, hint: searchedP == nil ? nil : Int32(rawD1)
+    ) { code in
       guard code > 0 else { return Int64.min }
       return (try? MS5611Compensation.compensate(d1: UInt32(code), d2: d2, prom: p)).map(\.pressure) ?? .min
     }
+    searchedP = (targetP, d2)
     rawD1 = UInt32(max(d1, 1))
     let low = UInt32(max(d1 - 256, 1))
     let high = UInt32(min(d1 + 256, (1 << 24) - 1))

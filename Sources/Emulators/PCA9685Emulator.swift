@@ -66,12 +66,14 @@ public final class PCA9685Emulator: SimulatedI2CDevice {
   /// LED All Call (MODE1 bit 0, ALLCALLADR 0x05) and sub-call 1...3 (MODE1 bits 3...1,
   /// SUBADR1...3 0x02...0x04); the registers hold 8-bit addresses (bit 0 ignored).
   public func answersGroupAddress(_ address: UInt8) -> Bool {
-    // Called for every transaction on the bus: no allocation.
-    let mode1 = registers[0]
-    if mode1 & PCA9685Register.allCall != 0, registers[0x05] >> 1 == address { return true }
-    if mode1 & 0x08 != 0, registers[0x02] >> 1 == address { return true }
-    if mode1 & 0x04 != 0, registers[0x03] >> 1 == address { return true }
-    return mode1 & 0x02 != 0 && registers[0x04] >> 1 == address
+    // Called for every transaction on the bus: no allocation, one access to the registers.
+    registers.withUnsafeBufferPointer { registers in
+      let mode1 = registers[0]
+      if mode1 & PCA9685Register.allCall != 0, registers[0x05] >> 1 == address { return true }
+      if mode1 & 0x08 != 0, registers[0x02] >> 1 == address { return true }
+      if mode1 & 0x04 != 0, registers[0x03] >> 1 == address { return true }
+      return mode1 & 0x02 != 0 && registers[0x04] >> 1 == address
+    }
   }
 
   /// The oscillator the chip runs on now: the internal one, or the EXTCLK input once

@@ -27,28 +27,30 @@ public final class SimulatedPressureSensor {
   /// Temperature coefficient of the offset, Pa/K (seeded, within +-1 Pa/K).
   public let tempcoPaPerK: Double
   /// Pressure noise, Pa RMS.
-  public var noisePa: Double
+  public var noisePa: Double {
+    get { noise.noisePa }
+    set { noise.noisePa = newValue }
+  }
   /// Die temperature lag, s.
   public static let dieTimeConstantS = 60.0
   /// Die temperature, K.
   public private(set) var dieK: Double
 
   /// Fault state.
-  public private(set) var stuck = false
+  public var stuck: Bool { noise.stuck }
   public private(set) var faultOffsetPa = 0.0
   private var driftPaPerS = 0.0
   private var ramp: (from: Double, to: Double, start: Double, end: Double)?
-  private var spikesPerConversion = 0.0
-  private var spikePa = 0.0
   public private(set) var detached = false
   private var reattachAt: Double?
-  private var random: SeededRandom
-  private var stuckCode: Int32?
+  /// What each conversion draws from, in one value: the hook makes one access to it per
+  /// conversion, not one exclusivity check per field (decision 1220).
+  private var noise: ConversionNoise
   private var lastPressure = -1.0
   private var lastTemperature = -1.0
 
   /// Conversions the hook has seen (each got noise).
-  public private(set) var conversions = 0
+  public var conversions: Int { noise.conversions }
 
   /// Conversion rate assumed for spike probabilities (the sensors group's 100 Hz).
   public static let conversionsPerSecond = 100.0
@@ -66,27 +68,14 @@ public final class SimulatedPressureSensor {
     var random = random
     offsetPa = (random.uniform() * 2 - 1) * 8
     tempcoPaPerK = (random.uniform() * 2 - 1) * 1
-    self.random = random
-    self.noisePa = noisePa
+    noise = ConversionNoise(random: random, noisePa: noisePa)
     dieK = airK
     model.pressureCodeHook = { [weak self] code in self?.convert(code) ?? code }
   }
 
   /// The per-conversion hook: noise and spikes in the code domain.
   private func convert(_ code: Int32) -> Int32 {
-    conversions &+= 1
-    if stuck {
-      if stuckCode == nil { stuckCode = code }
-      return stuckCode ?? code
-    }
-    var pascals = noisePa * random.gaussian()
-    if spikesPerConversion > 0, random.uniform() < spikesPerConversion {
-      pascals += random.uniform() < 0.5 ? -spikePa : spikePa
-    }
-    let slope = model.pascalsPerPressureCode
-    guard slope != 0, slope.isFinite else { return code }
-    let codes = (pascals / slope).rounded()
-    return Int32(clamping: Int64(code) + Int64(max(min(codes, 1e9), -1e9)))
+    noise.convert(code, pascalsPerCode: model.pascalsPerPressureCode)
   }
 
   /// What the sensor reads without noise for air at `pascals` and `airK` now, Pa.
@@ -119,8 +108,8 @@ public final class SimulatedPressureSensor {
   func apply(_ fault: ScenarioDescription.SensorFault, now: Double) -> String {
     switch fault {
     case .stuck:
-      stuck = true
-      stuckCode = nil
+      noise.stuck = true
+      noise.stuckCode = nil
       return "\(role) stuck"
     case .drift(let rate):
       driftPaPerS = rate / 3_600
@@ -129,8 +118,8 @@ public final class SimulatedPressureSensor {
       ramp = (faultOffsetPa, to, now, now + over)
       return "\(role) ramps to \(to) Pa offset over \(DurationText.format(over))"
     case .spikes(let size, let perMinute):
-      spikePa = size
-      spikesPerConversion = perMinute / 60 / Self.conversionsPerSecond
+      noise.spikePa = size
+      noise.spikesPerConversion = perMinute / 60 / Self.conversionsPerSecond
       return "\(role) spikes of \(size) Pa, \(perMinute)/min"
     case .dropout(let duration):
       detach()
@@ -158,5 +147,39 @@ public final class SimulatedPressureSensor {
     do { try bus?.attach(device, at: address) } catch { return }
     detached = false
     reattachAt = nil
+  }
+}
+
+/// A sensor's per-conversion noise, spikes and stuck state, and its seeded stream.
+struct ConversionNoise {
+  var random: SeededRandom
+  var noisePa: Double
+  var spikesPerConversion = 0.0
+  var spikePa = 0.0
+  var stuck = false
+  var stuckCode: Int32?
+  var conversions = 0
+
+  init(random: SeededRandom, noisePa: Double) {
+    self.random = random
+    self.noisePa = noisePa
+  }
+
+  /// The code latched for raw `code`: the first stuck code while stuck; else `code`
+  /// moved by Gaussian noise and a spike (drawn in pascals, converted with the
+  /// compensation's local slope `pascalsPerCode`).
+  mutating func convert(_ code: Int32, pascalsPerCode slope: Double) -> Int32 {
+    conversions &+= 1
+    if stuck {
+      if stuckCode == nil { stuckCode = code }
+      return stuckCode ?? code
+    }
+    var pascals = noisePa * random.gaussian()
+    if spikesPerConversion > 0, random.uniform() < spikesPerConversion {
+      pascals += random.uniform() < 0.5 ? -spikePa : spikePa
+    }
+    guard slope != 0, slope.isFinite else { return code }
+    let codes = (pascals / slope).rounded()
+    return Int32(clamping: Int64(code) + Int64(max(min(codes, 1e9), -1e9)))
   }
 }

@@ -76,4 +76,54 @@ import Testing
     #expect(search(.max) == 0xEF)
     #expect(search(.min) == 0)
   }
+
+  /// The hinted search (the simulation's per-step path) finds what the full bisection
+  /// finds, whatever the hint: near the answer, far from it, at either end of the range.
+  @Test func hintedInverseSearchFindsWhatTheFullBisectionFinds() throws {
+    let bmp = BMP280Calibration.datasheetExample
+    let prom = MS5611PROM.datasheetExample
+    var compared = 0
+    func check(limit: Int32, target: Int64, increasing: Bool, marker: Int32?, value: (Int32) -> Int64?) {
+      let full = nearestCode(limit: limit, target: target, increasing: increasing, avoiding: marker, value: value)
+      for hint in [
+        full, full - 1, full + 1, full - 7, full + 300, full - 40_000, 0, 1, limit / 2, limit - 2, limit - 1,
+      ] {
+        let hinted = nearestCode(
+          limit: limit, target: target, increasing: increasing, avoiding: marker, hint: hint, value: value)
+        #expect(hinted == full, "target \(target) hint \(hint): \(hinted), full bisection \(full)")
+        compared += 1
+      }
+    }
+    for celsius in stride(from: -30.0, through: 70.0, by: 7.3) {
+      let targetT = Int64((celsius * 5120).rounded())
+      check(limit: 1 << 20, target: targetT, increasing: true, marker: BMP280Compensation.skipped20) {
+        (try? BMP280Compensation.temperature(adcT: $0, bmp)).map { Int64($0.tFine) }
+      }
+      let tFine = Int32(targetT)
+      for pascals in [0.0, 1.0, 450.0, 30_000.5, 70_000.25, 95_000.0, 101_325.0, 101_325.4, 108_000.0, 200_000.0] {
+        check(
+          limit: 1 << 20, target: Int64((pascals * 256).rounded()), increasing: false,
+          marker: BMP280Compensation.skipped20
+        ) { (try? BMP280Compensation.pressure64(adcP: $0, tFine: tFine, bmp)).map { Int64($0) } }
+      }
+      for percent in [0.0, 12.5, 40.0, 99.9, 150.0] {
+        check(limit: 1 << 16, target: Int64((percent * 1024).rounded()), increasing: true, marker: 0x8000) {
+          (try? BMP280Compensation.humidity(adcH: $0, tFine: tFine, BMP280Calibration.typicalHumidity)).map {
+            Int64($0)
+          }
+        }
+      }
+      let d2 = UInt32(8_000_000 + Int(celsius * 20_000))
+      check(limit: 1 << 24, target: Int64((celsius * 100).rounded()), increasing: true, marker: 0) { code in
+        (try? MS5611Compensation.temperature(d2: UInt32(code), prom: prom)).map(\.temperature)
+      }
+      for pascals in [0.0, 1.0, 450.0, 30_000.0, 95_000.0, 101_325.0, 101_326.0, 120_000.0] {
+        check(limit: 1 << 24, target: Int64(pascals), increasing: true, marker: 0) { code in
+          guard code > 0 else { return Int64.min }
+          return (try? MS5611Compensation.compensate(d1: UInt32(code), d2: d2, prom: prom)).map(\.pressure) ?? .min
+        }
+      }
+    }
+    #expect(compared > 2_000)
+  }
 }

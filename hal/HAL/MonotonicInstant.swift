@@ -38,14 +38,18 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable, CustomStringConv
 }
 
 extension Duration {
-  /// The duration in whole nanoseconds, clamped to `Int64` instead of trapping.
+  /// The duration in whole nanoseconds (truncated toward zero), clamped to `Int64`
+  /// instead of trapping.
+  ///
+  /// From the 128-bit attosecond count: one 64-bit division when it fits 64 bits (below
+  /// about 9.2 s, every period, deadline step and conversion time of the loop), where
+  /// `components` divides 128-bit values twice (the simulation calls this a few hundred
+  /// thousand times per simulated minute).
   public var nanosecondsSaturated: Int64 {
-    let (seconds, attoseconds) = components
-    let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    if overflow { return seconds < 0 ? .min : .max }
-    let (total, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-    if overflow2 { return seconds < 0 ? .min : .max }
-    return total
+    let attoseconds = self.attoseconds
+    if let small = Int64(exactly: attoseconds) { return small / 1_000_000_000 }
+    let nanoseconds = attoseconds / 1_000_000_000
+    return Int64(exactly: nanoseconds) ?? (nanoseconds < 0 ? .min : .max)
   }
 
   /// The duration in microseconds as a floating-point value (for reports).

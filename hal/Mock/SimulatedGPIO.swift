@@ -59,10 +59,17 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   /// simulations stay bounded.
   public var historyLimit = 100_000
 
-  private var chips: [String: (generation: UInt64, lines: [String])] = [:]
+  /// Each chip's line names, by label.
+  private var chips: [String: [String]] = [:]
   /// Per chip, the line names used more than once, with their offsets.
   private var duplicates: [String: [String: [Int]]] = [:]
-  private var lines: [GPIOLineID: SimulatedGPIOLine] = [:]
+  /// Each line's slot in ``slots``. Handles keep their line's slot in their claim, so
+  /// their operations index an array instead of hashing the line's two names (the
+  /// simulation reads and drives dozens of lines per simulated step).
+  private var slotOf: [GPIOLineID: Int] = [:]
+  /// The lines by slot; nil once their chip was removed (slots are never reused, so a
+  /// handle on a removed chip finds nil even after a chip of that label is added again).
+  private var slots: [SimulatedGPIOLine?] = []
   private var nextToken: UInt64 = 0
 
   public init(clock: VirtualClock) { self.clock = clock }
@@ -75,22 +82,26 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   /// chip: it is unplugged and plugged in again, and handles on the old one stop working.
   public func addChip(label: String, lines names: [String]) {
     removeChip(label: label)
-    nextToken &+= 1
     var unique: [String] = []
     for name in names where !unique.contains(name) { unique.append(name) }
-    chips[label] = (nextToken, unique)
+    chips[label] = unique
     var offsets: [String: [Int]] = [:]
     for (offset, name) in names.enumerated() { offsets[name, default: []].append(offset) }
     duplicates[label] = offsets.filter { $0.value.count > 1 }
-    for name in unique { lines[GPIOLineID(chip: label, line: name)] = SimulatedGPIOLine(at: clock.now()) }
+    for name in unique {
+      slots.append(SimulatedGPIOLine(at: clock.now()))
+      slotOf[GPIOLineID(chip: label, line: name)] = slots.count - 1
+    }
   }
 
   /// Makes a chip disappear (hot-unplug, driver unbind): new requests get
   /// `.chipNotFound` and every operation on its handles throws `.io(errno: ENODEV)`.
   public func removeChip(label: String) {
     duplicates[label] = nil
-    guard let chip = chips.removeValue(forKey: label) else { return }
-    for name in chip.lines { lines[GPIOLineID(chip: label, line: name)] = nil }
+    guard let names = chips.removeValue(forKey: label) else { return }
+    for name in names {
+      if let slot = slotOf.removeValue(forKey: GPIOLineID(chip: label, line: name)) { slots[slot] = nil }
+    }
   }
 
   /// Chip labels, ascending.
@@ -115,13 +126,13 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   private func claim(
     _ id: GPIOLineID, consumer: String, direction: SimulatedGPIOLine.Request.Direction
   ) throws(GPIOError) -> Claim {
-    guard let chip = chips[id.chip] else { throw GPIOError(.chipNotFound, line: id) }
+    guard chips[id.chip] != nil else { throw GPIOError(.chipNotFound, line: id) }
     if let offsets = duplicates[id.chip]?[id.line], offsets.count > 1 {
       throw GPIOError(
         .ambiguous, line: id,
         detail: "offsets \(offsets[0]) and \(offsets[1]) of \(id.chip) are both named '\(id.line)'")
     }
-    guard var line = lines[id] else { throw GPIOError(.lineNotFound, line: id) }
+    guard let slot = slotOf[id], var line = slots[slot] else { throw GPIOError(.lineNotFound, line: id) }
     line.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
     if let holder = line.request {
       throw GPIOError(.lineBusy, line: id, detail: "held by '\(holder.consumer)'")
@@ -129,39 +140,43 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     nextToken &+= 1
     line.adopt(.init(token: nextToken, consumer: consumer, direction: direction), at: clock.now())
     line.trimHistory(keeping: historyLimit)
-    lines[id] = line
-    return Claim(token: nextToken, chipGeneration: chip.generation)
+    slots[slot] = line
+    return Claim(token: nextToken, slot: slot)
   }
 
-  /// What a handle needs to prove it still owns its line.
+  /// What a handle needs to prove it still owns its line, and where the line is.
   struct Claim {
     var token: UInt64
-    /// Which plug-in of the chip the request was made on.
-    var chipGeneration: UInt64
+    /// The line's slot (nil there once the chip is removed: the handle's plug-in of the
+    /// chip is gone).
+    var slot: Int
   }
 
   // MARK: Observation
 
   /// The line's current level, or nil for an unknown line.
   public func level(of id: GPIOLineID) -> Level? {
-    settle(id)
-    return lines[id].map { Level(physical: $0.physical, logical: $0.logical) }
+    guard let slot = slotOf[id] else { return nil }
+    settle(slot)
+    return slots[slot].map { Level(physical: $0.physical, logical: $0.logical) }
   }
 
   /// The line's physical level changes, oldest first: all of them, or the most recent
   /// ``historyLimit`` (a request that leaves the level as it was adds nothing).
   public func history(of id: GPIOLineID) -> [LevelChange] {
-    settle(id)
-    return Array((lines[id]?.history ?? []).suffix(max(0, historyLimit)))
+    guard let slot = slotOf[id] else { return [] }
+    settle(slot)
+    return Array((slots[slot]?.history ?? []).suffix(max(0, historyLimit)))
   }
 
   /// The consumer name of the line's holder, or nil when it is free or unknown.
-  public func consumer(of id: GPIOLineID) -> String? { lines[id]?.request?.consumer }
+  public func consumer(of id: GPIOLineID) -> String? { slotOf[id].flatMap { slots[$0]?.request?.consumer } }
 
   /// Edge events waiting to be read on the line.
   public func queuedEvents(of id: GPIOLineID) -> [GPIOEdgeEvent] {
-    settle(id)
-    return lines[id]?.request?.events ?? []
+    guard let slot = slotOf[id] else { return [] }
+    settle(slot)
+    return slots[slot]?.request?.events ?? []
   }
 
   // MARK: Driving inputs
@@ -242,25 +257,26 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
   }
 
   func release(_ id: GPIOLineID, claim: Claim) {
-    guard lines[id]?.request?.token == claim.token else { return }
-    lines[id]?.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
-    lines[id]?.request = nil
-    lines[id]?.recompute(at: clock.now(), eventCapacity: eventBufferCapacity)
+    let slot = claim.slot
+    guard slots[slot]?.request?.token == claim.token else { return }
+    slots[slot]?.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
+    slots[slot]?.request = nil
+    slots[slot]?.recompute(at: clock.now(), eventCapacity: eventBufferCapacity)
   }
 
   // MARK: Helpers
 
-  private func settle(_ id: GPIOLineID) {
-    lines[id]?.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
-    lines[id]?.trimHistory(keeping: historyLimit)
+  private func settle(_ slot: Int) {
+    slots[slot]?.settle(until: clock.now(), eventCapacity: eventBufferCapacity)
+    slots[slot]?.trimHistory(keeping: historyLimit)
   }
 
   private func modify(_ id: GPIOLineID, _ body: (inout SimulatedGPIOLine) -> Void) throws(GPIOError) {
     guard chips[id.chip] != nil else { throw GPIOError(.chipNotFound, line: id) }
     // Moved out and back so the history array stays uniquely referenced: appending to a
-    // copy that the dictionary still shares would allocate on every change.
-    guard var line = lines.removeValue(forKey: id) else { throw GPIOError(.lineNotFound, line: id) }
-    defer { lines[id] = line }
+    // copy that the slot still shares would allocate on every change.
+    guard let slot = slotOf[id], var line = slots[slot].take() else { throw GPIOError(.lineNotFound, line: id) }
+    defer { slots[slot] = line }
     body(&line)
     line.trimHistory(keeping: historyLimit)
   }
@@ -271,9 +287,12 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     _ id: GPIOLineID, claim: Claim, takesFault: Bool,
     _ body: (inout SimulatedGPIOLine) throws(GPIOError) -> Void
   ) throws(GPIOError) {
-    guard chips[id.chip]?.generation == claim.chipGeneration, lines[id]?.request?.token == claim.token else {
-      guard chips[id.chip]?.generation == claim.chipGeneration, lines[id] != nil else {
-        // Gone, or unplugged and plugged in again: the handle's device is gone either way.
+    // The claim's slot: nil there once the chip was removed (also when a chip of that
+    // label was added again: its lines have new slots).
+    let slot = claim.slot
+    guard slots[slot]?.request?.token == claim.token else {
+      // Gone, or unplugged and plugged in again: the handle's device is gone either way.
+      guard slots[slot] != nil else {
         throw GPIOError(.io(errno: Self.noDeviceErrno), line: id, detail: "chip was removed")
       }
       // Released while this call was in progress (for example from a clock hook).
@@ -281,8 +300,8 @@ public final class SimulatedGPIO: GPIOController, @unchecked Sendable {
     }
     let now = clock.now()
     // Moved out and back so the history array stays uniquely referenced (see modify).
-    guard var line = lines.removeValue(forKey: id) else { throw GPIOError(.released, line: id) }
-    defer { lines[id] = line }
+    guard var line = slots[slot].take() else { throw GPIOError(.released, line: id) }
+    defer { slots[slot] = line }
     line.settle(until: now, eventCapacity: eventBufferCapacity)
     if takesFault, !line.faults.isEmpty {
       let kind = line.faults.removeFirst()

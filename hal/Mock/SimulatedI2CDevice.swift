@@ -33,7 +33,8 @@ extension SimulatedI2CDevice {
 
 /// A byte-register device with an auto-incrementing register pointer: the common I2C
 /// sensor shape (first written byte selects the register, later bytes write from
-/// there, reads continue from the pointer). Subclasses hook reads and writes.
+/// there, reads continue from the pointer). Subclasses hook writes per byte
+/// (``writeRegister(_:_:)``) and reads per transaction (``readRegisters(from:into:)``).
 open class RegisterFileDevice: SimulatedI2CDevice {
   /// The 256 registers.
   public var registers: [UInt8]
@@ -56,10 +57,11 @@ open class RegisterFileDevice: SimulatedI2CDevice {
         pointer &+= 1
       }
     }
-    for index in 0..<read.count {
-      read[index] = try readRegister(pointer)
-      pointer &+= 1
-    }
+    guard !read.isEmpty else { return }
+    let start = pointer
+    // The pointer wraps after 0xFF, as it does per byte.
+    pointer = start &+ UInt8(truncatingIfNeeded: read.count)
+    try readRegisters(from: start, into: read)
   }
 
   /// Any address by default; chip models override with their pins' rule (declared here
@@ -74,9 +76,18 @@ open class RegisterFileDevice: SimulatedI2CDevice {
     if !readOnly.contains(register) { registers[Int(register)] = value }
   }
 
-  /// Called for each read register byte. Default: the stored value.
-  open func readRegister(_ register: UInt8) throws(I2CError) -> UInt8 {
-    registers[Int(register)]
+  /// Called once per read phase: fills `buffer` with the registers from `start` on,
+  /// wrapping after 0xFF (the auto-increment). Default: the stored values, copied in
+  /// one access to ``registers`` (a 10-byte sample read is one exclusivity check, not
+  /// ten: the simulation's hot path).
+  open func readRegisters(from start: UInt8, into buffer: UnsafeMutableRawBufferPointer) throws(I2CError) {
+    registers.withUnsafeBufferPointer { stored in
+      var register = start
+      for index in 0..<buffer.count {
+        buffer[index] = stored[Int(register)]
+        register &+= 1
+      }
+    }
   }
 
   /// Loads consecutive registers from `start` (test set-up; ignores read-only).

@@ -17,16 +17,26 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
   private var subscribers: [Snapshot<SamplerReading>] = []
   private var retryThrottle = Throttle(interval: .seconds(1))
 
-  private var converting = false
-  private var pendingPeriods = 0
-  private var reading = SamplerReading()
+  /// What a cycle reads and changes, in one value: a cycle reads it once and writes it
+  /// back once, instead of one exclusivity check per field (decision 1220).
+  private var state = State()
+
+  private struct State {
+    var converting = false
+    var pendingPeriods = 0
+    var reading = SamplerReading()
+    var failedPeriods = 0
+    var isExcluded = false
+    var excludedPeriods = 0
+    var reinitAttempts = 0
+  }
+
   /// Consecutive cycles without a good sample.
-  public private(set) var failedPeriods = 0
+  public var failedPeriods: Int { state.failedPeriods }
   /// Whether the device is excluded from use.
-  public private(set) var isExcluded = false
-  private var excludedPeriods = 0
+  public var isExcluded: Bool { state.isExcluded }
   /// Re-initialisation attempts since the device was last excluded.
-  public private(set) var reinitAttempts = 0
+  public var reinitAttempts: Int { state.reinitAttempts }
 
   /// `subject` names what the sensor measures (its role and module) in events; by
   /// default the device's own name.
@@ -44,58 +54,60 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
 
   /// A new snapshot of this sampler's readings for one reader thread (set-up only).
   public func subscribe() -> Snapshot<SamplerReading> {
-    let snapshot = Snapshot(reading)
+    let snapshot = Snapshot(state.reading)
     subscribers.append(snapshot)
     return snapshot
   }
 
   /// The last published reading (sampler's own thread, or tests).
-  public var latest: SamplerReading { reading }
+  public var latest: SamplerReading { state.reading }
 
   public func run(_ tick: TickContext) {
-    if isExcluded {
-      tryReinitialise()
+    var state = self.state
+    if state.isExcluded {
+      tryReinitialise(&state)
     } else {
-      sample(tick)
+      sample(tick, &state)
     }
-    for subscriber in subscribers { subscriber.publish(reading) }
+    self.state = state
+    for subscriber in subscribers { subscriber.publish(state.reading) }
   }
 
-  private func sample(_ tick: TickContext) {
+  private func sample(_ tick: TickContext, _ state: inout State) {
     var collected = false
     var failed = false
-    if converting {
+    if state.converting {
       switch attempt(at: tick.deadline, { () throws(DeviceFault) in try sensor.collectConversion() }) {
       case .some(.some(let value)):
-        converting = false
-        reading.sample = value
-        reading.timestamp = tick.deadline
+        state.converting = false
+        state.reading.sample = value
+        state.reading.timestamp = tick.deadline
         collected = true
       case .some(.none):
         // Not ready yet: wait, but a conversion that never ends is a failed period.
-        pendingPeriods += 1
-        guard pendingPeriods > policy.staleAfterPeriods else { return }
-        converting = false
+        state.pendingPeriods += 1
+        guard state.pendingPeriods > policy.staleAfterPeriods else { return }
+        state.converting = false
         failed = true
       case .none:
-        converting = false
+        state.converting = false
         failed = true
       }
     }
-    if !converting {
+    if !state.converting {
       // Start the next one even after a failed collect: the device may be back.
       if attempt(at: tick.deadline, { () throws(DeviceFault) in try sensor.startConversion() }) != nil {
-        converting = true
-        pendingPeriods = 0
+        state.converting = true
+        state.pendingPeriods = 0
       } else {
         failed = true
       }
     }
     if failed {
-      registerFailedPeriod()
+      registerFailedPeriod(&state)
     } else if collected {
-      failedPeriods = 0
-      reading.status = .fresh
+      state.failedPeriods = 0
+      state.reading.status = .fresh
     }
   }
 
@@ -105,44 +117,45 @@ public final class SensorSampler: RateGroupMember, @unchecked Sendable {
     do throws(DeviceFault) {
       try sensor.reinitialise()
     } catch {
-      isExcluded = true
-      reading.status = .excluded
+      state.isExcluded = true
+      state.reading.status = .excluded
       events.emit(.error, .deviceExcluded, source: source, value: 0)
     }
   }
 
-  private func registerFailedPeriod() {
-    failedPeriods += 1
-    reading.status = .failing
-    if failedPeriods == policy.staleAfterPeriods {
-      events.emit(.warning, .deviceStale, source: source, value: Int64(failedPeriods))
+  private func registerFailedPeriod(_ state: inout State) {
+    state.failedPeriods += 1
+    state.reading.status = .failing
+    if state.failedPeriods == policy.staleAfterPeriods {
+      events.emit(.warning, .deviceStale, source: source, value: Int64(state.failedPeriods))
     }
-    if failedPeriods >= policy.excludeAfterPeriods {
-      isExcluded = true
-      excludedPeriods = 0
-      reinitAttempts = 0
-      converting = false
-      reading.status = .excluded
-      events.emit(.error, .deviceExcluded, source: source, value: Int64(failedPeriods))
+    if state.failedPeriods >= policy.excludeAfterPeriods {
+      state.isExcluded = true
+      state.excludedPeriods = 0
+      state.reinitAttempts = 0
+      state.converting = false
+      state.reading.status = .excluded
+      events.emit(.error, .deviceExcluded, source: source, value: Int64(state.failedPeriods))
     }
   }
 
-  private func tryReinitialise() {
-    excludedPeriods += 1
-    guard excludedPeriods % policy.reinitEveryPeriods == 0 else { return }
-    reinitAttempts += 1
+  private func tryReinitialise(_ state: inout State) {
+    state.excludedPeriods += 1
+    guard state.excludedPeriods % policy.reinitEveryPeriods == 0 else { return }
+    state.reinitAttempts += 1
+    let attempts = state.reinitAttempts
     do throws(DeviceFault) {
       try sensor.reinitialise()
-      isExcluded = false
-      failedPeriods = 0
-      converting = false
-      reading.status = .failing
-      events.emit(.info, .deviceRestored, source: source, value: Int64(reinitAttempts))
+      state.isExcluded = false
+      state.failedPeriods = 0
+      state.converting = false
+      state.reading.status = .failing
+      events.emit(.info, .deviceRestored, source: source, value: Int64(attempts))
     } catch {
       // Throttled: attempts 1, 2, 4, 8... are reported (the value is the attempt count),
       // so a sensor that stays gone does not flood the event queue.
-      if reinitAttempts & (reinitAttempts - 1) == 0 {
-        events.emit(.warning, .deviceReinitFailed, source: source, value: Int64(reinitAttempts))
+      if attempts & (attempts - 1) == 0 {
+        events.emit(.warning, .deviceReinitFailed, source: source, value: Int64(attempts))
       }
     }
   }

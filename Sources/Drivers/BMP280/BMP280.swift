@@ -22,7 +22,8 @@ public final class BMP280 {
   /// The calibration read at initialisation (nil before).
   public private(set) var calibration: BMP280Calibration?
 
-  private var buffer: [UInt8]
+  /// Bytes of the sample burst read: 0xF3...0xFC, through 0xFE on the BME280.
+  private let frameLength: Int
   private var previousRaw: (Int32, Int32, Int32?)?
   /// How many consecutive samples had bit-identical raw data to the one before. A real
   /// sensor's noise makes long streaks unlikely; a bus replaying an old read (or a
@@ -39,7 +40,7 @@ public final class BMP280 {
     self.model = kind
     self.settings = settings
     self.device = deviceLabel(kind.rawValue, bus: bus.name, address: address)
-    self.buffer = [UInt8](repeating: 0, count: kind == .bme280 ? 12 : 10)
+    self.frameLength = kind == .bme280 ? 12 : 10
     self.measurementTime = settings.measurementTime(humidityEnabled: kind == .bme280)
   }
 
@@ -148,11 +149,23 @@ public final class BMP280 {
     // Consumed whatever happens next: after a failed read the data may be from an older
     // conversion, so it is never offered again as new.
     readyAt = settings.mode == .normal ? max(ready.advanced(by: minimumPeriod), now) : nil
-    try read(BMP280Register.status, into: &buffer)
-    try checkConfiguration(buffer[0], buffer[1], buffer[2])
-    let adcP = Int32(buffer[4]) << 12 | Int32(buffer[5]) << 4 | Int32(buffer[6]) >> 4
-    let adcT = Int32(buffer[7]) << 12 | Int32(buffer[8]) << 4 | Int32(buffer[9]) >> 4
-    let adcH: Int32? = model == .bme280 ? Int32(buffer[10]) << 8 | Int32(buffer[11]) : nil
+    // The burst lands in a frame on the stack (no array property: no exclusivity check
+    // or uniqueness test per sample); the same one transaction as ever.
+    var frame: (UInt64, UInt32) = (0, 0)
+    let length = frameLength
+    let bytes = try withUnsafeMutableBytes(of: &frame) { (raw) throws(SensorError) -> SampleFrame in
+      let buffer = UnsafeMutableRawBufferPointer(rebasing: raw[0..<length])
+      do throws(I2CError) {
+        try bus.readRegisters(address: address, start: BMP280Register.status, into: buffer)
+      } catch {
+        throw SensorError(.bus(error), device: device, detail: "reading from \(hex(BMP280Register.status))")
+      }
+      return SampleFrame(buffer)
+    }
+    try checkConfiguration(bytes.status, bytes.ctrlMeas, bytes.config)
+    let adcP = bytes.adcP
+    let adcT = bytes.adcT
+    let adcH = model == .bme280 ? bytes.adcH : nil
     if let (t, p, h) = previousRaw, t == adcT, p == adcP, h == adcH {
       identicalRawStreak &+= 1
     } else {
@@ -243,5 +256,26 @@ public final class BMP280 {
     do { try bus.readRegisters(address: address, start: start, into: &buffer) } catch {
       throw SensorError(.bus(error), device: device, detail: "reading from \(hex(start))")
     }
+  }
+}
+
+/// The fields of one sample burst read (from 0xF3: status, ctrl_meas, config, 0xF6,
+/// press_msb...xlsb, temp_msb...xlsb, then hum_msb, hum_lsb on the BME280).
+private struct SampleFrame {
+  var status: UInt8
+  var ctrlMeas: UInt8
+  var config: UInt8
+  var adcP: Int32
+  var adcT: Int32
+  var adcH: Int32
+
+  /// `bytes` holds at least 10 bytes; the humidity bytes are read only when present.
+  init(_ bytes: UnsafeMutableRawBufferPointer) {
+    status = bytes[0]
+    ctrlMeas = bytes[1]
+    config = bytes[2]
+    adcP = Int32(bytes[4]) << 12 | Int32(bytes[5]) << 4 | Int32(bytes[6]) >> 4
+    adcT = Int32(bytes[7]) << 12 | Int32(bytes[8]) << 4 | Int32(bytes[9]) >> 4
+    adcH = bytes.count >= 12 ? Int32(bytes[10]) << 8 | Int32(bytes[11]) : 0
   }
 }

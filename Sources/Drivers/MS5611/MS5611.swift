@@ -28,7 +28,6 @@ public final class MS5611 {
   }
 
   private var phase = Phase.idle
-  private var adc = [UInt8](repeating: 0, count: 3)
 
   public init(bus: any I2CBus, address: UInt8 = 0x77, osr: MS5611OSR = .osr4096) {
     self.bus = bus
@@ -125,10 +124,18 @@ public final class MS5611 {
   /// Reads the 24-bit ADC result. 0 means the conversion had not ended (or the chip
   /// reset and lost it): a typed error, never a value.
   private func readADC(_ what: String) throws(SensorError) -> UInt32 {
-    do { try bus.readRegisters(address: address, start: MS5611Command.adcRead, into: &adc) } catch {
-      throw SensorError(.bus(error), device: device, detail: "reading \(what)")
+    // Three bytes into a word on the stack (no array property: no exclusivity check or
+    // uniqueness test per read); the same one transaction as ever.
+    var word: UInt32 = 0
+    let value = try withUnsafeMutableBytes(of: &word) { (raw) throws(SensorError) -> UInt32 in
+      let adc = UnsafeMutableRawBufferPointer(rebasing: raw[0..<3])
+      do throws(I2CError) {
+        try bus.readRegisters(address: address, start: MS5611Command.adcRead, into: adc)
+      } catch {
+        throw SensorError(.bus(error), device: device, detail: "reading \(what)")
+      }
+      return UInt32(adc[0]) << 16 | UInt32(adc[1]) << 8 | UInt32(adc[2])
     }
-    let value = UInt32(adc[0]) << 16 | UInt32(adc[1]) << 8 | UInt32(adc[2])
     guard value != 0 else {
       throw SensorError(.conversionIncomplete, device: device, detail: "\(what) read as 0 (conversion lost)")
     }
