@@ -1,0 +1,254 @@
+// The page's panels, each redrawn from plain values (no framework). Text is set with
+// textContent only: nothing the server sends is parsed as HTML.
+
+function td(text, cls) {
+  const c = document.createElement('td');
+  c.textContent = text;
+  if (cls) c.className = cls;
+  return c;
+}
+const fmt = (v, digits) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
+
+export function renderModules(tbody, rows) {
+  tbody.replaceChildren(...rows.map((m) => {
+    const tr = document.createElement('tr');
+    tr.dataset.module = m.id;
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = m.id;
+    const st = document.createElement('td');
+    const label = document.createElement('span');
+    label.className = 'state-label';
+    label.dataset.state = m.state;
+    label.textContent = m.state;
+    st.append(label);
+    const p = td(fmt(m.pressurePa, 0), 'num');
+    p.dataset.field = 'pressure';
+    tr.append(th, st, p, td(fmt(m.temperatureC, 2), 'num'), td(fmt(m.ratePctPerH, 3), 'num'));
+    return tr;
+  }));
+}
+
+export function renderDrones(list, drones) {
+  list.replaceChildren(...drones.map((d) => {
+    const li = document.createElement('li');
+    li.dataset.drone = d.id;
+    li.dataset.state = d.state;
+    const title = document.createElement('div');
+    title.className = 'title';
+    title.textContent = `drone ${d.id}`;
+    const state = document.createElement('div');
+    state.textContent = 'state: ';
+    const s = document.createElement('strong');
+    s.dataset.field = 'state';
+    s.textContent = d.state;
+    state.append(s);
+    const where = document.createElement('div');
+    where.textContent = `in ${d.module ?? '?'}${d.target ? `, target ${d.target}` : ''}`;
+    li.append(title, state, where);
+    if (d.armed !== null) {
+      const armed = document.createElement('div');
+      armed.textContent = d.armed ? 'armed' : 'disarmed';
+      li.append(armed);
+    }
+    if (d.batteryPct !== null) {
+      const b = document.createElement('div');
+      b.textContent = `battery ${d.batteryPct.toFixed(0)} %`;
+      const bar = document.createElement('span');
+      bar.className = 'battery';
+      bar.setAttribute('role', 'meter');
+      bar.setAttribute('aria-valuemin', '0');
+      bar.setAttribute('aria-valuemax', '100');
+      bar.setAttribute('aria-valuenow', d.batteryPct.toFixed(0));
+      bar.setAttribute('aria-label', `drone ${d.id} battery`);
+      const fill = document.createElement('span');
+      fill.style.width = `${Math.max(0, Math.min(100, d.batteryPct))}%`;
+      bar.append(fill);
+      li.append(b, bar);
+    }
+    return li;
+  }));
+}
+
+/** The plan as one row per drone over [now - 10 min, now + 2 h] (simulated time). */
+export function renderPlan(container, plan, nowS, droneIds) {
+  if (nowS === null) { container.textContent = 'no plan yet'; return; }
+  const from = nowS - 600, to = nowS + 7200, span = to - from;
+  const rows = [];
+  for (const id of droneIds) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    row.dataset.drone = id;
+    const name = document.createElement('div');
+    name.textContent = id;
+    const track = document.createElement('div');
+    track.className = 'track';
+    for (const a of plan.filter((x) => x.drone === id && x.endS !== null && x.startS !== null)) {
+      if (a.endS < from || a.startS > to) continue;
+      const slot = document.createElement('div');
+      slot.className = 'slot';
+      const left = Math.max(0, (a.startS - from) / span);
+      const right = Math.min(1, (a.endS - from) / span);
+      slot.style.left = `${(left * 100).toFixed(2)}%`;
+      slot.style.width = `${Math.max(0.4, (right - left) * 100).toFixed(2)}%`;
+      slot.textContent = a.target;
+      slot.title = `${a.target}: ${Math.round(a.startS - nowS)} s to ${Math.round(a.endS - nowS)} s from now`;
+      track.append(slot);
+    }
+    const now = document.createElement('div');
+    now.className = 'now';
+    now.style.left = `${((600 / span) * 100).toFixed(2)}%`;
+    now.title = 'now';
+    track.append(now);
+    row.append(name, track);
+    rows.push(row);
+  }
+  const axis = document.createElement('div');
+  axis.className = 'axis';
+  for (const label of ['-10 min', 'now', '+30 min', '+1 h', '+1 h 30', '+2 h']) {
+    const s = document.createElement('span');
+    s.textContent = label;
+    axis.append(s);
+  }
+  if (!plan.length) {
+    const none = document.createElement('p');
+    none.className = 'muted';
+    none.textContent = 'nothing planned';
+    rows.push(none);
+  }
+  container.replaceChildren(...rows, axis);
+}
+
+let lease = { expiresS: null, nowS: null, at: 0 };
+
+export function renderControl(control, nowS) {
+  document.getElementById('token-holder').textContent = control.holder;
+  lease = { expiresS: control.leaseExpiresS, nowS, at: performance.now() };
+  tickLease();
+}
+
+/** The lease countdown: remaining simulated (or real) seconds as of the last snapshot. */
+export function tickLease() {
+  const p = document.getElementById('lease');
+  const btn = document.getElementById('end-lease');
+  if (lease.expiresS === null || lease.nowS === null) {
+    p.textContent = 'no ground lease';
+    p.dataset.active = 'false';
+    return;
+  }
+  const left = Math.max(0, lease.expiresS - lease.nowS);
+  const m = Math.floor(left / 60), s = Math.floor(left % 60);
+  p.dataset.active = 'true';
+  p.textContent = `ground lease ends in ${m} min ${String(s).padStart(2, '0')} s`;
+  btn.disabled = false;
+}
+
+export function renderAlarms(alarms, state, send) {
+  const list = document.getElementById('alarms');
+  const summary = document.getElementById('alarm-summary');
+  const active = [...alarms.entries()];
+  summary.dataset.active = String(active.length > 0);
+  summary.textContent = active.length
+    ? `${active.length} active alarm${active.length > 1 ? 's' : ''}: ${active.map(([m, a]) => `${a.event} in ${m}`).join(', ')}`
+    : 'no active alarm';
+  const keep = new Set(active.map(([m]) => m));
+  for (const li of [...list.children]) if (!keep.has(li.dataset.module)) li.remove();
+  for (const [module, a] of active) {
+    let li = list.querySelector(`li[data-module="${CSS.escape(module)}"]`);
+    if (!li) {
+      li = document.createElement('li');
+      li.className = 'alarm';
+      li.dataset.module = module;
+      const title = document.createElement('div');
+      title.className = 'title';
+      const detail = document.createElement('div');
+      const ack = document.createElement('button');
+      ack.type = 'button';
+      ack.textContent = 'Acknowledge';
+      const response = document.createElement('div');
+      response.className = 'response';
+      response.setAttribute('role', 'status');
+      ack.addEventListener('click', async () => {
+        const r = await send('alarm_acknowledge', { module }, response);
+        if (r.ok) alarms.get(module) && (alarms.get(module).acknowledged = true);
+      });
+      li.append(title, detail, ack, response);
+      list.append(li);
+    }
+    const [title, detail, ack] = li.children;
+    title.textContent = `${a.event.replace('_', ' ')}: ${module}`;
+    detail.textContent = `${a.rate !== null ? `${Number(a.rate).toFixed(3)} %/h, ` : ''}since ${a.time}${a.acknowledged ? ', acknowledged' : ''}`;
+    ack.disabled = a.acknowledged;
+  }
+  const iso = document.getElementById('isolation');
+  iso.hidden = !(state.isolation || active.length);
+  document.getElementById('isolation-text').textContent = state.isolation
+    ? describeIsolation(state.isolation)
+    : 'The controller proposes a guided isolation on a leak alarm: approve to let it close hatches, abort to stop it.';
+}
+
+function describeIsolation(iso) {
+  if (typeof iso === 'string') return iso;
+  const parts = [];
+  if (iso.state) parts.push(`state: ${iso.state}`);
+  if (iso.module) parts.push(`module: ${iso.module}`);
+  if (iso.step) parts.push(`step: ${iso.step}`);
+  return parts.join(', ') || JSON.stringify(iso);
+}
+
+export function isolationArgs(state) {
+  const iso = state?.isolation;
+  return iso && typeof iso === 'object' && iso.id ? { isolation: iso.id } : {};
+}
+
+function subject(e) {
+  return e.module ?? e.hatch ?? e.drone ?? e.sensor ?? e.target ?? e.output ?? e.group ?? e.component ?? '';
+}
+
+function detail(e) {
+  const parts = [];
+  if (e.rate_pct_per_h !== undefined) parts.push(`${Number(e.rate_pct_per_h).toFixed(3)} %/h`);
+  if (e.value !== undefined && e.unit) parts.push(`${typeof e.value === 'number' ? Number(e.value.toFixed(3)) : e.value} ${e.unit}`);
+  else if (e.value !== undefined && e.event !== 'command_accepted' && e.event !== 'command_rejected') parts.push(String(e.value));
+  if (e.principal) parts.push(`by ${e.principal}`);
+  if (e.command) parts.push(e.command);
+  if (e.rejection) parts.push(`rejected: ${e.rejection}`);
+  if (e.reason) parts.push(e.reason);
+  return parts.join(', ');
+}
+
+const timeOf = (e) => (e.utc ? e.utc.slice(11, 23) : `${e.time_s} s`);
+
+export function renderEvents(tbody, events) {
+  tbody.replaceChildren(...events.slice(0, 500).map((e) => {
+    const tr = document.createElement('tr');
+    tr.className = `sev-${e.severity}`;
+    tr.dataset.event = e.event;
+    tr.append(td(timeOf(e)), td(e.severity), td(e.event), td(subject(e)), td(detail(e)));
+    return tr;
+  }));
+}
+
+export function renderCommands(tbody, events) {
+  const commands = events.filter((e) => e.event === 'command_accepted' || e.event === 'command_rejected');
+  tbody.replaceChildren(...commands.slice(0, 200).map((e) => {
+    const tr = document.createElement('tr');
+    tr.dataset.command = e.command ?? '';
+    tr.dataset.principal = e.principal ?? '';
+    const response = e.event === 'command_accepted' ? 'ok' : `${e.rejection ?? 'rejected'}${e.reason ? `: ${e.reason}` : ''}`;
+    tr.append(td(timeOf(e)), td(e.principal ?? ''), td(e.command ?? ''), td(e.hatch ?? e.drone ?? e.output ?? ''), td(response));
+    if (e.event === 'command_rejected') tr.className = 'sev-warning';
+    return tr;
+  }));
+}
+
+/** Words for an API answer: the HTTP status, the arbiter's code and its reason. */
+export function describeResponse(httpStatus, body) {
+  const code = body.status ?? body.code ?? (httpStatus < 300 ? 'ok' : 'error');
+  const parts = [`HTTP ${httpStatus}`, code];
+  if (body.reason) parts.push(body.reason);
+  if (body.error) parts.push(typeof body.error === 'string' ? body.error : JSON.stringify(body.error));
+  if (body.request_id) parts.push(`request ${body.request_id}`);
+  if (body.principal) parts.push(`as ${body.principal}`);
+  return parts.join(', ');
+}
