@@ -104,39 +104,58 @@ export function normStation(raw) {
   return {
     name: raw.name ?? '',
     modules: (raw.modules ?? []).map((m) => ({
-      id: m.id, position_m: m.position_m ?? [0, 0, 0], return_vehicle: Boolean(m.return_vehicle),
+      id: m.id, position_m: m.position_m ?? null, return_vehicle: Boolean(m.return_vehicle),
       volume_m3: num(m.volume_m3),
     })),
     hatches: (raw.hatches ?? []).map((h) => ({ id: h.id, between: h.between })),
-    drones: (raw.drones ?? []).map((d) => ({ id: d.id, dock: d.dock })),
+    drones: (raw.drones ?? []).map((d) => ({ id: d.id, dock: d.dock ?? null, batteryWh: num(d.battery_wh) })),
     crewModules: raw.crew?.modules ?? raw.crew_modules ?? [],
     thresholdPctPerH: num(raw.leak_alarm_threshold_pct_per_h) ?? 0.3,
   };
 }
 
-/** One snapshot (GET state, or the WebSocket's snapshot message). */
+/**
+ * One snapshot (GET state, or the WebSocket's state message). Absent numbers are null.
+ * A module's `alarm` is null or the leak watch's tier that needs the crew (alarm,
+ * rapid_depress, low_pressure); `trend` is kept apart (below the alarm threshold).
+ */
 export function normState(raw) {
   return {
+    sequence: num(raw.sequence),
+    station: raw.station ?? null,
     timeS: num(raw.time_s),
     utc: raw.utc ? new Date(raw.utc) : null,
-    safeMode: Boolean(raw.safe_mode),
-    modules: (raw.modules ?? []).map((m) => ({
-      id: m.id,
-      pressurePa: num(m.pressure_pa),
-      temperatureC: num(m.temperature_c),
-      ratePctPerH: num(m.loss_rate_pct_per_h ?? m.rate_pct_per_h),
-      alarm: m.alarm ?? null, // null, or the alarm's event name (leak_alarm, rapid_depress, low_pressure)
-      blind: Boolean(m.blind),
+    safeMode: raw.safe_mode ? String(raw.safe_mode) : null,
+    healthy: raw.healthy ?? null,
+    slips: num(raw.slips),
+    modules: (raw.modules ?? []).map((m) => {
+      const tier = typeof m.alarm === 'string' ? m.alarm : m.alarm ? 'alarm' : 'none';
+      return {
+        id: m.id,
+        pressurePa: num(m.pressure_pa),
+        temperatureC: num(m.temperature_c),
+        ratePctPerH: num(m.loss_rate_pct_per_h),
+        alarm: tier === 'alarm' || tier === 'rapid_depress' ? tier : m.low_pressure ? 'low_pressure' : null,
+        trend: tier === 'trend',
+        blind: m.fresh_sensors === 0 || (m.pressure_pa === null && m.fresh_sensors !== undefined) || Boolean(m.blind),
+        thresholdPctPerH: num(m.alarm_threshold_pct_per_h),
+      };
+    }),
+    hatches: (raw.hatches ?? []).map((h) => ({
+      id: h.id, between: h.between ?? null, position: h.position ?? 'unknown', fault: Boolean(h.fault),
     })),
-    hatches: (raw.hatches ?? []).map((h) => ({ id: h.id, position: h.position ?? 'unknown', fault: Boolean(h.fault) })),
     drones: (raw.drones ?? []).map((d) => ({
-      id: d.id, state: d.state ?? 'unknown', batteryPct: num(d.battery_pct), module: d.module ?? null,
-      target: d.target ?? d.scan ?? null, armed: d.armed ?? null,
+      id: d.id, state: d.state ?? 'unknown', batteryWh: num(d.battery_wh), module: d.module ?? null,
+      target: d.target ?? null, scanning: Boolean(d.scanning), docked: Boolean(d.docked), fault: Boolean(d.fault),
     })),
-    plan: (raw.plan ?? []).map((a) => ({ drone: a.drone, target: a.target, startS: num(a.start_s), endS: num(a.end_s) })),
+    // What the scheduler holds now: each target's claiming drone and last scan.
+    plan: (raw.plan ?? []).map((a) => ({
+      target: a.target, module: a.module ?? null, drone: a.drone ?? null,
+      lastScan: a.last_scan_utc ? new Date(a.last_scan_utc) : null,
+    })),
     control: {
       holder: raw.control?.holder ?? 'unknown',
-      leaseExpiresS: num(raw.control?.lease_expires_s),
+      leaseRemainingS: num(raw.control?.lease_remaining_s),
     },
     isolation: raw.isolation ?? null,
   };

@@ -110,6 +110,14 @@ export class ModuleCharts {
     this.dirty.clear();
   }
 
+  /** A stand-in that draws nothing, for a page whose charting library did not load. */
+  static none() {
+    const nothing = Object.create(ModuleCharts.prototype);
+    nothing.series = new Map();
+    nothing.dirty = new Set();
+    return nothing;
+  }
+
   pointCount(id) {
     const s = this.series.get(id);
     return s ? s.pressure.length : 0;

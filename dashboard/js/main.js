@@ -22,6 +22,7 @@ const page = {
 window.cloakDashboard = page; // for a look from the browser's console
 
 function eventKey(e) {
+  if (e.sequence !== undefined) return `#${e.sequence}`;
   return `${e.time_s}|${e.event}|${e.module ?? ''}|${e.sensor ?? ''}|${e.hatch ?? ''}|${e.drone ?? ''}|${e.request_id ?? ''}`;
 }
 
@@ -44,7 +45,7 @@ function noteEvent(e) {
 }
 
 function moduleState(m, hatchPositions) {
-  if (m.alarm || page.alarms.has(m.id)) return 'alarm';
+  if (m.alarm) return 'alarm';
   if (m.blind || page.blind.has(m.id)) return 'blind';
   const own = page.station.hatches.filter((h) => h.between.includes(m.id));
   if (own.length && own.every((h) => hatchPositions.get(h.id) && hatchPositions.get(h.id) !== 'open')) return 'isolated';
@@ -53,8 +54,18 @@ function moduleState(m, hatchPositions) {
 
 function applySnapshot(s) {
   page.state = s;
+  if (s.station && !page.station.name) document.getElementById('station-name').textContent = s.station;
   const hatchPositions = new Map(s.hatches.map((h) => [h.id, h.position]));
   for (const h of s.hatches) page.map.setHatch(h.id, h.position, h.fault);
+  // The snapshot's leak state is the server's account of the events: it wins over ours.
+  for (const m of s.modules) {
+    const known = page.alarms.get(m.id);
+    if (m.alarm && !known) {
+      page.alarms.set(m.id, { event: m.alarm, rate: m.ratePctPerH, time: s.utc ? s.utc.toISOString() : s.timeS, acknowledged: false });
+    } else if (!m.alarm && known) {
+      page.alarms.delete(m.id);
+    }
+  }
   const rows = [];
   for (const m of s.modules) {
     const state = moduleState(m, hatchPositions);
@@ -64,13 +75,17 @@ function applySnapshot(s) {
     rows.push({ ...m, state });
   }
   panels.renderModules(document.querySelector('#modules tbody'), rows);
-  page.map.setDrones(s.drones);
-  panels.renderDrones(document.getElementById('drones'), s.drones);
-  panels.renderPlan(document.getElementById('plan'), s.plan, s.timeS, page.station.drones.map((d) => d.id));
-  panels.renderControl(s.control, s.timeS);
+  const capacity = new Map(page.station.drones.map((d) => [d.id, d.batteryWh]));
+  const drones = s.drones.map((d) => ({
+    ...d, batteryPct: d.batteryWh !== null && capacity.get(d.id) ? (100 * d.batteryWh) / capacity.get(d.id) : null,
+  }));
+  page.map.setDrones(drones);
+  panels.renderDrones(document.getElementById('drones'), drones);
+  panels.renderPlan(document.getElementById('plan'), s, page.events, page.station.drones.map((d) => d.id));
+  panels.renderControl(s.control);
   panels.renderAlarms(page.alarms, s, sendAndShow);
   document.getElementById('clock').textContent = s.utc
-    ? `${s.utc.toISOString().replace('T', ' ').slice(0, 19)} UTC (t = ${Math.round(s.timeS)} s)${s.safeMode ? ', SAFE MODE' : ''}`
+    ? `${s.utc.toISOString().replace('T', ' ').slice(0, 19)} UTC (t = ${Math.round(s.timeS)} s)${s.safeMode ? `, SAFE MODE (${s.safeMode})` : ''}`
     : '';
   page.charts.redraw();
   for (const [id, s2] of page.charts.series) s2.card.dataset.points = String(page.charts.pointCount(id));
@@ -153,12 +168,24 @@ function showError(err) {
 
 async function start() {
   wireActions();
-  const station = api.normStation(await api.getJSON(api.paths.station));
+  let station;
+  try {
+    station = api.normStation(await api.getJSON(api.paths.station));
+  } catch (err) {
+    // No station document: the graph from the state's hatches, modules on a circle.
+    station = api.stationFromState(api.normState(await api.getJSON(api.paths.state)));
+  }
   page.station = station;
   document.getElementById('station-name').textContent = station.name;
   document.getElementById('threshold').textContent = String(station.thresholdPctPerH);
   page.map = new StationMap(document.getElementById('map'), station);
-  page.charts = new ModuleCharts(document.getElementById('charts'), station.modules.map((m) => m.id), station.thresholdPctPerH);
+  try {
+    page.charts = new ModuleCharts(document.getElementById('charts'), station.modules.map((m) => m.id), station.thresholdPctPerH);
+  } catch (err) {
+    // The plots are lost (the charting library did not load); the rest of the page works.
+    document.getElementById('charts').textContent = `No plots: ${err.message}`;
+    page.charts = ModuleCharts.none();
+  }
   let first = true;
   const live = new api.LiveConnection({
     onStatus: setConnection,
@@ -179,7 +206,6 @@ async function start() {
   });
   await backfill();
   live.start();
-  setInterval(() => panels.tickLease(), 1000);
 }
 
 start().catch(showError);

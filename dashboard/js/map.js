@@ -21,8 +21,12 @@ export class StationMap {
     this.hatches = new Map();
     this.drones = new Map();
     this.centres = new Map();
-    const xs = station.modules.map((m) => m.position_m[0]);
-    const ys = station.modules.map((m) => m.position_m[1]);
+    // Without positions (a station document the API did not give) the modules sit on a circle.
+    const n = station.modules.length;
+    const at = (m, i) => m.position_m ?? [12 * Math.cos((2 * Math.PI * i) / n), 8 * Math.sin((2 * Math.PI * i) / n), 0];
+    const positions = station.modules.map(at);
+    const xs = positions.map((p) => p[0]);
+    const ys = positions.map((p) => p[1]);
     const minX = Math.min(...xs), maxX = Math.max(...xs);
     const minY = Math.min(...ys), maxY = Math.max(...ys);
     const pad = 70;
@@ -39,15 +43,16 @@ export class StationMap {
     const isolated = el('pattern', { id: 'pattern-isolated', width: 8, height: 8, patternUnits: 'userSpaceOnUse' }, defs);
     el('rect', { width: 8, height: 8, fill: '#0072b2' }, isolated);
     el('rect', { width: 8, height: 2, fill: '#3d92c4' }, isolated);
-    for (const m of station.modules) {
+    station.modules.forEach((m, i) => {
       // North up: the station's +y is drawn upwards.
-      this.centres.set(m.id, [pad + (m.position_m[0] - minX) * SCALE, pad + (maxY - m.position_m[1]) * SCALE]);
-    }
+      this.centres.set(m.id, [pad + (positions[i][0] - minX) * SCALE, pad + (maxY - positions[i][1]) * SCALE]);
+    });
     const hatchLayer = el('g', {}, svg);
     const moduleLayer = el('g', {}, svg);
     this.droneLayer = el('g', {}, svg);
     for (const h of station.hatches) {
       const [a, b] = h.between;
+      if (!this.centres.has(a) || !this.centres.has(b)) continue;
       const [x1, y1] = this.centres.get(a);
       const [x2, y2] = this.centres.get(b);
       const g = el('g', { class: 'hatch', 'data-hatch': h.id, 'data-open': 'true', 'data-fault': 'false' }, hatchLayer);

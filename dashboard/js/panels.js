@@ -41,41 +41,63 @@ export function renderDrones(list, drones) {
     state.textContent = 'state: ';
     const s = document.createElement('strong');
     s.dataset.field = 'state';
-    s.textContent = d.state;
+    s.textContent = d.state + (d.fault ? ' (FAULT)' : '');
     state.append(s);
     const where = document.createElement('div');
-    where.textContent = `in ${d.module ?? '?'}${d.target ? `, target ${d.target}` : ''}`;
+    const place = d.docked ? `docked in ${d.module ?? '?'}` : `in ${d.module ?? '?'}`;
+    where.textContent = `${place}${d.target ? `, ${d.scanning ? 'scanning' : 'to'} ${d.target}` : ''}`;
     li.append(title, state, where);
-    if (d.armed !== null) {
-      const armed = document.createElement('div');
-      armed.textContent = d.armed ? 'armed' : 'disarmed';
-      li.append(armed);
-    }
-    if (d.batteryPct !== null) {
+    if (d.batteryWh !== null) {
       const b = document.createElement('div');
-      b.textContent = `battery ${d.batteryPct.toFixed(0)} %`;
-      const bar = document.createElement('span');
-      bar.className = 'battery';
-      bar.setAttribute('role', 'meter');
-      bar.setAttribute('aria-valuemin', '0');
-      bar.setAttribute('aria-valuemax', '100');
-      bar.setAttribute('aria-valuenow', d.batteryPct.toFixed(0));
-      bar.setAttribute('aria-label', `drone ${d.id} battery`);
-      const fill = document.createElement('span');
-      fill.style.width = `${Math.max(0, Math.min(100, d.batteryPct))}%`;
-      bar.append(fill);
-      li.append(b, bar);
+      b.textContent = `battery ${d.batteryWh.toFixed(1)} Wh${d.batteryPct !== null ? ` (${d.batteryPct.toFixed(0)} %)` : ''}`;
+      li.append(b);
+      if (d.batteryPct !== null) {
+        const bar = document.createElement('span');
+        bar.className = 'battery';
+        bar.setAttribute('role', 'meter');
+        bar.setAttribute('aria-valuemin', '0');
+        bar.setAttribute('aria-valuemax', '100');
+        bar.setAttribute('aria-valuenow', d.batteryPct.toFixed(0));
+        bar.setAttribute('aria-label', `drone ${d.id} battery`);
+        const fill = document.createElement('span');
+        fill.style.width = `${Math.max(0, Math.min(100, d.batteryPct))}%`;
+        bar.append(fill);
+        li.append(bar);
+      }
     }
     return li;
   }));
 }
 
-/** The plan as one row per drone over [now - 10 min, now + 2 h] (simulated time). */
-export function renderPlan(container, plan, nowS, droneIds) {
-  if (nowS === null) { container.textContent = 'no plan yet'; return; }
-  const from = nowS - 600, to = nowS + 7200, span = to - from;
-  const rows = [];
-  for (const id of droneIds) {
+const PLAN_PAST_S = 2 * 3600;
+const PLAN_AHEAD_S = 1800;
+
+/**
+ * The plan as a timeline, one row per drone over [now - 2 h, now + 30 min] (controller
+ * time): the scans it flew (from scan_started / scan_done events), the scan it is on,
+ * and the target it holds now. The API gives the scheduler's current claims, not planned
+ * start and end times, so nothing right of "now" has a length.
+ */
+export function renderPlan(container, state, events, droneIds) {
+  if (state.timeS === null) { container.textContent = 'no plan yet'; return; }
+  const now = state.timeS, from = now - PLAN_PAST_S, span = PLAN_PAST_S + PLAN_AHEAD_S;
+  const x = (t) => `${((100 * (Math.min(Math.max(t, from), now + PLAN_AHEAD_S) - from)) / span).toFixed(2)}%`;
+  // Scans per drone, oldest first, from the events (newest first in `events`).
+  const scans = new Map(droneIds.map((id) => [id, []]));
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (!e.drone || !scans.has(e.drone)) continue;
+    const list = scans.get(e.drone);
+    if (e.event === 'scan_started') list.push({ target: e.target ?? '?', start: e.time_s, end: null });
+    else if (e.event === 'scan_done') {
+      const open = [...list].reverse().find((x2) => x2.end === null && (x2.target === e.target || !e.target));
+      if (open) open.end = e.time_s;
+      else list.push({ target: e.target ?? '?', start: e.time_s, end: e.time_s });
+    }
+  }
+  const claims = new Map();
+  for (const p of state.plan) if (p.drone) claims.set(p.drone, [...(claims.get(p.drone) ?? []), p.target]);
+  const rows = droneIds.map((id) => {
     const row = document.createElement('div');
     row.className = 'row';
     row.dataset.drone = id;
@@ -83,64 +105,60 @@ export function renderPlan(container, plan, nowS, droneIds) {
     name.textContent = id;
     const track = document.createElement('div');
     track.className = 'track';
-    for (const a of plan.filter((x) => x.drone === id && x.endS !== null && x.startS !== null)) {
-      if (a.endS < from || a.startS > to) continue;
+    for (const scan of scans.get(id)) {
+      const end = scan.end ?? now;
+      if (end < from) continue;
       const slot = document.createElement('div');
       slot.className = 'slot';
-      const left = Math.max(0, (a.startS - from) / span);
-      const right = Math.min(1, (a.endS - from) / span);
-      slot.style.left = `${(left * 100).toFixed(2)}%`;
-      slot.style.width = `${Math.max(0.4, (right - left) * 100).toFixed(2)}%`;
-      slot.textContent = a.target;
-      slot.title = `${a.target}: ${Math.round(a.startS - nowS)} s to ${Math.round(a.endS - nowS)} s from now`;
+      slot.style.left = x(scan.start);
+      slot.style.width = `max(3px, calc(${x(end)} - ${x(scan.start)}))`;
+      slot.textContent = scan.target;
+      slot.title = `${scan.target}: scan ${scan.end === null ? 'in progress' : 'done'}`;
       track.append(slot);
     }
-    const now = document.createElement('div');
-    now.className = 'now';
-    now.style.left = `${((600 / span) * 100).toFixed(2)}%`;
-    now.title = 'now';
-    track.append(now);
+    const nowMark = document.createElement('div');
+    nowMark.className = 'now';
+    nowMark.style.left = x(now);
+    nowMark.title = 'now';
+    track.append(nowMark);
+    const claim = document.createElement('div');
+    claim.className = 'claim';
+    claim.style.left = `calc(${x(now)} + 4px)`;
+    claim.textContent = claims.has(id) ? `holds ${claims.get(id).join(', ')}` : 'no target';
+    track.append(claim);
     row.append(name, track);
-    rows.push(row);
-  }
+    return row;
+  });
   const axis = document.createElement('div');
   axis.className = 'axis';
-  for (const label of ['-10 min', 'now', '+30 min', '+1 h', '+1 h 30', '+2 h']) {
-    const s = document.createElement('span');
-    s.textContent = label;
-    axis.append(s);
-  }
-  if (!plan.length) {
-    const none = document.createElement('p');
-    none.className = 'muted';
-    none.textContent = 'nothing planned';
-    rows.push(none);
+  for (const label of ['-2 h', '-1 h 30', '-1 h', '-30 min', 'now', '+30 min']) {
+    const s2 = document.createElement('span');
+    s2.textContent = label;
+    axis.append(s2);
   }
   container.replaceChildren(...rows, axis);
 }
 
-let lease = { expiresS: null, nowS: null, at: 0 };
+let lease = { remainingS: null, at: 0 };
 
-export function renderControl(control, nowS) {
+export function renderControl(control) {
   document.getElementById('token-holder').textContent = control.holder;
-  lease = { expiresS: control.leaseExpiresS, nowS, at: performance.now() };
+  lease = { remainingS: control.leaseRemainingS, at: performance.now() };
   tickLease();
 }
 
-/** The lease countdown: remaining simulated (or real) seconds as of the last snapshot. */
+/** The lease countdown in controller seconds, as of the last snapshot. */
 export function tickLease() {
   const p = document.getElementById('lease');
-  const btn = document.getElementById('end-lease');
-  if (lease.expiresS === null || lease.nowS === null) {
+  if (lease.remainingS === null) {
     p.textContent = 'no ground lease';
     p.dataset.active = 'false';
     return;
   }
-  const left = Math.max(0, lease.expiresS - lease.nowS);
+  const left = Math.max(0, lease.remainingS);
   const m = Math.floor(left / 60), s = Math.floor(left % 60);
   p.dataset.active = 'true';
   p.textContent = `ground lease ends in ${m} min ${String(s).padStart(2, '0')} s`;
-  btn.disabled = false;
 }
 
 export function renderAlarms(alarms, state, send) {
