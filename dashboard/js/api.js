@@ -6,9 +6,23 @@ export const paths = {
   state: '/api/v1/state',
   events: '/api/v1/events',
   history: '/api/v1/history',
-  commands: '/api/v1/commands',
+  crewCommands: '/api/v1/commands/crew',
   live: '/api/v1/live',
 };
+
+/**
+ * The crew credential: `cloak run` prints the dashboard address with it in the fragment
+ * (`#crew=SECRET`, never sent to a server). The page keeps it in this tab's session
+ * storage (so a reload keeps it) and takes it out of the address bar.
+ */
+export function crewSecret() {
+  const match = /(?:^#|&)crew=([^&]+)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem('cloak.crew', decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('cloak.crew');
+}
 
 /** GET a JSON document; throws an Error naming the path and the HTTP status. */
 export async function getJSON(path, query = {}) {
@@ -19,21 +33,36 @@ export async function getJSON(path, query = {}) {
   return res.json();
 }
 
+let nextRequestID = Math.floor(Date.now() % 1e9);
+
 /**
  * Sends one crew command through the API's command path (the arbiter, the authority
- * rules and the audit log). Resolves to { httpStatus, body } whatever the answer, so the
- * page can show a refusal as it came; rejects only when the server cannot be reached.
+ * rules and the audit log) as the crew console, with the crew credential. Resolves to
+ * { ok, httpStatus, body } whatever the answer (`{"request_id":N,"result":"ok"}` or
+ * `"result":"error"` with `error` and `reason`), so the page shows a refusal as it came;
+ * rejects only when the server cannot be reached.
  */
 export async function sendCommand(command, args = {}) {
-  const res = await fetch(new URL(paths.commands, location.href), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ command, ...args }),
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  const secret = crewSecret();
+  if (secret) headers.Authorization = `Bearer ${secret}`;
+  const requestID = nextRequestID++;
+  const res = await fetch(new URL(paths.crewCommands, location.href), {
+    method: 'POST', headers, body: JSON.stringify({ request_id: requestID, command, ...args }),
   });
   let body;
   const text = await res.text();
-  try { body = text ? JSON.parse(text) : {}; } catch { body = { raw: text }; }
-  return { httpStatus: res.status, body };
+  try { body = text ? JSON.parse(text) : {}; } catch { body = { reason: text }; }
+  return { ok: res.ok && body.result === 'ok', httpStatus: res.status, body };
+}
+
+/** Words for a command's answer: HTTP status, result, the arbiter's code and reason. */
+export function describeResponse(httpStatus, body) {
+  const parts = [`HTTP ${httpStatus}`, body.result ?? 'no result'];
+  if (body.error) parts.push(String(body.error));
+  if (body.reason) parts.push(String(body.reason));
+  if (body.request_id !== undefined && body.request_id !== null) parts.push(`request ${body.request_id}`);
+  return parts.join(', ');
 }
 
 /**
@@ -110,7 +139,7 @@ export function normStation(raw) {
     hatches: (raw.hatches ?? []).map((h) => ({ id: h.id, between: h.between })),
     drones: (raw.drones ?? []).map((d) => ({ id: d.id, dock: d.dock ?? null, batteryWh: num(d.battery_wh) })),
     crewModules: raw.crew?.modules ?? raw.crew_modules ?? [],
-    thresholdPctPerH: num(raw.leak_alarm_threshold_pct_per_h) ?? 0.3,
+    thresholdPctPerH: num(raw.alarm_threshold_pct_per_h) ?? 0.3,
   };
 }
 
@@ -135,7 +164,7 @@ export function normState(raw) {
         pressurePa: num(m.pressure_pa),
         temperatureC: num(m.temperature_c),
         ratePctPerH: num(m.loss_rate_pct_per_h),
-        alarm: tier === 'alarm' || tier === 'rapid_depress' ? tier : m.low_pressure ? 'low_pressure' : null,
+        alarm: tier === 'alarm' ? 'leak_alarm' : tier === 'rapid_depress' ? tier : m.low_pressure ? 'low_pressure' : null,
         trend: tier === 'trend',
         blind: m.fresh_sensors === 0 || (m.pressure_pa === null && m.fresh_sensors !== undefined) || Boolean(m.blind),
         thresholdPctPerH: num(m.alarm_threshold_pct_per_h),
@@ -161,14 +190,37 @@ export function normState(raw) {
   };
 }
 
-/** One history point: {t: Date, p: Pa, r: %/h}. */
-export function normHistoryPoint(raw) {
-  return { t: new Date(raw.utc), p: num(raw.pressure_pa), r: num(raw.loss_rate_pct_per_h ?? raw.rate_pct_per_h) };
+/** An event record with its journal sequence number (`sequence`). */
+export function normEvent(item) {
+  return { ...(item.record ?? item), sequence: item.seq ?? item.sequence };
 }
 
-/** A live message: {kind: 'event'|'snapshot'|'other', body}. */
+/**
+ * One page of GET events: { events (oldest first), before } where `before` is the
+ * cursor for the page older than this one, null when the journal keeps nothing older.
+ */
+export function normEventPage(raw) {
+  const events = (raw.events ?? []).map(normEvent);
+  const first = events.length ? events[0].sequence : null;
+  return { events, before: first !== null && first > (raw.oldest ?? 1) ? first : null };
+}
+
+/** GET history: Map module -> [{t: Date, p: Pa, r: %/h}] (columns of UTC seconds and values). */
+export function normHistory(raw) {
+  const out = new Map();
+  for (const [module, s] of Object.entries(raw.series ?? {})) {
+    const t = s.t ?? [];
+    out.set(module, t.map((seconds, i) => ({
+      t: new Date(seconds * 1000), p: num(s.pressure_pa?.[i]), r: num(s.loss_rate_pct_per_h?.[i]),
+    })));
+  }
+  return out;
+}
+
+/** A live message: {kind: 'event'|'state'|'hello'|'other', body}. */
 export function normLive(raw) {
-  if (raw.type === 'snapshot') return { kind: 'snapshot', body: normState(raw.state ?? raw) };
-  if (raw.type === 'event') return { kind: 'event', body: raw.event ?? raw };
+  if (raw.type === 'state') return { kind: 'state', body: normState(raw.state) };
+  if (raw.type === 'event') return { kind: 'event', body: normEvent(raw) };
+  if (raw.type === 'hello') return { kind: 'hello', body: raw };
   return { kind: 'other', body: raw };
 }

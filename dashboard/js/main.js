@@ -1,143 +1,166 @@
-// The dashboard: backfill (station, state, history, events), then live over the
-// WebSocket; crew actions through the API's command path, each answer shown as it came.
+// The dashboard: on every (re)connection of the live WebSocket it backfills (state,
+// events, history) and then applies the live stream; crew actions go through the API's
+// command path, each answer shown as it came.
 import * as api from './api.js';
 import { StationMap } from './map.js';
 import { ModuleCharts } from './charts.js';
 import * as panels from './panels.js';
 
-const ALARM_EVENTS = new Set(['leak_alarm', 'rapid_depress', 'low_pressure']);
-const EVENT_PAGE = 200;
+const EVENT_PAGE = 200; // events fetched per page
+const EVENTS_KEPT = 2000; // events the page holds (older ones are a click away)
+const HISTORY_HOURS = 6;
 
 const page = {
   station: null,
   map: null,
   charts: null,
   state: null,
-  alarms: new Map(), // module -> {event, rate, time, acknowledged}
-  blind: new Set(),
-  events: [], // newest first, as shown
-  oldestCursor: null,
-  seenEvents: new Set(),
+  events: [], // newest first (by sequence)
+  bySequence: new Set(),
+  olderCursor: null,
+  acknowledged: new Set(), // modules whose current alarm the crew acknowledged (answered ok)
 };
 window.cloakDashboard = page; // for a look from the browser's console
 
-function eventKey(e) {
-  if (e.sequence !== undefined) return `#${e.sequence}`;
-  return `${e.time_s}|${e.event}|${e.module ?? ''}|${e.sensor ?? ''}|${e.hatch ?? ''}|${e.drone ?? ''}|${e.request_id ?? ''}`;
-}
-
-/** Applies an event to the alarm and blind sets (events arrive in time order). */
-function noteEvent(e) {
-  if (ALARM_EVENTS.has(e.event) && e.module) {
-    const prev = page.alarms.get(e.module);
-    page.alarms.set(e.module, {
-      event: e.event, rate: e.rate_pct_per_h ?? null, time: e.utc ?? e.time_s, acknowledged: prev?.acknowledged ?? false,
-    });
-  } else if (e.event === 'leak_cleared' && e.module) {
-    page.alarms.delete(e.module);
-  } else if (e.event === 'module_blind' && e.module) {
-    page.blind.add(e.module);
-  } else if (e.event === 'module_watched' && e.module) {
-    page.blind.delete(e.module);
-  } else if (e.event === 'alarm_acknowledged' && e.module && page.alarms.has(e.module)) {
-    page.alarms.get(e.module).acknowledged = true;
+function addEvents(list) {
+  let added = false;
+  for (const e of list) {
+    const key = e.sequence ?? `${e.time_s}|${e.event}`;
+    if (page.bySequence.has(key)) continue;
+    page.bySequence.add(key);
+    page.events.push(e);
+    added = true;
   }
+  if (!added) return;
+  page.events.sort((a, b) => (b.sequence ?? 0) - (a.sequence ?? 0));
+  while (page.events.length > EVENTS_KEPT) {
+    const old = page.events.pop();
+    page.bySequence.delete(old.sequence ?? `${old.time_s}|${old.event}`);
+  }
+  panels.renderEvents(document.querySelector('#events tbody'), page.events);
+  panels.renderCommands(document.querySelector('#commands tbody'), page.events);
+  if (page.state) renderDerived(page.state);
 }
 
-function moduleState(m, hatchPositions) {
+/** What the events say beyond the snapshot: blind modules, the isolation, alarm details. */
+function fromEvents() {
+  const blind = new Set();
+  const alarms = new Map(); // module -> newest alarm event
+  let isolation = null;
+  for (let i = page.events.length - 1; i >= 0; i--) { // oldest first
+    const e = page.events[i];
+    switch (e.event) {
+      case 'module_blind': blind.add(e.module); break;
+      case 'module_watched': blind.delete(e.module); break;
+      case 'leak_alarm': case 'rapid_depress': case 'low_pressure':
+        alarms.set(e.module, e);
+        page.acknowledged.delete(e.module);
+        break;
+      case 'isolation_proposed':
+        if (!isolation || isolation.state !== 'proposed') isolation = { state: 'proposed', hatches: [], module: null, steps: 0 };
+        if (e.hatch) isolation.hatches.push(e.hatch);
+        break;
+      case 'isolation_step':
+        isolation = { ...(isolation ?? { hatches: [], module: null, steps: 0 }), state: 'running' };
+        isolation.steps += 1;
+        break;
+      case 'leak_located':
+        isolation = { ...(isolation ?? { hatches: [], steps: 0 }), state: 'located', module: e.module };
+        break;
+      default: break;
+    }
+  }
+  return { blind, alarms, isolation };
+}
+
+function moduleState(m, blind, hatchPositions) {
   if (m.alarm) return 'alarm';
-  if (m.blind || page.blind.has(m.id)) return 'blind';
+  if (m.blind || blind.has(m.id)) return 'blind';
   const own = page.station.hatches.filter((h) => h.between.includes(m.id));
-  if (own.length && own.every((h) => hatchPositions.get(h.id) && hatchPositions.get(h.id) !== 'open')) return 'isolated';
+  if (own.length && own.every((h) => hatchPositions.has(h.id) && hatchPositions.get(h.id) !== 'open')) return 'isolated';
   return 'normal';
 }
 
-function applySnapshot(s) {
-  page.state = s;
-  if (s.station && !page.station.name) document.getElementById('station-name').textContent = s.station;
+/** Everything drawn from the snapshot and the events together. */
+function renderDerived(s) {
+  const derived = fromEvents();
   const hatchPositions = new Map(s.hatches.map((h) => [h.id, h.position]));
-  for (const h of s.hatches) page.map.setHatch(h.id, h.position, h.fault);
-  // The snapshot's leak state is the server's account of the events: it wins over ours.
-  for (const m of s.modules) {
-    const known = page.alarms.get(m.id);
-    if (m.alarm && !known) {
-      page.alarms.set(m.id, { event: m.alarm, rate: m.ratePctPerH, time: s.utc ? s.utc.toISOString() : s.timeS, acknowledged: false });
-    } else if (!m.alarm && known) {
-      page.alarms.delete(m.id);
-    }
-  }
-  const rows = [];
-  for (const m of s.modules) {
-    const state = moduleState(m, hatchPositions);
+  const rows = s.modules.map((m) => {
+    const state = moduleState(m, derived.blind, hatchPositions);
     page.map.setModule(m.id, state, m.pressurePa);
     page.charts.setState(m.id, state);
-    if (s.utc) page.charts.append(m.id, { t: s.utc, p: m.pressurePa, r: m.ratePctPerH });
-    rows.push({ ...m, state });
-  }
+    return { ...m, state };
+  });
   panels.renderModules(document.querySelector('#modules tbody'), rows);
+  // Active alarms are the server's (the snapshot); the events add since when and how fast.
+  const active = s.modules.filter((m) => m.alarm).map((m) => {
+    const e = derived.alarms.get(m.id);
+    return {
+      module: m.id, event: m.alarm, ratePctPerH: m.ratePctPerH ?? e?.rate_pct_per_h ?? null,
+      since: e?.utc ?? null, acknowledged: page.acknowledged.has(m.id),
+    };
+  });
+  panels.renderAlarms(active, derived.isolation, acknowledge);
+  panels.renderPlan(document.getElementById('plan'), s, page.events, page.station.drones.map((d) => d.id));
+}
+
+function applyState(s) {
+  page.state = s;
+  for (const h of s.hatches) page.map.setHatch(h.id, h.position, h.fault);
+  for (const m of s.modules) {
+    if (s.utc) page.charts.append(m.id, { t: s.utc, p: m.pressurePa, r: m.ratePctPerH });
+  }
   const capacity = new Map(page.station.drones.map((d) => [d.id, d.batteryWh]));
   const drones = s.drones.map((d) => ({
     ...d, batteryPct: d.batteryWh !== null && capacity.get(d.id) ? (100 * d.batteryWh) / capacity.get(d.id) : null,
   }));
   page.map.setDrones(drones);
   panels.renderDrones(document.getElementById('drones'), drones);
-  panels.renderPlan(document.getElementById('plan'), s, page.events, page.station.drones.map((d) => d.id));
   panels.renderControl(s.control);
-  panels.renderAlarms(page.alarms, s, sendAndShow);
-  document.getElementById('clock').textContent = s.utc
-    ? `${s.utc.toISOString().replace('T', ' ').slice(0, 19)} UTC (t = ${Math.round(s.timeS)} s)${s.safeMode ? `, SAFE MODE (${s.safeMode})` : ''}`
-    : '';
+  renderDerived(s);
+  const clock = s.utc ? `${s.utc.toISOString().replace('T', ' ').slice(0, 19)} UTC (t = ${Math.round(s.timeS)} s)` : '';
+  document.getElementById('clock').textContent = clock + (s.safeMode ? `, SAFE MODE (${s.safeMode})` : '');
   page.charts.redraw();
-  for (const [id, s2] of page.charts.series) s2.card.dataset.points = String(page.charts.pointCount(id));
+  for (const [id, series] of page.charts.series) series.card.dataset.points = String(page.charts.pointCount(id));
 }
 
-function addEvents(list, { prepend }) {
-  const fresh = list.filter((e) => !page.seenEvents.has(eventKey(e)));
-  for (const e of fresh) page.seenEvents.add(eventKey(e));
-  if (!fresh.length) return;
-  if (prepend) page.events.unshift(...fresh.slice().reverse());
-  else page.events.push(...fresh.slice().reverse());
-  panels.renderEvents(document.querySelector('#events tbody'), page.events);
-  panels.renderCommands(document.querySelector('#commands tbody'), page.events);
-}
-
-async function backfill() {
+/** Backfill: the state, the newest events before `nextEvent`, the history of the last hours. */
+async function backfill(nextEvent) {
   const [stateRaw, eventsRaw] = await Promise.all([
     api.getJSON(api.paths.state),
-    api.getJSON(api.paths.events, { limit: EVENT_PAGE }),
+    api.getJSON(api.paths.events, { limit: EVENT_PAGE, before: nextEvent ?? undefined }),
   ]);
-  // Events come oldest first within the page.
-  const events = eventsRaw.events ?? [];
-  page.oldestCursor = eventsRaw.next_before ?? null;
-  for (const e of events) noteEvent(e);
-  addEvents(events, { prepend: true });
-  const history = await api.getJSON(api.paths.history, { hours: 6 });
-  for (const series of history.modules ?? []) {
-    page.charts.backfill(series.module, (series.points ?? []).map(api.normHistoryPoint));
-  }
-  applySnapshot(api.normState(stateRaw));
+  const events = api.normEventPage(eventsRaw);
+  if (page.olderCursor === null || !page.events.length) page.olderCursor = events.before;
+  document.getElementById('events-older').disabled = page.olderCursor === null;
+  const state = api.normState(stateRaw);
+  // The history is on the controller's clock (simulated time on sim): the last hours of it.
+  const since = state.utc ? Math.floor(state.utc.getTime() / 1000) - HISTORY_HOURS * 3600 : undefined;
+  const history = await api.getJSON(api.paths.history, { since });
+  for (const [module, points] of api.normHistory(history)) page.charts.backfill(module, points);
+  addEvents(events.events);
+  applyState(state);
   document.body.dataset.backfilled = String(
     [...page.charts.series.keys()].reduce((n, id) => n + page.charts.pointCount(id), 0));
 }
 
 async function olderEvents() {
-  if (page.oldestCursor === null) return;
-  const older = await api.getJSON(api.paths.events, { limit: EVENT_PAGE, before: page.oldestCursor });
-  page.oldestCursor = older.next_before ?? null;
-  addEvents(older.events ?? [], { prepend: false });
-  document.getElementById('events-older').disabled = page.oldestCursor === null;
+  if (page.olderCursor === null) return;
+  const older = api.normEventPage(await api.getJSON(api.paths.events, { limit: EVENT_PAGE, before: page.olderCursor }));
+  page.olderCursor = older.before;
+  addEvents(older.events);
+  document.getElementById('events-older').disabled = page.olderCursor === null;
 }
 
-/** Sends a command and shows its answer (HTTP status, the arbiter's code and reason). */
+/** Sends a command and shows its answer (HTTP status, result, the arbiter's code and reason). */
 async function sendAndShow(command, args = {}, where = document.getElementById('action-response')) {
   where.textContent = `${command}: sending...`;
   where.removeAttribute('data-ok');
   try {
-    const { httpStatus, body } = await api.sendCommand(command, args);
-    const ok = httpStatus < 300 && (body.status ?? body.code ?? 'ok') === 'ok';
-    where.dataset.ok = String(ok);
-    where.textContent = `${command}: ${panels.describeResponse(httpStatus, body)}`;
-    return { ok, httpStatus, body };
+    const answer = await api.sendCommand(command, args);
+    where.dataset.ok = String(answer.ok);
+    where.textContent = `${command}: ${api.describeResponse(answer.httpStatus, answer.body)}`;
+    return answer;
   } catch (err) {
     where.dataset.ok = 'false';
     where.textContent = `${command}: not sent (${err.message})`;
@@ -145,36 +168,48 @@ async function sendAndShow(command, args = {}, where = document.getElementById('
   }
 }
 
+async function acknowledge(module, where) {
+  const answer = await sendAndShow('alarm_acknowledge', { module }, where);
+  if (answer.ok) {
+    page.acknowledged.add(module);
+    if (page.state) renderDerived(page.state);
+  }
+}
+
 function wireActions() {
   document.getElementById('stop-drones').addEventListener('click', () => sendAndShow('stop_all_drones'));
   document.getElementById('end-lease').addEventListener('click', () => sendAndShow('lease_end'));
-  document.getElementById('isolation-approve').addEventListener('click', () => sendAndShow('isolation_approve', panels.isolationArgs(page.state)));
-  document.getElementById('isolation-abort').addEventListener('click', () => sendAndShow('isolation_abort', panels.isolationArgs(page.state)));
+  const isoResponse = document.getElementById('isolation-response');
+  document.getElementById('isolation-approve').addEventListener('click', () => sendAndShow('isolation_approve', {}, isoResponse));
+  document.getElementById('isolation-abort').addEventListener('click', () => sendAndShow('isolation_abort', {}, isoResponse));
   document.getElementById('events-older').addEventListener('click', () => olderEvents().catch(showError));
 }
 
 function setConnection(state, detail) {
   const c = document.getElementById('conn');
   c.dataset.state = state;
-  c.textContent = detail ? `${state}: ${detail}` : state;
-  if (state === 'connecting' && detail) c.textContent = 'connecting';
+  c.textContent = state === 'backoff' ? `offline, ${detail}` : state;
 }
 
 function showError(err) {
   const c = document.getElementById('conn');
-  c.dataset.state = 'backoff';
+  c.dataset.state = 'error';
   c.textContent = `error: ${err.message}`;
 }
 
-async function start() {
-  wireActions();
-  let station;
+async function loadStation() {
   try {
-    station = api.normStation(await api.getJSON(api.paths.station));
-  } catch (err) {
+    return api.normStation(await api.getJSON(api.paths.station));
+  } catch {
     // No station document: the graph from the state's hatches, modules on a circle.
-    station = api.stationFromState(api.normState(await api.getJSON(api.paths.state)));
+    return api.stationFromState(api.normState(await api.getJSON(api.paths.state)));
   }
+}
+
+async function start() {
+  api.crewSecret();
+  wireActions();
+  const station = await loadStation();
   page.station = station;
   document.getElementById('station-name').textContent = station.name;
   document.getElementById('threshold').textContent = String(station.thresholdPctPerH);
@@ -186,25 +221,21 @@ async function start() {
     document.getElementById('charts').textContent = `No plots: ${err.message}`;
     page.charts = ModuleCharts.none();
   }
-  let first = true;
+  let backfilled = null; // the backfill of the current connection
   const live = new api.LiveConnection({
     onStatus: setConnection,
-    // Every (re)connection backfills first: what happened while the page was away.
-    onOpen: () => {
-      if (first) { first = false; return; }
-      backfill().catch(showError);
-    },
     onMessage: (raw) => {
       const msg = api.normLive(raw);
-      if (msg.kind === 'event') {
-        noteEvent(msg.body);
-        addEvents([msg.body], { prepend: true });
-      } else if (msg.kind === 'snapshot') {
-        applySnapshot(msg.body);
+      if (msg.kind === 'hello') {
+        // Every (re)connection: what happened before it, then the stream from here on.
+        backfilled = backfill(msg.body.next_event).catch(showError);
+      } else if (msg.kind === 'event') {
+        addEvents([msg.body]);
+      } else if (msg.kind === 'state' && backfilled) {
+        backfilled.then(() => applyState(msg.body));
       }
     },
   });
-  await backfill();
   live.start();
 }
 

@@ -161,22 +161,26 @@ export function tickLease() {
   p.textContent = `ground lease ends in ${m} min ${String(s).padStart(2, '0')} s`;
 }
 
-export function renderAlarms(alarms, state, send) {
+/**
+ * The alarm summary and one card per active alarm ({module, event, ratePctPerH, since,
+ * acknowledged}) with its Acknowledge button; the isolation panel while an alarm stands
+ * or the isolation procedure has news ({state, hatches, module, steps} from its events).
+ */
+export function renderAlarms(active, isolation, acknowledge) {
   const list = document.getElementById('alarms');
   const summary = document.getElementById('alarm-summary');
-  const active = [...alarms.entries()];
   summary.dataset.active = String(active.length > 0);
   summary.textContent = active.length
-    ? `${active.length} active alarm${active.length > 1 ? 's' : ''}: ${active.map(([m, a]) => `${a.event} in ${m}`).join(', ')}`
+    ? `${active.length} active alarm${active.length > 1 ? 's' : ''}: ${active.map((a) => `${a.event.replace('_', ' ')} in ${a.module}`).join(', ')}`
     : 'no active alarm';
-  const keep = new Set(active.map(([m]) => m));
+  const keep = new Set(active.map((a) => a.module));
   for (const li of [...list.children]) if (!keep.has(li.dataset.module)) li.remove();
-  for (const [module, a] of active) {
-    let li = list.querySelector(`li[data-module="${CSS.escape(module)}"]`);
+  for (const a of active) {
+    let li = [...list.children].find((x) => x.dataset.module === a.module);
     if (!li) {
       li = document.createElement('li');
       li.className = 'alarm';
-      li.dataset.module = module;
+      li.dataset.module = a.module;
       const title = document.createElement('div');
       title.className = 'title';
       const detail = document.createElement('div');
@@ -186,37 +190,27 @@ export function renderAlarms(alarms, state, send) {
       const response = document.createElement('div');
       response.className = 'response';
       response.setAttribute('role', 'status');
-      ack.addEventListener('click', async () => {
-        const r = await send('alarm_acknowledge', { module }, response);
-        if (r.ok) alarms.get(module) && (alarms.get(module).acknowledged = true);
-      });
+      ack.addEventListener('click', () => acknowledge(a.module, response));
       li.append(title, detail, ack, response);
       list.append(li);
     }
     const [title, detail, ack] = li.children;
-    title.textContent = `${a.event.replace('_', ' ')}: ${module}`;
-    detail.textContent = `${a.rate !== null ? `${Number(a.rate).toFixed(3)} %/h, ` : ''}since ${a.time}${a.acknowledged ? ', acknowledged' : ''}`;
+    title.textContent = `${a.event.replace('_', ' ')}: ${a.module}`;
+    const parts = [];
+    if (a.ratePctPerH !== null) parts.push(`${Number(a.ratePctPerH).toFixed(3)} %/h`);
+    if (a.since) parts.push(`since ${a.since.replace('T', ' ').slice(0, 19)} UTC`);
+    if (a.acknowledged) parts.push('acknowledged');
+    detail.textContent = parts.join(', ');
     ack.disabled = a.acknowledged;
   }
   const iso = document.getElementById('isolation');
-  iso.hidden = !(state.isolation || active.length);
-  document.getElementById('isolation-text').textContent = state.isolation
-    ? describeIsolation(state.isolation)
-    : 'The controller proposes a guided isolation on a leak alarm: approve to let it close hatches, abort to stop it.';
-}
-
-function describeIsolation(iso) {
-  if (typeof iso === 'string') return iso;
-  const parts = [];
-  if (iso.state) parts.push(`state: ${iso.state}`);
-  if (iso.module) parts.push(`module: ${iso.module}`);
-  if (iso.step) parts.push(`step: ${iso.step}`);
-  return parts.join(', ') || JSON.stringify(iso);
-}
-
-export function isolationArgs(state) {
-  const iso = state?.isolation;
-  return iso && typeof iso === 'object' && iso.id ? { isolation: iso.id } : {};
+  iso.hidden = !(isolation || active.length);
+  iso.dataset.state = isolation?.state ?? 'none';
+  let text = 'No isolation proposed yet. On a leak alarm the controller proposes one: approve it to let the controller close hatches, abort to stop it.';
+  if (isolation?.state === 'proposed') text = `Proposed: close ${isolation.hatches.join(', ') || 'hatches'} first.`;
+  if (isolation?.state === 'running') text = `Running: ${isolation.steps} step${isolation.steps === 1 ? '' : 's'} so far.`;
+  if (isolation?.state === 'located') text = `Located: the leak is in ${isolation.module}.`;
+  document.getElementById('isolation-text').textContent = text;
 }
 
 function subject(e) {
@@ -258,15 +252,4 @@ export function renderCommands(tbody, events) {
     if (e.event === 'command_rejected') tr.className = 'sev-warning';
     return tr;
   }));
-}
-
-/** Words for an API answer: the HTTP status, the arbiter's code and its reason. */
-export function describeResponse(httpStatus, body) {
-  const code = body.status ?? body.code ?? (httpStatus < 300 ? 'ok' : 'error');
-  const parts = [`HTTP ${httpStatus}`, code];
-  if (body.reason) parts.push(body.reason);
-  if (body.error) parts.push(typeof body.error === 'string' ? body.error : JSON.stringify(body.error));
-  if (body.request_id) parts.push(`request ${body.request_id}`);
-  if (body.principal) parts.push(`as ${body.principal}`);
-  return parts.join(', ');
 }
