@@ -31,6 +31,7 @@ unit-tests: setup
 test: setup lint unit-tests
 	scripts/cli-smoke
 	scripts/leak-check
+	scripts/dashboard-test
 	@if [ "$${CLOAK_SKIP_PACKAGE_TEST:-0}" = 1 ]; then echo "make test: PACKAGE TEST SKIPPED (CLOAK_SKIP_PACKAGE_TEST=1)"; else scripts/package-test; fi
 	@scripts/run-virtual-bench-if-enabled
 
