@@ -11,7 +11,7 @@ export class ModuleCharts {
     this.series = new Map();
     this.dirty = new Set();
     const Dygraph = window.Dygraph;
-    if (!Dygraph) throw new Error('charts: dygraphs did not load from /javascript/dygraphs/dygraph.min.js');
+    if (!Dygraph) throw new Error('charts: dygraphs did not load from javascript/dygraphs/dygraph.min.js (Debian package libjs-dygraphs)');
     const common = {
       axisLabelFontSize: 10, labelsKMB: false, legend: 'follow', connectSeparatedPoints: false,
       drawPoints: false, strokeWidth: 1.5, gridLineColor: '#e0e0e0', axisLineColor: '#888',
