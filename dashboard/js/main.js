@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { StationMap } from './map.js';
 import { ModuleCharts } from './charts.js';
 import * as panels from './panels.js';
+import { moduleState, summariseEvents } from './model.js';
 
 const EVENT_PAGE = 200; // events fetched per page
 const EVENTS_KEPT = 2000; // events the page holds (older ones are a click away)
@@ -18,7 +19,8 @@ const page = {
   events: [], // newest first (by sequence)
   bySequence: new Set(),
   olderCursor: null,
-  acknowledged: new Set(), // modules whose current alarm the crew acknowledged (answered ok)
+  acknowledged: new Map(), // module -> the alarm event (sequence) the crew acknowledged, answered ok
+  alarmEvents: new Map(), // module -> the sequence of its newest alarm event
 };
 window.cloakDashboard = page; // for a look from the browser's console
 
@@ -42,51 +44,13 @@ function addEvents(list) {
   if (page.state) renderDerived(page.state);
 }
 
-/** What the events say beyond the snapshot: blind modules, the isolation, alarm details. */
-function fromEvents() {
-  const blind = new Set();
-  const alarms = new Map(); // module -> newest alarm event
-  let isolation = null;
-  for (let i = page.events.length - 1; i >= 0; i--) { // oldest first
-    const e = page.events[i];
-    switch (e.event) {
-      case 'module_blind': blind.add(e.module); break;
-      case 'module_watched': blind.delete(e.module); break;
-      case 'leak_alarm': case 'rapid_depress': case 'low_pressure':
-        alarms.set(e.module, e);
-        page.acknowledged.delete(e.module);
-        break;
-      case 'isolation_proposed':
-        if (!isolation || isolation.state !== 'proposed') isolation = { state: 'proposed', hatches: [], module: null, steps: 0 };
-        if (e.hatch) isolation.hatches.push(e.hatch);
-        break;
-      case 'isolation_step':
-        isolation = { ...(isolation ?? { hatches: [], module: null, steps: 0 }), state: 'running' };
-        isolation.steps += 1;
-        break;
-      case 'leak_located':
-        isolation = { ...(isolation ?? { hatches: [], steps: 0 }), state: 'located', module: e.module };
-        break;
-      default: break;
-    }
-  }
-  return { blind, alarms, isolation };
-}
-
-function moduleState(m, blind, hatchPositions) {
-  if (m.alarm) return 'alarm';
-  if (m.blind || blind.has(m.id)) return 'blind';
-  const own = page.station.hatches.filter((h) => h.between.includes(m.id));
-  if (own.length && own.every((h) => hatchPositions.has(h.id) && hatchPositions.get(h.id) !== 'open')) return 'isolated';
-  return 'normal';
-}
-
 /** Everything drawn from the snapshot and the events together. */
 function renderDerived(s) {
-  const derived = fromEvents();
+  const derived = summariseEvents(page.events);
+  page.alarmEvents = new Map([...derived.alarms].map(([module, e]) => [module, e.sequence ?? null]));
   const hatchPositions = new Map(s.hatches.map((h) => [h.id, h.position]));
   const rows = s.modules.map((m) => {
-    const state = moduleState(m, derived.blind, hatchPositions);
+    const state = moduleState(m, derived.blind, page.station.hatches, hatchPositions);
     page.map.setModule(m.id, state, m.pressurePa);
     page.charts.setState(m.id, state);
     return { ...m, state };
@@ -97,7 +61,7 @@ function renderDerived(s) {
     const e = derived.alarms.get(m.id);
     return {
       module: m.id, event: m.alarm, ratePctPerH: m.ratePctPerH ?? e?.rate_pct_per_h ?? null,
-      since: e?.utc ?? null, acknowledged: page.acknowledged.has(m.id),
+      since: e?.utc ?? null, acknowledged: page.acknowledged.has(m.id) && page.acknowledged.get(m.id) === (e?.sequence ?? null),
     };
   });
   panels.renderAlarms(active, derived.isolation, acknowledge);
@@ -171,7 +135,7 @@ async function sendAndShow(command, args = {}, where = document.getElementById('
 async function acknowledge(module, where) {
   const answer = await sendAndShow('alarm_acknowledge', { module }, where);
   if (answer.ok) {
-    page.acknowledged.add(module);
+    page.acknowledged.set(module, page.alarmEvents.get(module) ?? null);
     if (page.state) renderDerived(page.state);
   }
 }
