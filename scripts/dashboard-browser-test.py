@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
@@ -152,14 +152,28 @@ try:
         driver.find_element(By.ID, "action-response")), 15)
     ok = driver.find_element(By.ID, "action-response").get_attribute("data-ok") == "true"
     check("stop_all_drones answered ok through the API", ok, answer or "no answer")
+    # The crew's own commands (the history can also show every principal's).
+    Select(driver.find_element(By.ID, "commands-principal")).select_by_value("crew_console")
+    history_row = wait_for(lambda: js("""const r = document.querySelector(
+        '#commands tr[data-command=stop_all_drones][data-principal=crew_console]');
+        return r ? [r.dataset.response, r.dataset.utc, r.textContent] : null;"""), 10)
+    check("the command history shows the stop with its principal and response",
+          bool(history_row) and history_row[0] == "ok", history_row[2] if history_row else "")
+    stop_utc = history_row[1] if history_row else "9999"
+    # What reached the drones: the arbiter disarmed them all, so it switched the actuator
+    # power off (it is on while a drone is armed or a hatch moves; docs/commands.md).
+    driver.find_element(By.ID, "events-filter").send_keys("actuator_power")
+    power_off = wait_for(lambda: js("""return [...document.querySelectorAll('#events tr[data-event=actuator_power]')]
+        .filter(r => r.dataset.value === '0' && r.dataset.utc >= arguments[0]).map(r => r.dataset.utc).pop() || null;""",
+                                    stop_utc), 10)
+    check("the stop reaches the drones: all disarmed, actuator power off after it", bool(power_off),
+          f"stop at {stop_utc}, power off at {power_off}")
+    driver.find_element(By.ID, "events-filter").clear()
+    driver.find_element(By.ID, "events-filter").send_keys(" ")
     changed = wait_for(lambda: {k: (before[k], v) for k, v in drone_states().items()
                                 if k in (flying or {}) and v != before.get(k)} or None, 20, poll=0.5)
-    check("the stop reaches the drones (their state changes)", bool(changed),
+    check("the drone cards follow the drones (a flying drone's state changes)", bool(changed),
           ", ".join(f"{k}: {a} -> {b}" for k, (a, b) in (changed or {}).items()) or str(drone_states()))
-    history_row = wait_for(lambda: js("""const r = document.querySelector('#commands tr[data-command=stop_all_drones]');
-                                         return r ? r.textContent : null;"""), 10)
-    check("the command history shows the stop with its principal and response",
-          bool(history_row) and "crew" in history_row and "ok" in history_row, history_row or "")
     shot("3-stopped")
 
     # 5. Reload: the page backfills history before going live.

@@ -93,3 +93,15 @@ test('live messages and command answers', () => {
     'HTTP 403, error, authority, lease held by ground, request 7');
   assert.equal(describeResponse(200, { request_id: 8, result: 'ok' }), 'HTTP 200, ok, request 8');
 });
+
+test('event log: newest first, each event once, bounded, dirty after a change', async () => {
+  const { EventLog } = await import('../../dashboard/js/model.js');
+  const log = new EventLog(3);
+  for (const seq of [5, 3, 4, 5, 6, 7]) log.add({ sequence: seq, event: 'x' });
+  assert.equal(log.takeDirty(), true);
+  assert.equal(log.takeDirty(), false);
+  assert.deepEqual(log.items.map((e) => e.sequence), [7, 6, 5]);
+  assert.equal(log.add({ sequence: 6, event: 'x' }), false);
+  assert.equal(log.add({ sequence: 3, event: 'x' }), true); // pushed out before, so new again
+  assert.deepEqual(log.items.map((e) => e.sequence), [7, 6, 5]);
+});

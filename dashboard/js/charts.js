@@ -15,7 +15,7 @@ export class ModuleCharts {
     const common = {
       axisLabelFontSize: 10, labelsKMB: false, legend: 'follow', connectSeparatedPoints: false,
       drawPoints: false, strokeWidth: 1.5, gridLineColor: '#e0e0e0', axisLineColor: '#888',
-      xAxisHeight: 16, yAxisLabelWidth: 58,
+      xAxisHeight: 16, axes: { y: { axisLabelWidth: 56 } },
     };
     container.replaceChildren();
     for (const id of moduleIds) {
@@ -38,19 +38,25 @@ export class ModuleCharts {
       r.className = 'chart chart-rate';
       r.setAttribute('role', 'img');
       r.setAttribute('aria-label', `${id} loss rate, % per hour, over time, with the alarm threshold`);
-      card.append(h, p, r);
+      const pc = document.createElement('div');
+      pc.className = 'chart-caption';
+      pc.textContent = 'pressure, Pa';
+      const rc = document.createElement('div');
+      rc.className = 'chart-caption';
+      rc.textContent = 'loss rate, %/h (dashed: alarm threshold)';
+      card.append(h, pc, p, rc, r);
       container.append(card); // attached before dygraphs measures it
       const pressure = [];
       const rate = [];
       const placeholder = [[new Date(), null]];
       const placeholderRate = [[new Date(), null, this.threshold]];
       const gp = new Dygraph(p, placeholder, {
-        ...common, labels: ['time', 'pressure (Pa)'], colors: ['#0072b2'], ylabel: 'Pa', axisLabelWidth: 50,
+        ...common, labels: ['time', 'pressure (Pa)'], colors: ['#0072b2'],
       });
       const gr = new Dygraph(r, placeholderRate, {
         ...common,
         labels: ['time', 'loss rate (%/h)', `alarm ${this.threshold} %/h`],
-        colors: ['#009e73', '#d55e00'], ylabel: '%/h',
+        colors: ['#009e73', '#d55e00'],
         series: { [`alarm ${this.threshold} %/h`]: { strokePattern: Dygraph.DASHED_LINE, strokeWidth: 2 } },
         includeZero: true,
       });

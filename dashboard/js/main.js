@@ -1,52 +1,73 @@
 // The dashboard: on every (re)connection of the live WebSocket it backfills (state,
 // events, history) and then applies the live stream; crew actions go through the API's
-// command path, each answer shown as it came.
+// command path, each answer shown as it came. Messages are only queued as they arrive;
+// the page redraws at most four times a second, so an event flood (thousands a second)
+// costs a list append each, never a redraw each.
 import * as api from './api.js';
 import { StationMap } from './map.js';
 import { ModuleCharts } from './charts.js';
 import * as panels from './panels.js';
-import { moduleState, summariseEvents } from './model.js';
+import { EventLog, isCommand, isNotable, moduleState, summariseEvents } from './model.js';
 
 const EVENT_PAGE = 200; // events fetched per page
-const EVENTS_KEPT = 2000; // events the page holds (older ones are a click away)
 const HISTORY_HOURS = 6;
+const REDRAW_MS = 250;
 
 const page = {
   station: null,
   map: null,
   charts: null,
-  state: null,
-  events: [], // newest first (by sequence)
-  bySequence: new Set(),
+  state: null, // the newest state applied
+  pendingState: null, // the newest state not yet drawn
+  events: new EventLog(2000), // every event (the log)
+  notable: new EventLog(2000), // alarms, blind/watched, isolation, scans: never pushed out by a flood
+  commands: new EventLog(2000), // command_accepted / command_rejected
   olderCursor: null,
+  ready: false, // the first backfill is drawn
   acknowledged: new Map(), // module -> the alarm event (sequence) the crew acknowledged, answered ok
   alarmEvents: new Map(), // module -> the sequence of its newest alarm event
+  redrawTimer: null,
 };
 window.cloakDashboard = page; // for a look from the browser's console
 
 function addEvents(list) {
-  let added = false;
   for (const e of list) {
-    const key = e.sequence ?? `${e.time_s}|${e.event}`;
-    if (page.bySequence.has(key)) continue;
-    page.bySequence.add(key);
-    page.events.push(e);
-    added = true;
+    page.events.add(e);
+    if (isNotable(e)) page.notable.add(e);
+    if (isCommand(e)) page.commands.add(e);
   }
-  if (!added) return;
-  page.events.sort((a, b) => (b.sequence ?? 0) - (a.sequence ?? 0));
-  while (page.events.length > EVENTS_KEPT) {
-    const old = page.events.pop();
-    page.bySequence.delete(old.sequence ?? `${old.time_s}|${old.event}`);
-  }
-  panels.renderEvents(document.querySelector('#events tbody'), page.events);
-  panels.renderCommands(document.querySelector('#commands tbody'), page.events);
-  if (page.state) renderDerived(page.state);
+  scheduleRedraw();
 }
 
-/** Everything drawn from the snapshot and the events together. */
+function scheduleRedraw() {
+  if (page.redrawTimer !== null || !page.ready) return;
+  page.redrawTimer = setTimeout(redraw, REDRAW_MS);
+}
+
+function redraw() {
+  page.redrawTimer = null;
+  if (page.pendingState) {
+    applyState(page.pendingState);
+    page.pendingState = null;
+  }
+  if (page.events.takeDirty()) renderEvents();
+  if (page.commands.takeDirty()) renderCommands();
+  if (page.notable.takeDirty() && page.state) renderDerived(page.state);
+}
+
+function renderEvents() {
+  const filter = document.getElementById('events-filter').value.trim();
+  panels.renderEvents(document.querySelector('#events tbody'), page.events.items, filter);
+}
+
+function renderCommands() {
+  const filter = document.getElementById('commands-principal').value;
+  panels.renderCommands(document.querySelector('#commands tbody'), page.commands.items, filter);
+}
+
+/** Everything drawn from the state and the notable events together. */
 function renderDerived(s) {
-  const derived = summariseEvents(page.events);
+  const derived = summariseEvents(page.notable.items);
   page.alarmEvents = new Map([...derived.alarms].map(([module, e]) => [module, e.sequence ?? null]));
   const hatchPositions = new Map(s.hatches.map((h) => [h.id, h.position]));
   const rows = s.modules.map((m) => {
@@ -56,16 +77,16 @@ function renderDerived(s) {
     return { ...m, state };
   });
   panels.renderModules(document.querySelector('#modules tbody'), rows);
-  // Active alarms are the server's (the snapshot); the events add since when and how fast.
+  // Active alarms are the server's (the state); the events add since when and how fast.
   const active = s.modules.filter((m) => m.alarm).map((m) => {
     const e = derived.alarms.get(m.id);
     return {
-      module: m.id, event: m.alarm, ratePctPerH: m.ratePctPerH ?? e?.rate_pct_per_h ?? null,
-      since: e?.utc ?? null, acknowledged: page.acknowledged.has(m.id) && page.acknowledged.get(m.id) === (e?.sequence ?? null),
+      module: m.id, event: m.alarm, ratePctPerH: m.ratePctPerH ?? e?.rate_pct_per_h ?? null, since: e?.utc ?? null,
+      acknowledged: page.acknowledged.has(m.id) && page.acknowledged.get(m.id) === (e?.sequence ?? null),
     };
   });
   panels.renderAlarms(active, derived.isolation, acknowledge);
-  panels.renderPlan(document.getElementById('plan'), s, page.events, page.station.drones.map((d) => d.id));
+  panels.renderPlan(document.getElementById('plan'), s, page.notable.items, page.station.drones.map((d) => d.id));
 }
 
 function applyState(s) {
@@ -95,7 +116,7 @@ async function backfill(nextEvent) {
     api.getJSON(api.paths.events, { limit: EVENT_PAGE, before: nextEvent ?? undefined }),
   ]);
   const events = api.normEventPage(eventsRaw);
-  if (page.olderCursor === null || !page.events.length) page.olderCursor = events.before;
+  if (page.olderCursor === null || !page.events.items.length) page.olderCursor = events.before;
   document.getElementById('events-older').disabled = page.olderCursor === null;
   const state = api.normState(stateRaw);
   // The history is on the controller's clock (simulated time on sim): the last hours of it.
@@ -103,13 +124,16 @@ async function backfill(nextEvent) {
   const history = await api.getJSON(api.paths.history, { since });
   for (const [module, points] of api.normHistory(history)) page.charts.backfill(module, points);
   addEvents(events.events);
-  applyState(state);
+  page.pendingState = page.pendingState && page.pendingState.sequence > state.sequence ? page.pendingState : state;
+  page.ready = true;
+  redraw();
   document.body.dataset.backfilled = String(
     [...page.charts.series.keys()].reduce((n, id) => n + page.charts.pointCount(id), 0));
 }
 
 async function olderEvents() {
   if (page.olderCursor === null) return;
+  page.events.capacity += EVENT_PAGE; // the older page stays even while a flood arrives
   const older = api.normEventPage(await api.getJSON(api.paths.events, { limit: EVENT_PAGE, before: page.olderCursor }));
   page.olderCursor = older.before;
   addEvents(older.events);
@@ -147,6 +171,8 @@ function wireActions() {
   document.getElementById('isolation-approve').addEventListener('click', () => sendAndShow('isolation_approve', {}, isoResponse));
   document.getElementById('isolation-abort').addEventListener('click', () => sendAndShow('isolation_abort', {}, isoResponse));
   document.getElementById('events-older').addEventListener('click', () => olderEvents().catch(showError));
+  document.getElementById('commands-principal').addEventListener('change', renderCommands);
+  document.getElementById('events-filter').addEventListener('input', renderEvents);
 }
 
 function setConnection(state, detail) {
@@ -185,18 +211,18 @@ async function start() {
     document.getElementById('charts').textContent = `No plots: ${err.message}`;
     page.charts = ModuleCharts.none();
   }
-  let backfilled = null; // the backfill of the current connection
   const live = new api.LiveConnection({
     onStatus: setConnection,
     onMessage: (raw) => {
       const msg = api.normLive(raw);
       if (msg.kind === 'hello') {
         // Every (re)connection: what happened before it, then the stream from here on.
-        backfilled = backfill(msg.body.next_event).catch(showError);
+        backfill(msg.body.next_event).catch(showError);
       } else if (msg.kind === 'event') {
         addEvents([msg.body]);
-      } else if (msg.kind === 'state' && backfilled) {
-        backfilled.then(() => applyState(msg.body));
+      } else if (msg.kind === 'state') {
+        page.pendingState = msg.body;
+        scheduleRedraw();
       }
     },
   });

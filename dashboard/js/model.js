@@ -47,3 +47,65 @@ export function moduleState(module, blind, hatches, positions) {
   if (own.length && own.every((h) => positions.has(h.id) && positions.get(h.id) !== 'open')) return 'isolated';
   return 'normal';
 }
+
+const NOTABLE = new Set([
+  'module_blind', 'module_watched', 'leak_alarm', 'leak_cleared', 'rapid_depress', 'low_pressure',
+  'isolation_proposed', 'isolation_step', 'leak_located', 'scan_started', 'scan_done',
+]);
+
+/** Events the page's conclusions read (alarms, blindness, the isolation, scans). */
+export function isNotable(e) {
+  return NOTABLE.has(e.event);
+}
+
+/** The arbiter's answers: the command history. */
+export function isCommand(e) {
+  return e.event === 'command_accepted' || e.event === 'command_rejected';
+}
+
+/**
+ * A bounded list of events, newest first by journal sequence, each kept once (the
+ * backfill and the live stream overlap). Adding only appends; the order and the bound
+ * are restored when the list is read after a change.
+ */
+export class EventLog {
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.list = [];
+    this.keys = new Set();
+    this.sorted = true;
+    this.dirty = false;
+  }
+
+  static key(e) {
+    return e.sequence ?? `${e.time_s}|${e.event}|${e.module ?? e.drone ?? e.hatch ?? ''}`;
+  }
+
+  /** Adds one event; false when it was already there. */
+  add(e) {
+    const key = EventLog.key(e);
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    this.list.push(e);
+    this.sorted = false;
+    this.dirty = true;
+    return true;
+  }
+
+  /** Newest first, at most `capacity`. */
+  get items() {
+    if (!this.sorted) {
+      this.list.sort((a, b) => (b.sequence ?? 0) - (a.sequence ?? 0));
+      for (const old of this.list.splice(this.capacity)) this.keys.delete(EventLog.key(old));
+      this.sorted = true;
+    }
+    return this.list;
+  }
+
+  /** Whether the list changed since the last call. */
+  takeDirty() {
+    const d = this.dirty;
+    this.dirty = false;
+    return d;
+  }
+}

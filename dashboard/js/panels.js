@@ -231,25 +231,40 @@ function detail(e) {
 
 const timeOf = (e) => (e.utc ? e.utc.slice(11, 23) : `${e.time_s} s`);
 
-export function renderEvents(tbody, events) {
-  tbody.replaceChildren(...events.slice(0, 500).map((e) => {
+/** The event log, newest first: at most 200 rows of those whose name or subject contains `filter`. */
+export function renderEvents(tbody, events, filter = '') {
+  const rows = [];
+  for (const e of events) {
+    if (filter && !e.event.includes(filter) && !String(subject(e)).includes(filter)) continue;
     const tr = document.createElement('tr');
     tr.className = `sev-${e.severity}`;
     tr.dataset.event = e.event;
+    tr.dataset.utc = e.utc ?? '';
+    tr.dataset.value = e.value ?? '';
     tr.append(td(timeOf(e)), td(e.severity), td(e.event), td(subject(e)), td(detail(e)));
-    return tr;
-  }));
+    rows.push(tr);
+    if (rows.length === 200) break;
+  }
+  tbody.replaceChildren(...rows);
 }
 
-export function renderCommands(tbody, events) {
-  const commands = events.filter((e) => e.event === 'command_accepted' || e.event === 'command_rejected');
-  tbody.replaceChildren(...commands.slice(0, 200).map((e) => {
+/** The command history, newest first; `principal`: '' for all, '!autonomy', or one principal. */
+export function renderCommands(tbody, commands, principal = '') {
+  const keep = principal === '' ? () => true
+    : principal.startsWith('!') ? (e) => e.principal !== principal.slice(1) : (e) => e.principal === principal;
+  const rows = [];
+  for (const e of commands) {
+    if (!keep(e)) continue;
     const tr = document.createElement('tr');
     tr.dataset.command = e.command ?? '';
     tr.dataset.principal = e.principal ?? '';
     const response = e.event === 'command_accepted' ? 'ok' : `${e.rejection ?? 'rejected'}${e.reason ? `: ${e.reason}` : ''}`;
-    tr.append(td(timeOf(e)), td(e.principal ?? ''), td(e.command ?? ''), td(e.hatch ?? e.drone ?? e.output ?? ''), td(response));
+    tr.dataset.response = response;
+    tr.dataset.utc = e.utc ?? '';
+    tr.append(td(timeOf(e)), td(e.principal ?? ''), td(e.command ?? ''), td(e.hatch ?? e.drone ?? e.output ?? e.module ?? ''), td(response));
     if (e.event === 'command_rejected') tr.className = 'sev-warning';
-    return tr;
-  }));
+    rows.push(tr);
+    if (rows.length === 200) break;
+  }
+  tbody.replaceChildren(...rows);
 }
