@@ -24,12 +24,16 @@ export function crewSecret() {
   return sessionStorage.getItem('cloak.crew');
 }
 
-/** GET a JSON document; throws an Error naming the path and the HTTP status. */
+/** GET a JSON document; throws an Error naming the path and the HTTP status (also in `status`). */
 export async function getJSON(path, query = {}) {
   const url = new URL(path, location.href);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, v);
   const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`GET ${url.pathname}${url.search}: HTTP ${res.status}`);
+  if (!res.ok) {
+    const err = new Error(`GET ${url.pathname}${url.search}: HTTP ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
   return res.json();
 }
 

@@ -112,19 +112,20 @@ function applyState(s) {
 /** Backfill: the state, the newest events before `nextEvent`, the history of the last hours. */
 async function backfill(nextEvent) {
   const [stateRaw, eventsRaw] = await Promise.all([
-    api.getJSON(api.paths.state),
+    // 503: the controller has published no state yet (just started); the stream brings it.
+    api.getJSON(api.paths.state).catch((err) => { if (err.status === 503) return null; throw err; }),
     api.getJSON(api.paths.events, { limit: EVENT_PAGE, before: nextEvent ?? undefined }),
   ]);
   const events = api.normEventPage(eventsRaw);
   if (page.olderCursor === null || !page.events.items.length) page.olderCursor = events.before;
   document.getElementById('events-older').disabled = page.olderCursor === null;
-  const state = api.normState(stateRaw);
+  const state = stateRaw ? api.normState(stateRaw) : null;
   // The history is on the controller's clock (simulated time on sim): the last hours of it.
-  const since = state.utc ? Math.floor(state.utc.getTime() / 1000) - HISTORY_HOURS * 3600 : undefined;
+  const since = state?.utc ? Math.floor(state.utc.getTime() / 1000) - HISTORY_HOURS * 3600 : undefined;
   const history = await api.getJSON(api.paths.history, { since });
   for (const [module, points] of api.normHistory(history)) page.charts.backfill(module, points);
   addEvents(events.events);
-  page.pendingState = page.pendingState && page.pendingState.sequence > state.sequence ? page.pendingState : state;
+  if (state && !(page.pendingState && page.pendingState.sequence > state.sequence)) page.pendingState = state;
   page.ready = true;
   redraw();
   document.body.dataset.backfilled = String(
@@ -191,8 +192,16 @@ async function loadStation() {
   try {
     return api.normStation(await api.getJSON(api.paths.station));
   } catch {
-    // No station document: the graph from the state's hatches, modules on a circle.
-    return api.stationFromState(api.normState(await api.getJSON(api.paths.state)));
+    // No station document: the graph from the state's hatches, modules on a circle (the
+    // state may not exist yet on a controller that just started: ask again).
+    for (;;) {
+      try {
+        return api.stationFromState(api.normState(await api.getJSON(api.paths.state)));
+      } catch (err) {
+        if (err.status !== 503) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 }
 
