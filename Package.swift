@@ -66,6 +66,7 @@ let package = Package(
         "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station", "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
         "AuditLog",
+        .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .target(
       name: "Scheduler",
@@ -147,7 +148,7 @@ let package = Package(
       name: "OperatorAPITests",
       dependencies: [
         "OperatorAPI", "Composition", "Controller", "CommandLink", "GroundLink", "AuditLog", "Simulation", "Boards",
-        "Station", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        "Station", "HAL", .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "Yams", package: "Yams"),
       ]),
     .testTarget(name: "LinuxHALTests", dependencies: ["HAL", .target(name: "LinuxHAL", condition: linuxOnly)]),

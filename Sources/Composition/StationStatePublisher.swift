@@ -1,3 +1,4 @@
+import Atomics
 import Controller
 import Foundation
 import HAL
@@ -122,7 +123,7 @@ public struct StationStateFrame: Sendable, Equatable {
 public final class StationStateHandOff: @unchecked Sendable {
   private let lock = NSLock()
   private var shared: StationStateFrame
-  private var skips: UInt64 = 0
+  private let skips = ManagedAtomic<UInt64>(0)
 
   public init(station: StationDescription) { shared = StationStateFrame(station: station) }
 
@@ -130,7 +131,7 @@ public final class StationStateHandOff: @unchecked Sendable {
   @discardableResult
   public func offer(_ frame: StationStateFrame) -> Bool {
     guard lock.try() else {
-      skips &+= 1
+      skips.wrappingIncrement(ordering: .relaxed)
       return false
     }
     shared.assign(frame)
@@ -145,12 +146,16 @@ public final class StationStateHandOff: @unchecked Sendable {
     return shared.detached()
   }
 
-  /// Publications skipped because a reader held the lock.
-  public var skipped: UInt64 {
+  /// Runs `body` holding the readers' lock (tests: a reader that holds it while the
+  /// publisher offers).
+  func holdingReaderLock<T>(_ body: () -> T) -> T {
     lock.lock()
     defer { lock.unlock() }
-    return skips
+    return body()
   }
+
+  /// Publications skipped because a reader held the lock.
+  public var skipped: UInt64 { skips.load(ordering: .relaxed) }
 }
 
 /// Publishes the station's state to a ``StationStateHandOff`` once per cycle of the

@@ -181,12 +181,18 @@ public final class OperatorAPI: @unchecked Sendable {
     var nextState = ContinuousClock.now
     let period = Duration.milliseconds(Int64(max(configuration.statePeriodS, 0.05) * 1000))
     while !Task.isCancelled {
+      // The events since the last round, as one message (a burst of events is one
+      // message, so a client's queue counts rounds, not events).
       let page = journal.page(after: eventCursor, limit: 500)
-      for (sequence, record) in page.records {
-        hub.broadcast("{\"type\":\"event\",\"seq\":\(sequence),\"record\":\(record)}")
-        eventCursor = sequence
+      if let last = page.records.last {
+        var message = "{\"type\":\"events\",\"events\":["
+        for (index, (sequence, record)) in page.records.enumerated() {
+          if index > 0 { message += "," }
+          message += "{\"seq\":\(sequence),\"record\":\(record)}"
+        }
+        hub.broadcast(message + "]}")
+        eventCursor = last.0
       }
-      if page.records.isEmpty, page.next > 0 { eventCursor = max(eventCursor, page.oldest > 0 ? page.oldest - 1 : 0) }
       if ContinuousClock.now >= nextState {
         nextState = ContinuousClock.now + period
         publishState()
