@@ -86,7 +86,9 @@ test('history columns become points; null stays null', () => {
 });
 
 test('live messages and command answers', () => {
-  assert.equal(normLive({ type: 'event', seq: 4, record: { event: 'x' } }).body.sequence, 4);
+  assert.deepEqual(normLive({ type: 'events', events: [{ seq: 4, record: { event: 'x' } }, { seq: 5, record: { event: 'y' } }] })
+    .body.map((e) => [e.sequence, e.event]), [[4, 'x'], [5, 'y']]);
+  assert.equal(normLive({ type: 'event', seq: 4, record: { event: 'x' } }).body[0].sequence, 4);
   assert.equal(normLive({ type: 'hello', next_event: 9 }).kind, 'hello');
   assert.equal(normLive({ type: 'state', state: { modules: [] } }).kind, 'state');
   assert.equal(describeResponse(403, { request_id: 7, result: 'error', error: 'authority', reason: 'lease held by ground' }),

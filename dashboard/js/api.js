@@ -221,10 +221,14 @@ export function normHistory(raw) {
   return out;
 }
 
-/** A live message: {kind: 'event'|'state'|'hello'|'other', body}. */
+/**
+ * A live message: {kind: 'events'|'state'|'hello'|'other', body}; `events` carries a list
+ * (the server sends new events in one message per 100 ms; a single `event` is taken too).
+ */
 export function normLive(raw) {
   if (raw.type === 'state') return { kind: 'state', body: normState(raw.state) };
-  if (raw.type === 'event') return { kind: 'event', body: normEvent(raw) };
+  if (raw.type === 'events') return { kind: 'events', body: (raw.events ?? []).map(normEvent) };
+  if (raw.type === 'event') return { kind: 'events', body: [normEvent(raw)] };
   if (raw.type === 'hello') return { kind: 'hello', body: raw };
   return { kind: 'other', body: raw };
 }

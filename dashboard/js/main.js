@@ -227,8 +227,8 @@ async function start() {
       if (msg.kind === 'hello') {
         // Every (re)connection: what happened before it, then the stream from here on.
         backfill(msg.body.next_event).catch(showError);
-      } else if (msg.kind === 'event') {
-        addEvents([msg.body]);
+      } else if (msg.kind === 'events') {
+        addEvents(msg.body);
       } else if (msg.kind === 'state') {
         page.pendingState = msg.body;
         scheduleRedraw();
