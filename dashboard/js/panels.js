@@ -139,23 +139,19 @@ export function renderPlan(container, state, events, droneIds) {
   container.replaceChildren(...rows, axis);
 }
 
-let lease = { remainingS: null, at: 0 };
-
+/**
+ * The control token's holder and the ground lease's countdown: the seconds left as of the
+ * newest state (controller seconds: simulated ones on sim), redrawn with each state.
+ */
 export function renderControl(control) {
   document.getElementById('token-holder').textContent = control.holder;
-  lease = { remainingS: control.leaseRemainingS, at: performance.now() };
-  tickLease();
-}
-
-/** The lease countdown in controller seconds, as of the last snapshot. */
-export function tickLease() {
   const p = document.getElementById('lease');
-  if (lease.remainingS === null) {
+  if (control.leaseRemainingS === null) {
     p.textContent = 'no ground lease';
     p.dataset.active = 'false';
     return;
   }
-  const left = Math.max(0, lease.remainingS);
+  const left = Math.max(0, control.leaseRemainingS);
   const m = Math.floor(left / 60), s = Math.floor(left % 60);
   p.dataset.active = 'true';
   p.textContent = `ground lease ends in ${m} min ${String(s).padStart(2, '0')} s`;
