@@ -30,10 +30,10 @@ unit-tests: setup
 # The whole suite: style, unit tests, the CLI end to end, then the virtual hardware bench.
 test: setup lint unit-tests
 	scripts/cli-smoke
-	scripts/api-fuzz
 	scripts/leak-check
 	scripts/dashboard-test
 	@if [ "$${CLOAK_SKIP_PACKAGE_TEST:-0}" = 1 ]; then echo "make test: PACKAGE TEST SKIPPED (CLOAK_SKIP_PACKAGE_TEST=1)"; else scripts/package-test; fi
+	scripts/api-fuzz
 	@scripts/run-virtual-bench-if-enabled
 
 # The main job: the controller on the `sim` board (mock HAL + chip emulators).

@@ -81,11 +81,8 @@ public final class EventJournal: EventConsumer, @unchecked Sendable {
   }
 
   private func note(_ event: Event, subject: EventSubject) {
-    if let principal = event.principal, let command = event.command,
-      event.code == .commandAccepted
-        || event.code == .commandRejected
-    {
-      _ = command
+    let commandEvent = event.code == .commandAccepted || event.code == .commandRejected
+    if let principal = event.principal, event.command != nil, commandEvent {
       let result = event.rejection.map { "\($0)" } ?? "ok"
       counts.commands["\(principal)", default: [:]][result, default: 0] += 1
     }

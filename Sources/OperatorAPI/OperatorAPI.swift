@@ -77,7 +77,12 @@ public final class OperatorAPI: @unchecked Sendable {
   private var stateView: StateView?
   private var lastStatus = ExecutiveStatus()
   private var reports: [GroupReport]?
-  private var lastHistoryError: String?
+  /// History database writes that failed, and the last failure (named in `/metrics`'
+  /// `cloak_api_history_failures_total`; the memory ring keeps the points).
+  private var historyFailures = 0
+  public private(set) var lastHistoryError: String?
+  /// The controller's wall clock at the last published state, UTC seconds.
+  private var lastWallSeconds = 0.0
   private var serverTask: Task<Void, Never>?
   private var pumpTask: Task<Void, Never>?
   private var group: MultiThreadedEventLoopGroup?
@@ -215,6 +220,7 @@ public final class OperatorAPI: @unchecked Sendable {
     stateView = view
     stateJSON = json
     lastStatus = executive
+    lastWallSeconds = Double(frame.wallNanoseconds) / 1e9
     lock.unlock()
     if changed {
       let t = Double(frame.wallNanoseconds) / 1e9
@@ -230,6 +236,7 @@ public final class OperatorAPI: @unchecked Sendable {
       if let failure {
         lock.lock()
         lastHistoryError = failure.description
+        historyFailures += 1
         lock.unlock()
       }
     }
@@ -306,10 +313,10 @@ public final class OperatorAPI: @unchecked Sendable {
     }
     router.get("metrics") { [self] _, _ in
       let (_, view, executive) = currentState()
-      let reports = lock.withLock { self.reports }
+      let (reports, historyFailures) = lock.withLock { (self.reports, self.historyFailures) }
       let bytes = metrics.render(
         state: view, counts: journal.counters(), reports: reports, status: executive, liveClients: hub.count,
-        liveDropped: hub.dropped)
+        liveDropped: hub.dropped, historyFailures: historyFailures)
       return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -350,7 +357,7 @@ public final class OperatorAPI: @unchecked Sendable {
 
   /// An error body: `{"error":CODE,"reason":TEXT}`.
   static func problem(_ status: HTTPResponse.Status, _ code: String, _ reason: String) -> Response {
-    json("{\"error\":\"\(code)\",\"reason\":\(JSONText.quote(reason))}", status: status)
+    json("{\"error\":\"\(code)\",\"reason\":\(JSONValue.quote(reason))}", status: status)
   }
 
   private func events(_ request: Request) throws -> Response {
@@ -374,17 +381,16 @@ public final class OperatorAPI: @unchecked Sendable {
     let query = request.uri.queryParameters
     let maxPoints = try Self.integer(query, "max_points", default: 2_000, range: 1...20_000)
     let since: Double
-    if let text = query["since"].map(String.init) {
+    if let text = query.get("since") {
       guard let value = Double(text), value.isFinite else {
         throw HTTPError(.badRequest, message: "since: UTC seconds, a number")
       }
       since = value
     } else {
-      let newest = currentState().view.map { _ in Double(handOff.latest().wallNanoseconds) / 1e9 } ?? 0
-      since = newest - 3 * 3600
+      since = lock.withLock { lastWallSeconds } - 3 * 3600
     }
     var modules = station.modules.map(\.id.rawValue)
-    if let wanted = query["module"].map(String.init) {
+    if let wanted = query.get("module") {
       guard modules.contains(wanted) else {
         return Self.problem(.notFound, "no_such_module", "station \(station.name) has no module \(wanted)")
       }
@@ -394,7 +400,7 @@ public final class OperatorAPI: @unchecked Sendable {
     for (index, module) in modules.enumerated() {
       let points = history.series(module, since: since, maxPoints: maxPoints)
       if index > 0 { out += "," }
-      out += JSONText.quote(module) + ":{\"t\":[" + points.map { Self.number($0.t) }.joined(separator: ",")
+      out += JSONValue.quote(module) + ":{\"t\":[" + points.map { Self.number($0.t) }.joined(separator: ",")
       out += "],\"pressure_pa\":[" + points.map { Self.number($0.pressurePa) }.joined(separator: ",")
       out += "],\"temperature_c\":[" + points.map { Self.number($0.temperatureC) }.joined(separator: ",")
       out += "],\"loss_rate_pct_per_h\":[" + points.map { Self.number($0.lossRatePctPerHour) }.joined(separator: ",")
@@ -408,7 +414,7 @@ public final class OperatorAPI: @unchecked Sendable {
   static func integer(
     _ query: Parameters, _ name: String, default value: Int, range: ClosedRange<Int>
   ) throws -> Int {
-    guard let text = query[name.utf8Key] else { return value }
+    guard let text = query.get(name) else { return value }
     guard let number = Int(text), range.contains(number) else {
       throw HTTPError(.badRequest, message: "\(name): an integer in \(range.lowerBound)...\(range.upperBound)")
     }
@@ -416,7 +422,7 @@ public final class OperatorAPI: @unchecked Sendable {
   }
 
   static func optionalUInt(_ query: Parameters, _ name: String) throws -> UInt64? {
-    guard let text = query[name.utf8Key] else { return nil }
+    guard let text = query.get(name) else { return nil }
     guard let number = UInt64(text) else { throw HTTPError(.badRequest, message: "\(name): an unsigned integer") }
     return number
   }
@@ -472,15 +478,6 @@ public final class OperatorAPI: @unchecked Sendable {
     guard let data = try? encoder.encode(doc) else { return "{}" }
     return String(decoding: data, as: UTF8.self)
   }
-}
-
-extension String {
-  fileprivate var utf8Key: Substring { Substring(self) }
-}
-
-/// JSON string quoting (the audit log's escaper, one for the project).
-enum JSONText {
-  static func quote(_ text: String) -> String { JSONValue.quote(text) }
 }
 
 /// The bound port (or the failure) handed from the server task to ``OperatorAPI/start()``.

@@ -15,7 +15,8 @@ import Prometheus
 /// - `cloak_module_pressure_pa`, `cloak_module_loss_rate_pct_per_h{module}`.
 /// - `cloak_alarms_total{event}`, `cloak_drones{state}`,
 ///   `cloak_commands_total{principal,result}`.
-/// - `cloak_api_live_clients`, `cloak_api_live_dropped_total`.
+/// - `cloak_api_live_clients`, `cloak_api_live_dropped_total`,
+///   `cloak_api_history_failures_total` (history database writes that failed).
 final class OperatorMetrics: @unchecked Sendable {
   let registry = PrometheusCollectorRegistry()
   private let factory: PrometheusMetricsFactory
@@ -52,7 +53,7 @@ final class OperatorMetrics: @unchecked Sendable {
   /// The text exposition after bringing every instrument up to date.
   func render(
     state: StateView?, counts: EventJournal.Counts, reports: [GroupReport]?, status: ExecutiveStatus,
-    liveClients: Int, liveDropped: Int
+    liveClients: Int, liveDropped: Int, historyFailures: Int
   ) -> [UInt8] {
     lock.lock()
     defer { lock.unlock() }
@@ -90,6 +91,7 @@ final class OperatorMetrics: @unchecked Sendable {
     }
     gauge("cloak_api_live_clients", [], Double(liveClients))
     counter("cloak_api_live_dropped_total", total: Int64(liveDropped))
+    counter("cloak_api_history_failures_total", total: Int64(historyFailures))
     return registry.emitToBuffer()
   }
 }

@@ -137,11 +137,11 @@ struct Run: ParsableCommand {
       if let watchdog = board.abandonWatchdog() { printError("cloak run: \(watchdog)") }
       throw ExitCode(1)
     }
-    let scheduleWriter = try schedule.attach(to: assembly)
-    defer { scheduleWriter?.stop() }
+    let scheduler = try schedule.attach(to: assembly)
+    defer { scheduler?.writer.stop() }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
     _ = try services.start(
-      assembly: assembly, fleet: nil, origin: formatter.origin, drainsArbiter: true, simulated: false)
+      assembly: assembly, fleet: scheduler?.fleet, origin: formatter.origin, drainsArbiter: true, simulated: false)
     defer { services.stop(reason: assembly.executive.isShutdownRequested ? "signal" : "completed") }
     try runRealtime(
       assembly, printer: printer, writer: writer, audit: auditLog, options: service.realtime(runtime))

@@ -171,3 +171,23 @@ import Testing
     #expect(sawEvent)
   }
 }
+
+/// Starting where the port is taken fails with the address named, and stops cleanly.
+@Suite(.serialized) struct OperatorServerStartTests {
+  @Test func aTakenPortIsNamed() throws {
+    let first = try Harness()
+    let (_, port) = try first.api.start()
+    defer { first.api.stop() }
+    let second = try Harness()
+    var configuration = second.api.configuration
+    configuration.port = port
+    let clash = OperatorAPI(
+      configuration: configuration, station: second.api.station, handOff: second.api.handOff,
+      journal: second.journal, history: second.api.history, path: second.api.path, crew: nil, status: nil,
+      origin: .zero, alarmThreshold: 0.3)
+    #expect(throws: OperatorAPIError.self) { try clash.start() }
+    do { try clash.start() } catch {
+      #expect(error.description.contains("127.0.0.1:\(port)"))
+    }
+  }
+}
