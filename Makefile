@@ -32,7 +32,9 @@ test: setup lint unit-tests
 	scripts/cli-smoke
 	scripts/leak-check
 	scripts/model-check
+	scripts/dashboard-test
 	@if [ "$${CLOAK_SKIP_PACKAGE_TEST:-0}" = 1 ]; then echo "make test: PACKAGE TEST SKIPPED (CLOAK_SKIP_PACKAGE_TEST=1)"; else scripts/package-test; fi
+	scripts/api-fuzz
 	@scripts/run-virtual-bench-if-enabled
 
 # The main job: the controller on the `sim` board (mock HAL + chip emulators).

@@ -21,6 +21,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    // The operator API only (decision 1400): nothing else imports these.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     // MARK: hal/ — the hardware boundary
@@ -63,6 +68,7 @@ let package = Package(
         "HAL", "Boards", "Drivers", "MockHAL", "Emulators", "Controller", "Station", "Scheduler",
         .target(name: "LinuxHAL", condition: linuxOnly),
         "AuditLog",
+        .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .target(
       name: "Scheduler",
@@ -81,6 +87,19 @@ let package = Package(
         "Controller", "GroundLink", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]),
+    // The operator API (HTTP, WebSocket, /metrics) over Hummingbird; docs/operator-api.md.
+    // The only target that imports Hummingbird, so every other target builds without it.
+    .target(
+      name: "OperatorAPI",
+      dependencies: [
+        "HAL", "Controller", "Composition", "CommandLink", "GroundLink", "Station", "Scheduler", "AuditLog",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .executableTarget(
       name: "cloak",
       dependencies: [
@@ -91,6 +110,7 @@ let package = Package(
         "AuditLog", "GroundLink",
         "LeakDetection", "CZlib",
         "CommandLink",
+        "OperatorAPI",
       ]),
 
     // MARK: Tests/ — one test target per target
@@ -126,6 +146,13 @@ let package = Package(
       path: "Tests/BenchSuite"),
     .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
     .testTarget(name: "GroundLinkTests", dependencies: ["GroundLink", "AuditLog"]),
+    .testTarget(
+      name: "OperatorAPITests",
+      dependencies: [
+        "OperatorAPI", "Composition", "Controller", "CommandLink", "GroundLink", "AuditLog", "Simulation", "Boards",
+        "Station", "HAL", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "Yams", package: "Yams"),
+      ]),
     .testTarget(name: "LinuxHALTests", dependencies: ["HAL", .target(name: "LinuxHAL", condition: linuxOnly)]),
   ]
 )

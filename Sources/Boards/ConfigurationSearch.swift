@@ -137,7 +137,7 @@ public struct ConfigurationSearch: Sendable {
     return nil
   }
 
-  static func join(_ directory: String, _ name: String) -> String {
+  public static func join(_ directory: String, _ name: String) -> String {
     (directory as NSString).appendingPathComponent(name)
   }
 

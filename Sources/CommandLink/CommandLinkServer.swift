@@ -64,6 +64,7 @@ public struct CommandLinkError: Error, CustomStringConvertible {
 /// the executive only sees requests in the arbiter's bounded queues.
 public final class CommandLinkServer: @unchecked Sendable {
   public let router: ResponseRouter
+  private let ownsRouter: Bool
   private let group: MultiThreadedEventLoopGroup
   private var channels: [Channel] = []
   /// Where the ground listener is bound (the port when 0 was asked for).
@@ -73,32 +74,52 @@ public final class CommandLinkServer: @unchecked Sendable {
   /// Frames received, refused before the arbiter, and connections refused by credentials.
   public var statistics: (frames: Int, refused: Int, peersRefused: Int) { counters.read() }
 
-  /// Starts listening. `verifier` and `wallClockMs` serve ground (required when a ground
-  /// port is set). Throws naming the socket path or address that failed.
-  public init(
+  /// Starts listening with a ``ResponseRouter`` of its own on `arbiter` (stopped with
+  /// the link). `verifier` and `wallClockMs` serve ground (required when a ground port is
+  /// set). Throws naming the socket path or address that failed.
+  public convenience init(
     settings: CommandLinkSettings, arbiter: CommandArbiter, verifier: CommandVerifier?,
     wallClockMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
   ) throws(CommandLinkError) {
-    router = ResponseRouter(arbiter: arbiter)
+    try self.init(
+      settings: settings, router: ResponseRouter(arbiter: arbiter), ownsRouter: true, verifier: verifier,
+      wallClockMs: wallClockMs)
+  }
+
+  /// Starts listening on `router`, shared with other submitters (the operator API): the
+  /// caller stops it after the link. Throws as the other initialiser.
+  public convenience init(
+    settings: CommandLinkSettings, router: ResponseRouter, verifier: CommandVerifier?,
+    wallClockMs: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+  ) throws(CommandLinkError) {
+    try self.init(settings: settings, router: router, ownsRouter: false, verifier: verifier, wallClockMs: wallClockMs)
+  }
+
+  private init(
+    settings: CommandLinkSettings, router: ResponseRouter, ownsRouter: Bool, verifier: CommandVerifier?,
+    wallClockMs: @escaping @Sendable () -> Int64
+  ) throws(CommandLinkError) {
+    self.router = router
+    self.ownsRouter = ownsRouter
     group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let router = router
     let counters = counters
+    let consolePath = CommandPath(router: router, verifier: nil, wallClockMs: wallClockMs)
+    let groundPath = CommandPath(router: router, verifier: verifier, wallClockMs: wallClockMs)
     do {
       if let path = settings.consoleSocket {
         let access = settings.consoleAccess
         let channel = try Self.bootstrap(group, settings: settings) { channel in
           LinkHandler(
-            role: .console(access), router: router, verifier: nil, wallClockMs: wallClockMs,
-            maxInFlight: settings.maxInFlightPerConnection, counters: counters)
+            role: .console(access), path: consolePath, maxInFlight: settings.maxInFlightPerConnection,
+            counters: counters)
         }.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
         channels.append(channel)
       }
       if let port = settings.groundPort {
-        guard let verifier else { throw CommandLinkError(description: "the ground listener needs a key ring") }
+        guard verifier != nil else { throw CommandLinkError(description: "the ground listener needs a key ring") }
         let channel = try Self.bootstrap(group, settings: settings) { _ in
           LinkHandler(
-            role: .ground, router: router, verifier: verifier, wallClockMs: wallClockMs,
-            maxInFlight: settings.maxInFlightPerConnection, counters: counters)
+            role: .ground, path: groundPath, maxInFlight: settings.maxInFlightPerConnection, counters: counters)
         }.bind(host: settings.groundHost, port: port).wait()
         groundAddress = channel.localAddress
         channels.append(channel)
@@ -131,11 +152,12 @@ public final class CommandLinkServer: @unchecked Sendable {
       }
   }
 
-  /// Closes the listeners and connections, answers pending requests `busy`, stops the threads.
+  /// Closes the listeners and connections, stops the threads; a router of its own is
+  /// stopped too (pending requests answered `busy`).
   public func stop() {
     for channel in channels { try? channel.close().wait() }
     channels.removeAll()
-    router.stop()
+    if ownsRouter { router.stop() }
     try? group.syncShutdownGracefully()
   }
 }
@@ -207,23 +229,16 @@ final class LinkHandler: ChannelInboundHandler, @unchecked Sendable {
   }
 
   let role: Role
-  let router: ResponseRouter
-  let verifier: CommandVerifier?
-  let wallClockMs: @Sendable () -> Int64
+  let path: CommandPath
   let maxInFlight: Int
   let counters: LinkCounters
   /// Requests waiting for the arbiter (touched on the event loop only).
   private var inFlight = 0
   private var admitted = false
 
-  init(
-    role: Role, router: ResponseRouter, verifier: CommandVerifier?, wallClockMs: @escaping @Sendable () -> Int64,
-    maxInFlight: Int, counters: LinkCounters
-  ) {
+  init(role: Role, path: CommandPath, maxInFlight: Int, counters: LinkCounters) {
     self.role = role
-    self.router = router
-    self.verifier = verifier
-    self.wallClockMs = wallClockMs
+    self.path = path
     self.maxInFlight = maxInFlight
     self.counters = counters
   }
@@ -305,66 +320,22 @@ final class LinkHandler: ChannelInboundHandler, @unchecked Sendable {
       refuse(context, .init(requestID: nil, code: .busy, reason: "too many requests waiting on this connection"))
       return
     }
-    switch role {
-    case .console:
-      let request: LinkProtocol.CrewRequest
-      do { request = try LinkProtocol.crewRequest(frame) } catch {
-        refuse(context, error)
-        return
-      }
-      submit(context, request.command, requestID: request.requestID, then: nil)
-    case .ground:
-      handleGround(context, frame)
-    }
-  }
-
-  private func handleGround(_ context: ChannelHandlerContext, _ frame: [UInt8]) {
-    guard let verifier else { return }
-    let now = wallClockMs()
-    let accepted: AcceptedCommand
-    switch verifier.verify(frame, nowMs: now) {
-    case .failure(let rejection):
-      let id = (try? CommandEnvelope(parsing: frame))?.sequence
-      refuse(context, LinkProtocol.refusal(rejection, requestID: id))
-      return
-    case .success(let value): accepted = value
-    }
-    let id = accepted.envelope.sequence
-    let command: Command
-    do { command = try LinkProtocol.envelopeCommand(accepted) } catch {
-      refuse(context, error)
-      return
-    }
-    if let expires = accepted.envelope.leaseExpiresMs {
-      let seconds = max(1, (expires - now + 999) / 1000)
-      guard let lease = try? Command.parse(name: "lease_take", arguments: ["seconds": String(seconds)]) else {
-        refuse(context, .init(requestID: id, code: .validation, reason: "lease of \(seconds) s"))
-        return
-      }
-      submit(context, lease, requestID: id, then: command)
-    } else {
-      submit(context, command, requestID: id, then: nil)
-    }
-  }
-
-  /// Submits `command`; on `ok` submits `next` (the command after its lease), then answers.
-  private func submit(_ context: ChannelHandlerContext, _ command: Command, requestID: UInt64, then next: Command?) {
     inFlight += 1
     let loop = context.eventLoop
     let box = NIOLoopBound(self, eventLoop: loop)
     let contextBox = NIOLoopBound(context, eventLoop: loop)
-    let principal = principal
-    router.submit(command, by: principal) { response in
+    let counters = counters
+    let answer: @Sendable (LinkReply) -> Void = { reply in
+      if reply.beforeArbiter { counters.refusal() }
       loop.execute {
         let handler = box.value
-        let context = contextBox.value
         handler.inFlight -= 1
-        if let next, response.rejection == nil {
-          handler.submit(context, next, requestID: requestID, then: nil)
-          return
-        }
-        handler.respond(context, LinkProtocol.line(response, requestID: requestID))
+        handler.respond(contextBox.value, reply.line)
       }
+    }
+    switch role {
+    case .console: path.crew(frame, completion: answer)
+    case .ground: path.ground(frame, completion: answer)
     }
   }
 

@@ -25,11 +25,19 @@ public final class ResponseRouter: @unchecked Sendable {
   private var nextID = ResponseRouter.firstID
   private var running = true
   private var thread: Thread?
+  /// Whether the router's thread pops ``CommandArbiter/responses`` itself; when false the
+  /// one thread that already drains them (the scenario runner) hands each to ``offer(_:)``.
+  public let drainsArbiter: Bool
 
+  /// `drainsArbiter`: false where another thread drains the arbiter's responses (the
+  /// sim board's ``ScenarioRun``) and offers them here: the arbiter's response queue has
+  /// one consumer.
   public init(
-    arbiter: CommandArbiter, pollInterval: Duration = .milliseconds(1), responseTimeout: Duration = .seconds(5)
+    arbiter: CommandArbiter, pollInterval: Duration = .milliseconds(1), responseTimeout: Duration = .seconds(5),
+    drainsArbiter: Bool = true
   ) {
     self.arbiter = arbiter
+    self.drainsArbiter = drainsArbiter
     self.pollInterval = pollInterval
     self.responseTimeout = responseTimeout
     let thread = Thread { [self] in loop() }
@@ -70,6 +78,19 @@ public final class ResponseRouter: @unchecked Sendable {
     return out
   }
 
+  /// Routes `response` to the request of this router it answers (its completion runs on
+  /// the calling thread); returns false, and does nothing, when it is not one of ours.
+  /// Used by the thread that drains the arbiter when ``drainsArbiter`` is false.
+  @discardableResult
+  public func offer(_ response: CommandResponse) -> Bool {
+    lock.lock()
+    let entry = table.removeValue(forKey: response.requestID)
+    lock.unlock()
+    guard let entry else { return false }
+    entry.completion(response)
+    return true
+  }
+
   /// Stops the thread; pending requests are answered `busy`.
   public func stop() {
     lock.lock()
@@ -90,7 +111,7 @@ public final class ResponseRouter: @unchecked Sendable {
         lock.unlock()
         return
       }
-      while let response = arbiter.responses.pop() {
+      while drainsArbiter, let response = arbiter.responses.pop() {
         if let entry = table.removeValue(forKey: response.requestID) {
           ready.append((entry.completion, response))
         } else {

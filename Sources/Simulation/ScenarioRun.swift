@@ -84,6 +84,11 @@ public final class ScenarioRun {
   public let origin: MonotonicInstant
   /// Called with each timeline note as it happens.
   public var onNote: ((TimelineNote) -> Void)?
+  /// Offered every command response the run drains from the arbiter, first: returns
+  /// true when the response answered one of its requests (the command link's and the
+  /// operator API's ``ResponseRouter/offer(_:)``: on the sim board this run is the one
+  /// consumer of the arbiter's responses). Set before the first ``advance(to:)``.
+  public var claimResponse: ((CommandResponse) -> Bool)?
   /// Every note so far.
   public private(set) var notes: [TimelineNote] = []
   /// Events of each name seen (for the summary).
@@ -183,6 +188,7 @@ public final class ScenarioRun {
     executive.run(until: origin.advanced(by: .nanoseconds(steps * Int64((stepS * 1e9).rounded()))))
     executive.events.flush()
     while let response = assembly.arbiter.responses.pop() {
+      if claimResponse?(response) == true { continue }
       if response.rejection != nil { note("response \(response)", at: time) }
     }
     judgePhysical()

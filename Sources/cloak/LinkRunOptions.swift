@@ -37,35 +37,51 @@ struct LinkRunOptions: ParsableArguments {
   @Option(name: .customLong("link-window-ms"), help: "Accepted envelope clock skew, ms.")
   var windowMs: Int64 = 300_000
 
-  /// Starts the link on `arbiter`, or returns nil when no listener was asked for. Exits 1
-  /// naming what failed.
-  func start(arbiter: CommandArbiter, command: String) throws -> CommandLinkServer? {
+  /// The ground envelope verifier from `--link-keyring` and `--link-replay-guard` (the
+  /// command link's ground listener and the operator API's ground endpoint share it, so
+  /// one replay guard sees every envelope), or nil when no key ring is given. Exits 1
+  /// naming the file that failed.
+  func verifier(command: String) throws -> CommandVerifier? {
+    guard let keyring else {
+      if tcp != nil {
+        printError("\(command): --link-tcp needs --link-keyring FILE and --link-replay-guard FILE")
+        throw ExitCode(1)
+      }
+      return nil
+    }
+    guard let replayGuard else {
+      printError("\(command): --link-keyring needs --link-replay-guard FILE")
+      throw ExitCode(1)
+    }
+    do {
+      let ring = try KeyRing(json: Array(try readTextFile(keyring, for: command).utf8), path: keyring)
+      return CommandVerifier(keyRing: ring, replayGuard: try ReplayGuard(path: replayGuard), windowMs: windowMs)
+    } catch let exit as ExitCode {
+      throw exit
+    } catch {
+      printError("\(command): \(error)")
+      throw ExitCode(1)
+    }
+  }
+
+  /// Starts the link on `router` (shared with the operator API; the caller stops it
+  /// after the link), or returns nil when no listener was asked for. Exits 1 naming what
+  /// failed.
+  func start(router: ResponseRouter, verifier: CommandVerifier?, command: String) throws -> CommandLinkServer? {
     guard socket != nil || tcp != nil else { return nil }
     var settings = CommandLinkSettings(consoleSocket: socket)
     settings.consoleAccess.uids.formUnion(uids)
     settings.consoleAccess.gids.formUnion(gids)
-    var verifier: CommandVerifier?
     if let tcp {
       let parts = tcp.split(separator: ":", maxSplits: 1).map(String.init)
       guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
         printError("\(command): --link-tcp wants HOST:PORT, not \(tcp)")
         throw ExitCode(1)
       }
-      guard let keyring, let replayGuard else {
-        printError("\(command): --link-tcp needs --link-keyring FILE and --link-replay-guard FILE")
-        throw ExitCode(1)
-      }
       settings.groundHost = parts[0]
       settings.groundPort = port
-      do {
-        let ring = try KeyRing(json: Array(try readTextFile(keyring, for: command).utf8), path: keyring)
-        verifier = CommandVerifier(keyRing: ring, replayGuard: try ReplayGuard(path: replayGuard), windowMs: windowMs)
-      } catch {
-        printError("\(command): \(error)")
-        throw ExitCode(1)
-      }
     }
-    do { return try CommandLinkServer(settings: settings, arbiter: arbiter, verifier: verifier) } catch {
+    do { return try CommandLinkServer(settings: settings, router: router, verifier: verifier) } catch {
       printError("\(command): \(error)")
       throw ExitCode(1)
     }

@@ -33,6 +33,7 @@ struct Run: ParsableCommand {
   @OptionGroup var service: ServiceRunOptions
   @OptionGroup var auditOptions: AuditRunOptions
   @OptionGroup var linkOptions: LinkRunOptions
+  @OptionGroup var apiOptions: OperatorRunOptions
   @OptionGroup var schedule: ScheduleDatabaseOption
 
   @Option(
@@ -79,9 +80,6 @@ struct Run: ParsableCommand {
     let station = try stationOption.loadOrExit()
     let description = try loadBoardOrExit(boardOption.board)
     if description.backend == .sim {
-      if linkOptions.socket != nil || linkOptions.tcp != nil {
-        throw ValidationError("the command link (--link-socket, --link-tcp) runs on a real board, not sim")
-      }
       try runSimulated(station: station, board: description, notification: notification, runtime: runtime)
       return
     }
@@ -124,8 +122,10 @@ struct Run: ParsableCommand {
     let auditLog = try auditOptions.open(
       configuration: runtime, simulated: false, fresh: false, formatter: formatter, command: "cloak run")
     defer { AuditRunOptions.close(auditLog, command: "cloak run") }
+    let services = try OperatorServices(api: apiOptions, link: linkOptions, defaultOn: false, command: "cloak run")
     let consumer: any EventConsumer = EventFanOut(
-      [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? []))
+      [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? [])
+        + services.consumers(formatter: formatter))
     let assembly: ControllerAssembly
     do {
       assembly = try ControllerAssembly(
@@ -137,11 +137,12 @@ struct Run: ParsableCommand {
       if let watchdog = board.abandonWatchdog() { printError("cloak run: \(watchdog)") }
       throw ExitCode(1)
     }
-    let scheduleWriter = try schedule.attach(to: assembly)
-    defer { scheduleWriter?.stop() }
+    let scheduler = try schedule.attach(to: assembly)
+    defer { scheduler?.writer.stop() }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
-    let link = try linkOptions.start(arbiter: assembly.arbiter, command: "cloak run")
-    defer { link?.stop() }
+    _ = try services.start(
+      assembly: assembly, fleet: scheduler?.fleet, origin: formatter.origin, drainsArbiter: true, simulated: false)
+    defer { services.stop(reason: assembly.executive.isShutdownRequested ? "signal" : "completed") }
     try runRealtime(
       assembly, printer: printer, writer: writer, audit: auditLog, options: service.realtime(runtime))
   }
@@ -185,7 +186,8 @@ struct Run: ParsableCommand {
       speed: speed ?? SpeedArgument(factor: openEnded ? Self.demoSpeed : nil), events: events,
       statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run",
       schedule: schedule, serviceWatchdog: notification, configure: service.installTestStall, audit: auditOptions,
-      configuration: runtime)
+      configuration: runtime,
+      services: try OperatorServices(api: apiOptions, link: linkOptions, defaultOn: openEnded, command: "cloak run"))
     // A run's expectations are reported, but only `cloak sim` fails on them.
     _ = ok
   }

@@ -36,16 +36,16 @@ struct ScheduleDatabaseOption: ParsableArguments {
 
   /// On a Linux board: with `--schedule-db`, opens the database, restores what it holds,
   /// adds the inspection scheduler to `assembly`'s planner group and starts the writer
-  /// thread (the caller stops it); without, nothing (nil). Exits 1 naming the file when
-  /// the database cannot be opened.
-  func attach(to assembly: ControllerAssembly) throws -> ScheduleWriter? {
+  /// thread (the caller stops it) and returns both; without, nothing (nil). Exits 1
+  /// naming the file when the database cannot be opened.
+  func attach(to assembly: ControllerAssembly) throws -> (writer: ScheduleWriter, fleet: FleetControl)? {
     guard let path else { return nil }
     do {
       let store = try ScheduleStore(path: path)
       let writer = ScheduleWriter(store: store)
-      try assembly.addInspectionScheduler(writer: writer, saved: try store.load())
+      let fleet = try assembly.addInspectionScheduler(writer: writer, saved: try store.load())
       writer.start()
-      return writer
+      return (writer, fleet)
     } catch {
       printError("cloak run: \(error)")
       throw ExitCode(1)

@@ -62,7 +62,7 @@ struct SimCommand: ParsableCommand {
     _ scenario: ScenarioDescription, station: StationDescription, board: BoardDescription, seed: UInt64?,
     total: Double?, speed: SpeedArgument, events: String?, statusView: Bool, statusEvery: Double?, command: String,
     schedule: ScheduleDatabaseOption, serviceWatchdog: (any Watchdog)? = nil, configure: (Executive) -> Void = { _ in },
-    audit: AuditRunOptions? = nil, configuration: RuntimeConfiguration? = nil
+    audit: AuditRunOptions? = nil, configuration: RuntimeConfiguration? = nil, services: OperatorServices? = nil
   ) throws -> Bool {
     let database = try schedule.forSimulation()
     defer { database.cleanup() }
@@ -85,20 +85,29 @@ struct SimCommand: ParsableCommand {
     do {
       run = try ScenarioRun(
         scenario: scenario, station: station, board: board, seed: seed,
-        consumers: [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? []),
+        consumers: [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? [])
+          + (services?.consumers(formatter: formatter) ?? []),
         serviceWatchdog: serviceWatchdog, scheduleDatabase: database.path)
       configure(run.assembly.executive)
     } catch {
       printError("\(command): \(error)")
       throw ExitCode(1)
     }
+    // The command link and the operator API: this run is the one consumer of the
+    // arbiter's responses, so it offers each to their router first.
+    if let services {
+      run.claimResponse = try services.start(
+        assembly: run.assembly, fleet: run.fleet, origin: origin, drainsArbiter: false, simulated: true)
+    }
     print(
       "\(command): scenario \(scenario.name), station \(station.name), board \(board.name), seed \(run.seed), "
         + (total.map { DurationText.format($0) + " simulated" } ?? "until Ctrl-C") + ", speed \(speed)")
-    let session = SimulationSession(
+    var session = SimulationSession(
       run: run, total: total, speed: speed, statusView: statusView, statusEvery: statusEvery, progress: true)
+    if let services { session.afterSlice = { [run] in services.slice(run.assembly.executive) } }
     let (signalled, wall) = session.play()
     let reason = signalled ? "signal" : "completed"
+    services?.stop(reason: reason)
     printer.formatter.run.stopReason = reason
     writer?.formatter.run.stopReason = reason
     auditLog?.formatter.run.stopReason = reason

@@ -64,6 +64,21 @@ struct SimulationSession {
   var statusEvery: Double?
   /// Show a progress bar on standard error when it is a terminal.
   var progress: Bool
+  /// Called after each slice of simulated time (the executive is not running then).
+  var afterSlice: (() -> Void)?
+
+  init(
+    run: ScenarioRun, total: Double?, speed: SpeedArgument, statusView: Bool, statusEvery: Double?, progress: Bool,
+    afterSlice: (() -> Void)? = nil
+  ) {
+    self.run = run
+    self.total = total
+    self.speed = speed
+    self.statusView = statusView
+    self.statusEvery = statusEvery
+    self.progress = progress
+    self.afterSlice = afterSlice
+  }
 
   /// Runs; returns whether a stop signal ended it, and the wall time it took.
   func play() -> (signalled: Bool, wallSeconds: Double) {
@@ -108,6 +123,7 @@ struct SimulationSession {
         target = min(target, max(nextSimStatus, run.time + run.stepS))
       }
       run.advance(to: target)
+      afterSlice?()
       let now = Date().timeIntervalSince(start)
       if statusView, now >= nextWallStatus + 1 {
         nextWallStatus = now.rounded(.down)

@@ -1,3 +1,4 @@
+import Atomics
 import HAL
 import Station
 
@@ -41,9 +42,23 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     }
   }
 
-  public private(set) var holder: Holder = .crew
+  public private(set) var holder: Holder = .crew {
+    didSet { publishedHolder.store(holder.rawValue, ordering: .releasing) }
+  }
   /// When the ground lease ends (while ground holds control).
-  public private(set) var leaseExpiry: MonotonicInstant?
+  public private(set) var leaseExpiry: MonotonicInstant? {
+    didSet { publishedLease.store(leaseExpiry?.nanoseconds ?? .min, ordering: .releasing) }
+  }
+  private let publishedHolder = ManagedAtomic<UInt8>(Holder.crew.rawValue)
+  private let publishedLease = ManagedAtomic<Int64>(.min)
+  /// The holder and the lease expiry as last set, readable from any thread (the state
+  /// publisher in the planner group reads them; ``holder`` and ``leaseExpiry`` belong to
+  /// the actuators group's thread). Two atomic loads, no lock, no allocation.
+  public var published: (holder: Holder, leaseExpiry: MonotonicInstant?) {
+    let holder = Holder(rawValue: publishedHolder.load(ordering: .acquiring)) ?? .nobody
+    let lease = publishedLease.load(ordering: .acquiring)
+    return (holder, lease == .min ? nil : MonotonicInstant(nanoseconds: lease))
+  }
   /// Whether the crew override switch is active now.
   public private(set) var overrideActive = false
   /// Hatches of modules where crew are (the crew may close these at any time).

@@ -1,0 +1,517 @@
+import AuditLog
+import CommandLink
+import Composition
+import Controller
+import Foundation
+import HAL
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOPosix
+import Station
+
+/// Where and how the operator API serves (docs/operator-api.md).
+public struct OperatorAPIConfiguration: Sendable {
+  /// Address to bind (loopback by default: the API is for the crew's own machine and a
+  /// reverse proxy; decision 1401).
+  public var host: String
+  /// Port (0: any free port; ``OperatorAPI/start()`` returns the one bound).
+  public var port: Int
+  /// The dashboard's static files (served at `/`, `/` giving `index.html`); nil: none.
+  public var dashboardDirectory: String?
+  /// How often a state snapshot goes to the live clients (and to the history), seconds.
+  public var statePeriodS: Double
+  /// Messages one live client may have waiting before it is dropped.
+  public var liveQueueCapacity: Int
+  /// The most events one page returns.
+  public var maxPageEvents: Int
+  /// The largest request body accepted, bytes (the command link's frame limit).
+  public var maxBodyBytes: Int
+
+  public init(
+    host: String = "127.0.0.1", port: Int = 8080, dashboardDirectory: String? = nil, statePeriodS: Double = 1,
+    liveQueueCapacity: Int = 64, maxPageEvents: Int = 1_000, maxBodyBytes: Int = LinkProtocol.maxFrameBytes
+  ) {
+    self.host = host
+    self.port = port
+    self.dashboardDirectory = dashboardDirectory
+    self.statePeriodS = statePeriodS
+    self.liveQueueCapacity = liveQueueCapacity
+    self.maxPageEvents = maxPageEvents
+    self.maxBodyBytes = maxBodyBytes
+  }
+}
+
+/// Why the API could not start: the address and what failed.
+public struct OperatorAPIError: Error, CustomStringConvertible, Sendable {
+  public var description: String
+}
+
+/// The operator API: HTTP and one WebSocket over Hummingbird, on an event loop thread of
+/// its own (docs/operator-api.md, docs/api/openapi.yaml).
+///
+/// It reads the controller only through what the controller hands over: state frames
+/// from the ``StationStateHandOff`` (published by the planner group), events through the
+/// ``EventJournal`` (an event consumer), the executive's published status. It acts only
+/// through the ``CommandPath`` the command link uses, so every command meets the same
+/// parsing, envelope checks, authority rules and audit log. A pump task moves state and
+/// events to the live clients and the history once per period; nothing it does can make
+/// a rate group wait.
+public final class OperatorAPI: @unchecked Sendable {
+  public let configuration: OperatorAPIConfiguration
+  public let station: StationDescription
+  public let journal: EventJournal
+  public let history: HistoryStore
+  let handOff: StationStateHandOff
+  let path: CommandPath
+  let crew: CrewCredential?
+  let status: Snapshot<ExecutiveStatus>?
+  let origin: MonotonicInstant
+  let alarmThreshold: Double
+  let hub: LiveHub
+  let metrics = OperatorMetrics()
+  private let lock = NSLock()
+  private var stateJSON: String?
+  private var stateView: StateView?
+  private var lastStatus = ExecutiveStatus()
+  private var reports: [GroupReport]?
+  /// History database writes that failed, and the last failure (named in `/metrics`'
+  /// `cloak_api_history_failures_total`; the memory ring keeps the points).
+  private var historyFailures = 0
+  public private(set) var lastHistoryError: String?
+  /// The controller's wall clock at the last published state, UTC seconds.
+  private var lastWallSeconds = 0.0
+  private var serverTask: Task<Void, Never>?
+  private var pumpTask: Task<Void, Never>?
+  private var group: MultiThreadedEventLoopGroup?
+
+  /// - Parameters:
+  ///   - origin: the monotonic instant event records count from (`time_s`).
+  ///   - status: the executive's published status (this API is its one reader).
+  ///   - alarmThreshold: the leak detector's alarm rate, %/h (the plots' limit line).
+  public init(
+    configuration: OperatorAPIConfiguration, station: StationDescription, handOff: StationStateHandOff,
+    journal: EventJournal, history: HistoryStore, path: CommandPath, crew: CrewCredential?,
+    status: Snapshot<ExecutiveStatus>?, origin: MonotonicInstant, alarmThreshold: Double
+  ) {
+    self.configuration = configuration
+    self.station = station
+    self.handOff = handOff
+    self.journal = journal
+    self.history = history
+    self.path = path
+    self.crew = crew
+    self.status = status
+    self.origin = origin
+    self.alarmThreshold = alarmThreshold
+    hub = LiveHub(queueCapacity: configuration.liveQueueCapacity)
+  }
+
+  /// Hands over the executive's group reports for `/metrics` (call where reading them is
+  /// safe: on sim between steps).
+  public func publish(groupReports: [GroupReport]) {
+    lock.lock()
+    reports = groupReports
+    lock.unlock()
+  }
+
+  // MARK: running
+
+  /// Binds and serves; returns the bound host and port. Throws naming the address when
+  /// it cannot listen.
+  @discardableResult
+  public func start() throws(OperatorAPIError) -> (host: String, port: Int) {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    self.group = group
+    let bound = BoundBox()
+    let hub = hub
+    let application = Application(
+      router: makeRouter(),
+      server: .http1WebSocketUpgrade { [weak self] request, channel, _ in
+        guard let self, request.path?.split(separator: "?").first == "/api/v1/live" else { return .dontUpgrade }
+        return .upgrade([:]) { inbound, outbound, _ in
+          await self.serveLive(inbound: inbound, outbound: outbound, channel: channel)
+        }
+      },
+      configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cloak"),
+      onServerRunning: { channel in bound.set(channel.localAddress?.port, error: nil) },
+      eventLoopGroupProvider: .shared(group), logger: Self.quietLogger())
+    serverTask = Task.detached {
+      do { try await application.runService(gracefulShutdownSignals: []) } catch { bound.set(nil, error: "\(error)") }
+      hub.closeAll()
+    }
+    let address = "\(configuration.host):\(configuration.port)"
+    switch bound.wait(seconds: 10) {
+    case .some(.success(let port)):
+      pumpTask = Task.detached { [weak self] in await self?.pump() }
+      return (configuration.host, port)
+    case .some(.failure(let problem)):
+      stop()
+      throw OperatorAPIError(description: "operator API: cannot listen on \(address): \(problem)")
+    case .none:
+      stop()
+      throw OperatorAPIError(description: "operator API: \(address) did not start within 10 s")
+    }
+  }
+
+  /// Stops serving: live clients closed, listener closed, threads ended.
+  public func stop() {
+    pumpTask?.cancel()
+    hub.closeAll()
+    serverTask?.cancel()
+    let done = DispatchSemaphore(value: 0)
+    let task = serverTask
+    Task.detached {
+      await task?.value
+      done.signal()
+    }
+    _ = done.wait(timeout: .now() + 5)
+    serverTask = nil
+    pumpTask = nil
+    try? group?.syncShutdownGracefully()
+    group = nil
+  }
+
+  static func quietLogger() -> Logger {
+    var logger = Logger(label: "cloak.operator-api")
+    logger.logLevel = .critical
+    return logger
+  }
+
+  /// Moves state and events to the live clients and the history.
+  private func pump() async {
+    var eventCursor = journal.page(limit: 0).next - 1
+    var nextState = ContinuousClock.now
+    let period = Duration.milliseconds(Int64(max(configuration.statePeriodS, 0.05) * 1000))
+    while !Task.isCancelled {
+      // The events since the last round, as one message (a burst of events is one
+      // message, so a client's queue counts rounds, not events).
+      let page = journal.page(after: eventCursor, limit: 500)
+      if let last = page.records.last {
+        var message = "{\"type\":\"events\",\"events\":["
+        for (index, (sequence, record)) in page.records.enumerated() {
+          if index > 0 { message += "," }
+          message += "{\"seq\":\(sequence),\"record\":\(record)}"
+        }
+        hub.broadcast(message + "]}")
+        eventCursor = last.0
+      }
+      if ContinuousClock.now >= nextState {
+        nextState = ContinuousClock.now + period
+        publishState()
+      }
+      try? await Task.sleep(for: .milliseconds(100))
+    }
+  }
+
+  /// Takes the newest frame, renders it, records history, sends it live.
+  func publishState() {
+    let frame = handOff.latest()
+    let executive = status?.read() ?? ExecutiveStatus()
+    guard frame.sequence > 0 else { return }
+    let view = StateView(
+      frame: frame, station: station, leak: journal.leakStates(), status: executive, origin: origin,
+      alarmThreshold: alarmThreshold)
+    let json = view.json()
+    lock.lock()
+    let changed = stateView?.sequence != view.sequence
+    stateView = view
+    stateJSON = json
+    lastStatus = executive
+    lastWallSeconds = Double(frame.wallNanoseconds) / 1e9
+    lock.unlock()
+    if changed {
+      let t = Double(frame.wallNanoseconds) / 1e9
+      let failure = history.append(
+        view.modules.map {
+          (
+            $0.id,
+            HistoryStore.Point(
+              t: t, pressurePa: $0.pressurePa ?? .nan, temperatureC: $0.temperatureC ?? .nan,
+              lossRatePctPerHour: $0.lossRatePctPerH ?? .nan)
+          )
+        })
+      if let failure {
+        lock.lock()
+        lastHistoryError = failure.description
+        historyFailures += 1
+        lock.unlock()
+      }
+    }
+    hub.broadcast("{\"type\":\"state\",\"state\":\(json)}")
+  }
+
+  private func serveLive(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel)
+    async
+  {
+    let (id, messages) = hub.join(close: { channel.close(promise: nil) })
+    defer { hub.leave(id) }
+    hub.send("{\"type\":\"hello\",\"next_event\":\(journal.page(limit: 0).next)}", to: id)
+    if let state = currentState().json { hub.send("{\"type\":\"state\",\"state\":\(state)}", to: id) }
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        // Whatever the client sends is read and ignored; its end ends the session.
+        do { for try await _ in inbound {} } catch {}
+      }
+      group.addTask {
+        for await message in messages {
+          do { try await outbound.write(.text(message)) } catch { return }
+        }
+      }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  func currentState() -> (json: String?, view: StateView?, status: ExecutiveStatus) {
+    lock.lock()
+    defer { lock.unlock() }
+    return (stateJSON, stateView, lastStatus)
+  }
+
+  // MARK: routes
+
+  func makeRouter() -> Router<BasicRequestContext> {
+    let router = Router()
+    if let directory = configuration.dashboardDirectory {
+      router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true, logger: Self.quietLogger()))
+    }
+    let api = router.group("api/v1")
+    api.get("state") { [self] _, _ in
+      guard let json = currentState().json else {
+        return Self.problem(.serviceUnavailable, "no_state", "the controller has not published a state yet")
+      }
+      return Self.json(json)
+    }
+    api.get("station") { [self] _, _ in Self.json(stationJSON()) }
+    api.get("events") { [self] request, _ in try events(request) }
+    api.get("history") { [self] request, _ in try historyResponse(request) }
+    api.get("live") { _, _ in
+      Self.problem(.upgradeRequired, "upgrade_required", "this is a WebSocket: send an Upgrade: websocket request")
+    }
+    api.post("commands/crew") { [self] request, _ in
+      guard let crew, crew.admits(authorization: request.headers[.authorization]) else {
+        let line = LinkProtocol.line(
+          requestID: nil,
+          refusal: .init(requestID: nil, code: .authority, reason: "crew credential missing or wrong"))
+        return Self.json(line, status: .unauthorized)
+      }
+      let body = try await Self.body(request, limit: configuration.maxBodyBytes)
+      let reply = await withCheckedContinuation { continuation in
+        path.crew(body) { continuation.resume(returning: $0) }
+      }
+      return Self.json(reply.line, status: Self.status(of: reply))
+    }
+    api.post("commands/ground") { [self] request, _ in
+      let body = try await Self.body(request, limit: configuration.maxBodyBytes)
+      let reply = await withCheckedContinuation { continuation in
+        path.ground(body) { continuation.resume(returning: $0) }
+      }
+      return Self.json(reply.line, status: Self.status(of: reply))
+    }
+    router.get("metrics") { [self] _, _ in
+      let (_, view, executive) = currentState()
+      let (reports, historyFailures) = lock.withLock { (self.reports, self.historyFailures) }
+      let bytes = metrics.render(
+        state: view, counts: journal.counters(), reports: reports, status: executive, liveClients: hub.count,
+        liveDropped: hub.dropped, historyFailures: historyFailures)
+      return Response(
+        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+    return router
+  }
+
+  /// The HTTP status for a command reply: 200 ok, 400 format, 422 validation,
+  /// 403 authority, 409 execution, 503 busy.
+  static func status(of reply: LinkReply) -> HTTPResponse.Status {
+    switch reply.rejection {
+    case nil: return .ok
+    case .format?: return .badRequest
+    case .validation?: return .unprocessableContent
+    case .authority?: return .forbidden
+    case .execution?: return .conflict
+    case .busy?: return .serviceUnavailable
+    }
+  }
+
+  static func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+    var request = request
+    do {
+      let buffer = try await request.collectBody(upTo: limit)
+      return Array(buffer.readableBytesView)
+    } catch let error as HTTPError {
+      throw error
+    } catch {
+      throw HTTPError(.contentTooLarge, message: "a request body is at most \(limit) bytes")
+    }
+  }
+
+  static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+      status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+      body: .init(byteBuffer: ByteBuffer(string: text)))
+  }
+
+  /// An error body: `{"error":CODE,"reason":TEXT}`.
+  static func problem(_ status: HTTPResponse.Status, _ code: String, _ reason: String) -> Response {
+    json("{\"error\":\"\(code)\",\"reason\":\(JSONValue.quote(reason))}", status: status)
+  }
+
+  private func events(_ request: Request) throws -> Response {
+    let query = request.uri.queryParameters
+    let limit = try Self.integer(query, "limit", default: 100, range: 0...configuration.maxPageEvents)
+    let after = try Self.optionalUInt(query, "after")
+    let before = try Self.optionalUInt(query, "before")
+    if after != nil, before != nil {
+      throw HTTPError(.badRequest, message: "give after or before, not both")
+    }
+    let page = journal.page(after: after, before: before, limit: limit)
+    var out = "{\"oldest\":\(page.oldest),\"next\":\(page.next),\"events\":["
+    for (index, (sequence, record)) in page.records.enumerated() {
+      if index > 0 { out += "," }
+      out += "{\"seq\":\(sequence),\"record\":\(record)}"
+    }
+    return Self.json(out + "]}")
+  }
+
+  private func historyResponse(_ request: Request) throws -> Response {
+    let query = request.uri.queryParameters
+    let maxPoints = try Self.integer(query, "max_points", default: 2_000, range: 1...20_000)
+    let since: Double
+    if let text = query.get("since") {
+      guard let value = Double(text), value.isFinite else {
+        throw HTTPError(.badRequest, message: "since: UTC seconds, a number")
+      }
+      since = value
+    } else {
+      since = lock.withLock { lastWallSeconds } - 3 * 3600
+    }
+    var modules = station.modules.map(\.id.rawValue)
+    if let wanted = query.get("module") {
+      guard modules.contains(wanted) else {
+        return Self.problem(.notFound, "no_such_module", "station \(station.name) has no module \(wanted)")
+      }
+      modules = [wanted]
+    }
+    var out = "{\"since\":\(Self.number(since)),\"series\":{"
+    for (index, module) in modules.enumerated() {
+      let points = history.series(module, since: since, maxPoints: maxPoints)
+      if index > 0 { out += "," }
+      out += JSONValue.quote(module) + ":{\"t\":[" + points.map { Self.number($0.t) }.joined(separator: ",")
+      out += "],\"pressure_pa\":[" + points.map { Self.number($0.pressurePa) }.joined(separator: ",")
+      out += "],\"temperature_c\":[" + points.map { Self.number($0.temperatureC) }.joined(separator: ",")
+      out += "],\"loss_rate_pct_per_h\":[" + points.map { Self.number($0.lossRatePctPerHour) }.joined(separator: ",")
+      out += "]}"
+    }
+    return Self.json(out + "}}")
+  }
+
+  static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+  static func integer(
+    _ query: Parameters, _ name: String, default value: Int, range: ClosedRange<Int>
+  ) throws -> Int {
+    guard let text = query.get(name) else { return value }
+    guard let number = Int(text), range.contains(number) else {
+      throw HTTPError(.badRequest, message: "\(name): an integer in \(range.lowerBound)...\(range.upperBound)")
+    }
+    return number
+  }
+
+  static func optionalUInt(_ query: Parameters, _ name: String) throws -> UInt64? {
+    guard let text = query.get(name) else { return nil }
+    guard let number = UInt64(text) else { throw HTTPError(.badRequest, message: "\(name): an unsigned integer") }
+    return number
+  }
+
+  func stationJSON() -> String {
+    struct Doc: Codable {
+      struct Module: Codable {
+        var id: String
+        var volumeM3: Double
+        var positionM: [Double]
+        var returnVehicle: Bool
+        var sensors: [String]
+      }
+      struct Hatch: Codable {
+        var id: String
+        var between: [String]
+      }
+      struct Target: Codable {
+        var id: String
+        var module: String
+        var kind: String
+        var intervalH: Double
+      }
+      struct Drone: Codable {
+        var id: String
+        var dock: String
+        var batteryWh: Double
+      }
+      var name: String
+      var alarmThresholdPctPerH: Double
+      var modules: [Module]
+      var hatches: [Hatch]
+      var targets: [Target]
+      var drones: [Drone]
+      var crewModules: [String]
+    }
+    let doc = Doc(
+      name: station.name, alarmThresholdPctPerH: alarmThreshold,
+      modules: station.modules.map {
+        .init(
+          id: $0.id.rawValue, volumeM3: $0.volumeM3, positionM: $0.positionM, returnVehicle: $0.returnVehicle,
+          sensors: $0.sensors.map(\.rawValue))
+      },
+      hatches: station.hatches.map { .init(id: $0.id.rawValue, between: $0.between.map(\.rawValue)) },
+      targets: station.targets.map {
+        .init(id: $0.id.rawValue, module: $0.module.rawValue, kind: "\($0.kind)", intervalH: $0.intervalH)
+      },
+      drones: station.drones.map { .init(id: $0.id.rawValue, dock: $0.dock.rawValue, batteryWh: $0.batteryWh) },
+      crewModules: station.crew.modules.map(\.rawValue))
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(doc) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
+
+/// The bound port (or the failure) handed from the server task to ``OperatorAPI/start()``.
+final class BoundBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private let ready = DispatchSemaphore(value: 0)
+  private var result: Result<Int, BoundFailure>?
+  struct BoundFailure: Error { var text: String }
+
+  func set(_ port: Int?, error: String?) {
+    lock.lock()
+    defer { lock.unlock() }
+    guard result == nil else { return }
+    if let port {
+      result = .success(port)
+    } else {
+      result = .failure(BoundFailure(text: error ?? "stopped"))
+    }
+    ready.signal()
+  }
+
+  enum Outcome {
+    case success(Int)
+    case failure(String)
+  }
+
+  func wait(seconds: Double) -> Outcome? {
+    guard ready.wait(timeout: .now() + seconds) == .success else { return nil }
+    lock.lock()
+    defer { lock.unlock() }
+    switch result {
+    case .success(let port)?: return .success(port)
+    case .failure(let failure)?: return .failure(failure.text)
+    case nil: return nil
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A minimal blocking WebSocket client for the tests (RFC 6455 handshake, unmasked
+/// server text frames), so the tests need no TLS-capable client library.
+final class TestWebSocket {
+  struct Failure: Error, CustomStringConvertible { var description: String }
+  private let fd: Int32
+  private var buffer: [UInt8] = []
+
+  init(port: Int, path: String) throws {
+    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw Failure(description: "socket") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else { throw Failure(description: "connect to \(port)") }
+    let request =
+      "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    var head = ""
+    while !head.hasSuffix("\r\n\r\n") {
+      let byte = try readBytes(1)
+      head.append(Character(UnicodeScalar(byte[0])))
+    }
+    guard head.hasPrefix("HTTP/1.1 101") else { throw Failure(description: "no upgrade: \(head)") }
+  }
+
+  private func readBytes(_ count: Int) throws -> [UInt8] {
+    while buffer.count < count {
+      var chunk = [UInt8](repeating: 0, count: 65_536)
+      let n = recv(fd, &chunk, chunk.count, 0)
+      guard n > 0 else { throw Failure(description: "connection closed or timed out") }
+      buffer += chunk[0..<n]
+    }
+    let out = Array(buffer[0..<count])
+    buffer.removeFirst(count)
+    return out
+  }
+
+  /// The next text message (control frames skipped).
+  func readText() throws -> String {
+    while true {
+      let header = try readBytes(2)
+      var length = Int(header[1] & 0x7F)
+      if length == 126 {
+        let b = try readBytes(2)
+        length = Int(b[0]) << 8 | Int(b[1])
+      } else if length == 127 {
+        length = try readBytes(8).reduce(0) { $0 << 8 | Int($1) }
+      }
+      let payload = try readBytes(length)
+      if header[0] & 0x0F == 1 { return String(decoding: payload, as: UTF8.self) }
+      if header[0] & 0x0F == 8 { throw Failure(description: "closed by the server") }
+    }
+  }
+
+  func close() { Glibc.close(fd) }
+}
