@@ -143,7 +143,8 @@ public final class OperatorAPI: @unchecked Sendable {
       hub.closeAll()
     }
     let address = "\(configuration.host):\(configuration.port)"
-    switch bound.wait(seconds: 10) {
+    // Generous: binding is quick, but a loaded 2-core machine has taken over 10 s.
+    switch bound.wait(seconds: 30) {
     case .some(.success(let port)):
       pumpTask = Task.detached { [weak self] in await self?.pump() }
       return (configuration.host, port)
@@ -152,7 +153,7 @@ public final class OperatorAPI: @unchecked Sendable {
       throw OperatorAPIError(description: "operator API: cannot listen on \(address): \(problem)")
     case .none:
       stop()
-      throw OperatorAPIError(description: "operator API: \(address) did not start within 10 s")
+      throw OperatorAPIError(description: "operator API: \(address) did not start within 30 s")
     }
   }
 
@@ -167,10 +168,13 @@ public final class OperatorAPI: @unchecked Sendable {
       await task?.value
       done.signal()
     }
-    _ = done.wait(timeout: .now() + 5)
+    // The event loop goes only once the server task has ended: shutting it down under
+    // a server still binding or serving is a crash in SwiftNIO (a promise left behind).
+    // A task that does not end within 30 s keeps its loop (one thread) rather than that.
+    let ended = done.wait(timeout: .now() + 30) == .success
     serverTask = nil
     pumpTask = nil
-    try? group?.syncShutdownGracefully()
+    if ended { try? group?.syncShutdownGracefully() }
     group = nil
   }
 
