@@ -86,6 +86,8 @@ public final class OperatorAPI: @unchecked Sendable {
   private var serverTask: Task<Void, Never>?
   private var pumpTask: Task<Void, Never>?
   private var group: MultiThreadedEventLoopGroup?
+  /// The thread the API's tasks run on (``DedicatedExecutor``), while started.
+  private var executor: DedicatedExecutor?
 
   /// - Parameters:
   ///   - origin: the monotonic instant event records count from (`time_s`).
@@ -138,7 +140,9 @@ public final class OperatorAPI: @unchecked Sendable {
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cloak"),
       onServerRunning: { channel in bound.set(channel.localAddress?.port, error: nil) },
       eventLoopGroupProvider: .shared(group), logger: Self.quietLogger())
-    serverTask = Task.detached {
+    let executor = DedicatedExecutor(name: "cloak-api")
+    self.executor = executor
+    serverTask = Task.detached(executorPreference: executor) {
       do { try await application.runService(gracefulShutdownSignals: []) } catch { bound.set(nil, error: "\(error)") }
       hub.closeAll()
     }
@@ -146,7 +150,7 @@ public final class OperatorAPI: @unchecked Sendable {
     // Generous: binding is quick, but a loaded 2-core machine has taken over 10 s.
     switch bound.wait(seconds: 30) {
     case .some(.success(let port)):
-      pumpTask = Task.detached { [weak self] in await self?.pump() }
+      pumpTask = Task.detached(executorPreference: executor) { [weak self] in await self?.pump() }
       return (configuration.host, port)
     case .some(.failure(let problem)):
       stop()
@@ -164,7 +168,7 @@ public final class OperatorAPI: @unchecked Sendable {
     serverTask?.cancel()
     let done = DispatchSemaphore(value: 0)
     let task = serverTask
-    Task.detached {
+    Task.detached(executorPreference: executor ?? globalConcurrentExecutor) {
       await task?.value
       done.signal()
     }
@@ -174,8 +178,12 @@ public final class OperatorAPI: @unchecked Sendable {
     let ended = done.wait(timeout: .now() + 30) == .success
     serverTask = nil
     pumpTask = nil
-    if ended { try? group?.syncShutdownGracefully() }
+    if ended {
+      try? group?.syncShutdownGracefully()
+      executor?.shutdown()
+    }
     group = nil
+    executor = nil
   }
 
   static func quietLogger() -> Logger {
