@@ -25,12 +25,17 @@ public final class BMP280Emulator: RegisterFileDevice {
 
   /// Fault hook: the conversion engine hangs (measuring stays set, forced mode never
   /// returns to sleep, data registers stop updating).
-  public var conversionStuck = false
+  public var conversionStuck: Bool {
+    get { engine.conversionStuck }
+    set { engine.conversionStuck = newValue }
+  }
 
   /// Per-conversion hook: called with the raw pressure code (the 20-bit ADC value
   /// ``rawP``) each time a conversion latches, and its result is latched instead. The
   /// station simulation adds noise and spikes here, in the code domain, without a new
   /// inverse search per sample (``pascalsPerPressureCode`` converts pascals to codes).
+  /// It runs inside the emulator's transaction: it may read the emulator but must not
+  /// change it.
   public var pressureCodeHook: ((Int32) -> Int32)?
 
   /// The local slope of the driver's compensation at the current inputs: pascals per
@@ -38,16 +43,29 @@ public final class BMP280Emulator: RegisterFileDevice {
   public private(set) var pascalsPerPressureCode: Double = -0.16
 
   /// Raw codes for the current inputs (cached: recomputed only when an input changes).
-  public private(set) var rawT: Int32 = 0
-  public private(set) var rawP: Int32 = 0
-  public private(set) var rawH: Int32 = 0
+  public var rawT: Int32 { engine.rawT }
+  public var rawP: Int32 { engine.rawP }
+  public var rawH: Int32 { engine.rawH }
 
-  private var conversionEnd: MonotonicInstant?
   /// The NVM image of 0x88...0x9F copied to the registers at reset.
   private var nvm: [UInt8]
-  private var nvmBusyUntil: MonotonicInstant = .zero
   /// Conversions completed, for tests.
-  public private(set) var conversions = 0
+  public var conversions: Int { engine.conversions }
+
+  /// The conversion engine's state and the raw codes, in one value: a transaction reads
+  /// it once and writes it back once, instead of one exclusivity check per field
+  /// (decision 1220).
+  private var engine = Engine()
+
+  fileprivate struct Engine {
+    var conversionEnd: MonotonicInstant?
+    var nvmBusyUntil: MonotonicInstant = .zero
+    var conversions = 0
+    var conversionStuck = false
+    var rawT: Int32 = 0
+    var rawP: Int32 = 0
+    var rawH: Int32 = 0
+  }
 
   /// A BMP280/BME280 sits only at 0x76 or 0x77 (SDO low or high): ``I2CChipKind``.
   public override func placementProblem(at address: UInt8) -> String? {
@@ -82,7 +100,7 @@ public final class BMP280Emulator: RegisterFileDevice {
   public func resetToDefaults() {
     resetRegisters()
     loadNVM()
-    nvmBusyUntil = clock.now().advanced(by: .milliseconds(2))
+    engine.nvmBusyUntil = clock.now().advanced(by: .milliseconds(2))
   }
 
   /// XORs calibration byte `offset` (0...23 from 0x88) with `mask` in the registers;
@@ -110,23 +128,23 @@ public final class BMP280Emulator: RegisterFileDevice {
       if value == BMP280Register.resetCommand {
         resetRegisters()
         loadNVM()
-        nvmBusyUntil = now.advanced(by: .milliseconds(2))
+        engine.nvmBusyUntil = now.advanced(by: .milliseconds(2))
       }
     case 0xF2 where kind == .bme280:
       registers[0xF2] = value & 0x07
     case 0xF4:
       registers[0xF4] = value
       switch value & 0x03 {
-      case 0b01, 0b10: conversionEnd = now.advanced(by: typicalConversionTime)
-      case 0b11: conversionEnd = now.advanced(by: typicalConversionTime)
-      default: conversionEnd = nil
+      case 0b01, 0b10: engine.conversionEnd = now.advanced(by: typicalConversionTime)
+      case 0b11: engine.conversionEnd = now.advanced(by: typicalConversionTime)
+      default: engine.conversionEnd = nil
       }
     case 0xF5:
       registers[0xF5] = value & 0xFD
     default:
       try super.writeRegister(register, value)
     }
-    refreshStatus(now)
+    registers[0xF3] = engine.status(at: now)
   }
 
   // MARK: model
@@ -149,9 +167,10 @@ public final class BMP280Emulator: RegisterFileDevice {
   }
 
   private func advance(to now: MonotonicInstant) {
-    if let end = conversionEnd, now >= end, !conversionStuck {
+    var engine = self.engine
+    if let end = engine.conversionEnd, now >= end, !engine.conversionStuck {
       let meas = registers[0xF4]
-      latch(meas)
+      latch(meas, &engine)
       if meas & 0x03 == 0b11 {
         // Normal mode: the next conversion ends one period later; skip missed ones.
         let period = typicalConversionTime + standby
@@ -161,33 +180,28 @@ public final class BMP280Emulator: RegisterFileDevice {
           let missed = (now.nanoseconds - next.nanoseconds) / p + 1
           next = next.advanced(by: .nanoseconds(missed &* p))
         }
-        conversionEnd = next
+        engine.conversionEnd = next
       } else {
         registers[0xF4] = meas & 0xFC
-        conversionEnd = nil
+        engine.conversionEnd = nil
       }
     }
-    refreshStatus(now)
-  }
-
-  private func refreshStatus(_ now: MonotonicInstant) {
-    var status: UInt8 = 0
-    if now < nvmBusyUntil { status |= BMP280Register.statusImUpdate }
-    if let end = conversionEnd, now < end || conversionStuck { status |= BMP280Register.statusMeasuring }
-    registers[0xF3] = status
+    registers[0xF3] = engine.status(at: now)
+    self.engine = engine
   }
 
   /// A conversion ends with ctrl_meas `meas`: its results go to the data registers (the
   /// pressure code through ``pressureCodeHook``, called before the registers are
   /// touched), in one access to them.
-  private func latch(_ meas: UInt8) {
-    conversions &+= 1
+  private func latch(_ meas: UInt8, _ engine: inout Engine) {
+    engine.conversions &+= 1
+    let rawP = engine.rawP
     let p =
       (meas >> 2) & 0x07 == 0
       ? BMP280Compensation.skipped20 : pressureCodeHook.map { min(max($0(rawP), 0), (1 << 20) - 1) } ?? rawP
-    let t = meas >> 5 == 0 ? BMP280Compensation.skipped20 : rawT
+    let t = meas >> 5 == 0 ? BMP280Compensation.skipped20 : engine.rawT
     let humidity = kind == .bme280
-    let h = humidity && registers[0xF2] & 0x07 == 0 ? BMP280Compensation.skipped16 : rawH
+    let h = humidity && registers[0xF2] & 0x07 == 0 ? BMP280Compensation.skipped16 : engine.rawH
     registers.withUnsafeMutableBufferPointer { registers in
       Self.store20(p, at: 0xF7, in: registers)
       Self.store20(t, at: 0xFA, in: registers)
@@ -213,7 +227,7 @@ public final class BMP280Emulator: RegisterFileDevice {
     }
     registers[0xFD] = 0x80
     registers[0xFE] = 0x00
-    conversionEnd = nil
+    engine.conversionEnd = nil
   }
 
   private func loadNVM() {
@@ -248,7 +262,7 @@ public final class BMP280Emulator: RegisterFileDevice {
     // A NaN input keeps its code; an unreportable one gets the nearest code. Each search
     // starts from the code found last (the simulation moves its inputs a little per step).
     if let targetFine = saturatingTarget(temperature.celsius, scale: 5120), targetFine != searchedT {
-      rawT = nearestCode(
+      engine.rawT = nearestCode(
         limit: 1 << 20, target: targetFine, increasing: true, avoiding: BMP280Compensation.skipped20,
         hint: searchedT == nil ? nil : rawT
       ) {
@@ -260,7 +274,7 @@ public final class BMP280Emulator: RegisterFileDevice {
     if let targetP = saturatingTarget(pressure.pascals, scale: 256),
       searchedP.map({ $0.target != targetP || $0.tFine != tFine }) ?? true
     {
-      rawP = nearestCode(
+      engine.rawP = nearestCode(
         limit: 1 << 20, target: targetP, increasing: false, avoiding: BMP280Compensation.skipped20,
         hint: searchedP == nil ? nil : rawP
       ) {
@@ -279,7 +293,7 @@ public final class BMP280Emulator: RegisterFileDevice {
     if let h = cal.humidity, let targetH = saturatingTarget(humidity.percent, scale: 1024),
       searchedH.map({ $0.target != targetH || $0.tFine != tFine }) ?? true
     {
-      rawH = nearestCode(
+      engine.rawH = nearestCode(
         limit: 1 << 16, target: targetH, increasing: true, avoiding: BMP280Compensation.skipped16,
         hint: searchedH == nil ? nil : rawH
       ) {
@@ -287,5 +301,16 @@ public final class BMP280Emulator: RegisterFileDevice {
       }
       searchedH = (targetH, tFine)
     }
+  }
+}
+
+extension BMP280Emulator.Engine {
+  /// The status register at `now`: im_update while the NVM copy runs, measuring while a
+  /// conversion runs (or forever, when stuck).
+  func status(at now: MonotonicInstant) -> UInt8 {
+    var status: UInt8 = 0
+    if now < nvmBusyUntil { status |= BMP280Register.statusImUpdate }
+    if let end = conversionEnd, now < end || conversionStuck { status |= BMP280Register.statusMeasuring }
+    return status
   }
 }
