@@ -85,7 +85,6 @@ public final class OperatorAPI: @unchecked Sendable {
   private var lastWallSeconds = 0.0
   private var serverTask: Task<Void, Never>?
   private var pumpTask: Task<Void, Never>?
-  private var group: MultiThreadedEventLoopGroup?
 
   /// - Parameters:
   ///   - origin: the monotonic instant event records count from (`time_s`).
@@ -120,11 +119,31 @@ public final class OperatorAPI: @unchecked Sendable {
   // MARK: running
 
   /// Binds and serves; returns the bound host and port. Throws naming the address when
-  /// it cannot listen.
+  /// it cannot listen. Blocks the calling thread up to 10 s: call it from a thread of
+  /// the program's own (the CLI's main thread), not from Swift concurrency (use the
+  /// `async` overload there).
   @discardableResult
   public func start() throws(OperatorAPIError) -> (host: String, port: Int) {
+    let bound = launch()
+    return try started(bound.wait(seconds: 10)) { stop() }
+  }
+
+  /// Binds and serves from Swift concurrency (waits without blocking a thread).
+  @discardableResult
+  public func start() async throws(OperatorAPIError) -> (host: String, port: Int) {
+    let bound = launch()
+    var outcome: BoundBox.Outcome?
+    for _ in 0..<1_000 {
+      outcome = bound.result()
+      if outcome != nil { break }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+    return try started(outcome) { self.cancel() }
+  }
+
+  /// Starts the server task; the box gets the bound port or the failure.
+  private func launch() -> BoundBox {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    self.group = group
     let bound = BoundBox()
     let hub = hub
     let application = Application(
@@ -138,40 +157,72 @@ public final class OperatorAPI: @unchecked Sendable {
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cloak"),
       onServerRunning: { channel in bound.set(channel.localAddress?.port, error: nil) },
       eventLoopGroupProvider: .shared(group), logger: Self.quietLogger())
-    serverTask = Task.detached {
+    // The event loop is shut down by the task that ran the server, once the server has
+    // ended: never under a server that still has work on it.
+    let task = Task.detached {
       do { try await application.runService(gracefulShutdownSignals: []) } catch { bound.set(nil, error: "\(error)") }
       hub.closeAll()
+      try? await group.shutdownGracefully()
     }
+    lock.withLock { serverTask = task }
+    return bound
+  }
+
+  private func started(_ outcome: BoundBox.Outcome?, undo: () -> Void) throws(OperatorAPIError) -> (
+    host: String, port: Int
+  ) {
     let address = "\(configuration.host):\(configuration.port)"
-    switch bound.wait(seconds: 10) {
+    switch outcome {
     case .some(.success(let port)):
-      pumpTask = Task.detached { [weak self] in await self?.pump() }
+      let pump = Task.detached { [weak self] in
+        guard let self else { return }
+        await self.pump()
+      }
+      lock.withLock { pumpTask = pump }
       return (configuration.host, port)
     case .some(.failure(let problem)):
-      stop()
+      undo()
       throw OperatorAPIError(description: "operator API: cannot listen on \(address): \(problem)")
     case .none:
-      stop()
+      undo()
       throw OperatorAPIError(description: "operator API: \(address) did not start within 10 s")
     }
   }
 
-  /// Stops serving: live clients closed, listener closed, threads ended.
-  public func stop() {
-    pumpTask?.cancel()
+  /// Ends the pump, the live clients and the server task (without waiting); returns the
+  /// server task.
+  @discardableResult
+  private func cancel() -> Task<Void, Never>? {
+    let (pump, server) = lock.withLock { () -> (Task<Void, Never>?, Task<Void, Never>?) in
+      defer {
+        pumpTask = nil
+        serverTask = nil
+      }
+      return (pumpTask, serverTask)
+    }
+    pump?.cancel()
     hub.closeAll()
-    serverTask?.cancel()
+    server?.cancel()
+    return server
+  }
+
+  /// Stops serving: live clients closed, listener closed, the event loop thread ended.
+  /// Blocks up to 30 s for the server's graceful end (a server that takes longer is left
+  /// to the process's exit rather than shut down under it). Call from a thread of the
+  /// program's own; from Swift concurrency use the `async` overload.
+  public func stop() {
+    guard let server = cancel() else { return }
     let done = DispatchSemaphore(value: 0)
-    let task = serverTask
     Task.detached {
-      await task?.value
+      await server.value
       done.signal()
     }
-    _ = done.wait(timeout: .now() + 5)
-    serverTask = nil
-    pumpTask = nil
-    try? group?.syncShutdownGracefully()
-    group = nil
+    _ = done.wait(timeout: .now() + 30)
+  }
+
+  /// Stops serving from Swift concurrency (waits for the server's graceful end).
+  public func stop() async {
+    await cancel()?.value
   }
 
   static func quietLogger() -> Logger {
@@ -484,17 +535,17 @@ public final class OperatorAPI: @unchecked Sendable {
 final class BoundBox: @unchecked Sendable {
   private let lock = NSLock()
   private let ready = DispatchSemaphore(value: 0)
-  private var result: Result<Int, BoundFailure>?
+  private var stored: Result<Int, BoundFailure>?
   struct BoundFailure: Error { var text: String }
 
   func set(_ port: Int?, error: String?) {
     lock.lock()
     defer { lock.unlock() }
-    guard result == nil else { return }
+    guard stored == nil else { return }
     if let port {
-      result = .success(port)
+      stored = .success(port)
     } else {
-      result = .failure(BoundFailure(text: error ?? "stopped"))
+      stored = .failure(BoundFailure(text: error ?? "stopped"))
     }
     ready.signal()
   }
@@ -506,9 +557,14 @@ final class BoundBox: @unchecked Sendable {
 
   func wait(seconds: Double) -> Outcome? {
     guard ready.wait(timeout: .now() + seconds) == .success else { return nil }
+    return result()
+  }
+
+  /// The outcome when there is one (does not wait).
+  func result() -> Outcome? {
     lock.lock()
     defer { lock.unlock() }
-    switch result {
+    switch stored {
     case .success(let port)?: return .success(port)
     case .failure(let failure)?: return .failure(failure.text)
     case nil: return nil
