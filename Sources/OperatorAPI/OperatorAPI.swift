@@ -85,8 +85,7 @@ public final class OperatorAPI: @unchecked Sendable {
   private var lastWallSeconds = 0.0
   private var serverTask: Task<Void, Never>?
   private var pumpTask: Task<Void, Never>?
-  private var group: MultiThreadedEventLoopGroup?
-  /// The thread the API's tasks run on (``DedicatedExecutor``), while started.
+  /// The thread the API's tasks run on while started (``DedicatedExecutor``).
   private var executor: DedicatedExecutor?
 
   /// - Parameters:
@@ -122,11 +121,32 @@ public final class OperatorAPI: @unchecked Sendable {
   // MARK: running
 
   /// Binds and serves; returns the bound host and port. Throws naming the address when
-  /// it cannot listen.
+  /// it cannot listen. Blocks the calling thread up to 30 s: call it from a thread of
+  /// the program's own (the CLI's main thread), not from Swift concurrency (use the
+  /// `async` overload there).
   @discardableResult
   public func start() throws(OperatorAPIError) -> (host: String, port: Int) {
+    let bound = launch()
+    // Generous: binding is quick, but a loaded 2-core machine has taken over 10 s.
+    return try started(bound.wait(seconds: 30)) { stop() }
+  }
+
+  /// Binds and serves from Swift concurrency (waits without blocking a thread).
+  @discardableResult
+  public func start() async throws(OperatorAPIError) -> (host: String, port: Int) {
+    let bound = launch()
+    var outcome: BoundBox.Outcome?
+    for _ in 0..<3_000 {
+      outcome = bound.result()
+      if outcome != nil { break }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+    return try started(outcome) { self.cancel() }
+  }
+
+  /// Starts the server task; the box gets the bound port or the failure.
+  private func launch() -> BoundBox {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    self.group = group
     let bound = BoundBox()
     let hub = hub
     let application = Application(
@@ -140,50 +160,90 @@ public final class OperatorAPI: @unchecked Sendable {
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cloak"),
       onServerRunning: { channel in bound.set(channel.localAddress?.port, error: nil) },
       eventLoopGroupProvider: .shared(group), logger: Self.quietLogger())
+    // The server, its connections and the pump run on a thread of their own, not on the
+    // cooperative pool, which blocking work elsewhere in the process can hold (it held
+    // the server from binding for 30 s in the full unit suite).
     let executor = DedicatedExecutor(name: "cloak-api")
-    self.executor = executor
-    serverTask = Task.detached(executorPreference: executor) {
+    // The event loop is shut down by the task that ran the server, once the server has
+    // ended: never under a server that still has work on it.
+    let task = Task.detached(executorPreference: executor) {
       do { try await application.runService(gracefulShutdownSignals: []) } catch { bound.set(nil, error: "\(error)") }
       hub.closeAll()
+      try? await group.shutdownGracefully()
     }
+    lock.withLock {
+      serverTask = task
+      self.executor = executor
+    }
+    return bound
+  }
+
+  private func started(_ outcome: BoundBox.Outcome?, undo: () -> Void) throws(OperatorAPIError) -> (
+    host: String, port: Int
+  ) {
     let address = "\(configuration.host):\(configuration.port)"
-    // Generous: binding is quick, but a loaded 2-core machine has taken over 10 s.
-    switch bound.wait(seconds: 30) {
+    switch outcome {
     case .some(.success(let port)):
-      pumpTask = Task.detached(executorPreference: executor) { [weak self] in await self?.pump() }
+      let executor = lock.withLock { self.executor }
+      let pump = Task.detached(executorPreference: executor) { [weak self] in
+        guard let self else { return }
+        await self.pump()
+      }
+      lock.withLock { pumpTask = pump }
       return (configuration.host, port)
     case .some(.failure(let problem)):
-      stop()
+      undo()
       throw OperatorAPIError(description: "operator API: cannot listen on \(address): \(problem)")
     case .none:
-      stop()
+      undo()
       throw OperatorAPIError(description: "operator API: \(address) did not start within 30 s")
     }
   }
 
-  /// Stops serving: live clients closed, listener closed, threads ended.
-  public func stop() {
-    pumpTask?.cancel()
+  /// Ends the pump, the live clients and the server task (without waiting); returns the
+  /// server task.
+  @discardableResult
+  private func cancel() -> Task<Void, Never>? {
+    let (pump, server, executor) = lock.withLock {
+      () -> (Task<Void, Never>?, Task<Void, Never>?, DedicatedExecutor?) in
+      defer {
+        pumpTask = nil
+        serverTask = nil
+        self.executor = nil
+      }
+      return (pumpTask, serverTask, self.executor)
+    }
+    pump?.cancel()
     hub.closeAll()
-    serverTask?.cancel()
+    server?.cancel()
+    // The API's thread ends once both of its tasks have.
+    if let executor {
+      Task.detached {
+        await server?.value
+        await pump?.value
+        executor.shutdown()
+      }
+    }
+    return server
+  }
+
+  /// Stops serving: live clients closed, listener closed, the event loop thread ended.
+  /// Blocks up to 30 s for the server's graceful end (a server that takes longer is left
+  /// to the process's exit rather than shut down under it). Call from a thread of the
+  /// program's own; from Swift concurrency use the `async` overload.
+  public func stop() {
+    guard let server = cancel() else { return }
     let done = DispatchSemaphore(value: 0)
-    let task = serverTask
-    Task.detached(executorPreference: executor ?? globalConcurrentExecutor) {
-      await task?.value
+    Task.detached {
+      await server.value
       done.signal()
     }
-    // The event loop goes only once the server task has ended: shutting it down under
-    // a server still binding or serving is a crash in SwiftNIO (a promise left behind).
-    // A task that does not end within 30 s keeps its loop (one thread) rather than that.
-    let ended = done.wait(timeout: .now() + 30) == .success
-    serverTask = nil
-    pumpTask = nil
-    if ended {
-      try? group?.syncShutdownGracefully()
-      executor?.shutdown()
-    }
-    group = nil
-    executor = nil
+    _ = done.wait(timeout: .now() + 30)
+  }
+
+  /// Stops serving from Swift concurrency (waits for the server's graceful end).
+  public func stop() async {
+    await cancel()?.value
   }
 
   static func quietLogger() -> Logger {
@@ -496,17 +556,17 @@ public final class OperatorAPI: @unchecked Sendable {
 final class BoundBox: @unchecked Sendable {
   private let lock = NSLock()
   private let ready = DispatchSemaphore(value: 0)
-  private var result: Result<Int, BoundFailure>?
+  private var stored: Result<Int, BoundFailure>?
   struct BoundFailure: Error { var text: String }
 
   func set(_ port: Int?, error: String?) {
     lock.lock()
     defer { lock.unlock() }
-    guard result == nil else { return }
+    guard stored == nil else { return }
     if let port {
-      result = .success(port)
+      stored = .success(port)
     } else {
-      result = .failure(BoundFailure(text: error ?? "stopped"))
+      stored = .failure(BoundFailure(text: error ?? "stopped"))
     }
     ready.signal()
   }
@@ -518,9 +578,14 @@ final class BoundBox: @unchecked Sendable {
 
   func wait(seconds: Double) -> Outcome? {
     guard ready.wait(timeout: .now() + seconds) == .success else { return nil }
+    return result()
+  }
+
+  /// The outcome when there is one (does not wait).
+  func result() -> Outcome? {
     lock.lock()
     defer { lock.unlock() }
-    switch result {
+    switch stored {
     case .success(let port)?: return .success(port)
     case .failure(let failure)?: return .failure(failure.text)
     case nil: return nil

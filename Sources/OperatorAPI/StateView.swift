@@ -44,6 +44,8 @@ struct StateView: Codable, Sendable, Equatable {
     var module: String
     var drone: String?
     var lastScanUtc: String?
+    /// The last scan plus the target's interval from the station file: when it is due.
+    var nextDueUtc: String?
   }
   struct Control: Codable, Sendable, Equatable {
     var holder: String
@@ -64,6 +66,11 @@ struct StateView: Codable, Sendable, Equatable {
   var healthy: Bool
 
   static func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+
+  /// RFC 3339 UTC of `seconds` since 1970, or nil when not a plausible time.
+  static func utc(_ seconds: Double) -> String? {
+    seconds.isFinite && abs(seconds) < 1e11 ? EventRecordFormatter.utc(Int64(seconds * 1e9)) : nil
+  }
 
   init(
     frame: StationStateFrame, station: StationDescription, leak: [ModuleID: EventJournal.LeakState],
@@ -116,10 +123,11 @@ struct StateView: Codable, Sendable, Equatable {
     plan = station.targets.enumerated().map { t, target in
       let claimed = frame.targetClaimedBy.indices.contains(t) ? frame.targetClaimedBy[t] : -1
       let last = frame.targetLastScanS.indices.contains(t) ? frame.targetLastScanS[t] : .nan
+      let due = last + target.intervalH * 3600
       return PlanEntry(
         target: target.id.rawValue, module: target.module.rawValue,
         drone: station.drones.indices.contains(claimed) ? station.drones[claimed].id.rawValue : nil,
-        lastScanUtc: last.isFinite && abs(last) < 1e11 ? EventRecordFormatter.utc(Int64(last * 1e9)) : nil)
+        lastScanUtc: Self.utc(last), nextDueUtc: Self.utc(due))
     }
     control = Control(
       holder: "\(AuthorityRules.Holder(rawValue: frame.holder) ?? .nobody)",

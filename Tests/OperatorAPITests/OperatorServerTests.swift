@@ -154,30 +154,33 @@ import Testing
     ])
     harness.advance(to: 3)
     harness.api.publishState()
-    let (_, port) = try harness.api.start()
-    defer { harness.api.stop() }
-    let socket = try TestWebSocket(port: port, path: "/api/v1/live")
-    defer { socket.close() }
-    let hello = try socket.readText()
-    #expect(hello.hasPrefix("{\"type\":\"hello\",\"next_event\":"))
-    let state = try socket.readText()
-    #expect(state.hasPrefix("{\"type\":\"state\",\"state\":{"))
-    harness.advance(to: 6)
-    var sawEvent = false
-    for _ in 0..<20 where !sawEvent {
-      let message = try socket.readText()
-      sawEvent = message.hasPrefix("{\"type\":\"events\",\"events\":[{\"seq\":")
+    let (_, port) = try await harness.api.start()
+    // The socket blocks: it is read on a thread of its own, never on the concurrency pool
+    // the server runs on.
+    let (hello, state, sawEvent) = try await onThread { () throws -> (String, String, Bool) in
+      let socket = try TestWebSocket(port: port, path: "/api/v1/live")
+      defer { socket.close() }
+      let hello = try socket.readText()
+      let state = try socket.readText()
+      harness.advance(to: 6)
+      var sawEvent = false
+      for _ in 0..<20 where !sawEvent {
+        sawEvent = try socket.readText().hasPrefix("{\"type\":\"events\",\"events\":[{\"seq\":")
+      }
+      return (hello, state, sawEvent)
     }
+    #expect(hello.hasPrefix("{\"type\":\"hello\",\"next_event\":"))
+    #expect(state.hasPrefix("{\"type\":\"state\",\"state\":{"))
     #expect(sawEvent)
+    await harness.api.stop()
   }
 }
 
 /// Starting where the port is taken fails with the address named, and stops cleanly.
 @Suite(.serialized) struct OperatorServerStartTests {
-  @Test func aTakenPortIsNamed() throws {
+  @Test func aTakenPortIsNamed() async throws {
     let first = try Harness()
-    let (_, port) = try first.api.start()
-    defer { first.api.stop() }
+    let (_, port) = try await first.api.start()
     let second = try Harness()
     var configuration = second.api.configuration
     configuration.port = port
@@ -185,9 +188,10 @@ import Testing
       configuration: configuration, station: second.api.station, handOff: second.api.handOff,
       journal: second.journal, history: second.api.history, path: second.api.path, crew: nil, status: nil,
       origin: .zero, alarmThreshold: 0.3)
-    #expect(throws: OperatorAPIError.self) { try clash.start() }
-    do { try clash.start() } catch {
+    await #expect(throws: OperatorAPIError.self) { try await clash.start() }
+    do { try await clash.start() } catch {
       #expect(error.description.contains("127.0.0.1:\(port)"))
     }
+    await first.api.stop()
   }
 }

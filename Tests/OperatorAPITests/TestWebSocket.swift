@@ -69,3 +69,14 @@ final class TestWebSocket {
 
   func close() { Glibc.close(fd) }
 }
+
+/// Runs `body` on a new thread and returns its result (blocking socket work kept off the
+/// Swift concurrency pool).
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    let thread = Thread {
+      do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+    }
+    thread.start()
+  }
+}
