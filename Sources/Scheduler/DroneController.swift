@@ -257,7 +257,10 @@ public final class DroneController {
         if escalations > configuration.maximumEscalations {
           enter(.fault, now: now, timeoutS: .infinity)
         } else {
+          // Escalating from a hold: the drone may have been disarmed meanwhile (a crew
+          // stop_all_drones, safe mode), so it is armed again before it is sent home.
           let current = escalations
+          actions.append(DroneAction(command: .droneArm(drone)))
           returnHome(now: now, expectedS: returnExpectedS)
           escalations = current
         }
@@ -270,6 +273,7 @@ public final class DroneController {
       } else if now >= deadlineS && escalations < configuration.maximumEscalations && telemetry?.fault == nil {
         escalations += 1
         let current = escalations
+        actions.append(DroneAction(command: .droneArm(drone)))
         returnHome(now: now, expectedS: returnExpectedS)
         escalations = current
       } else if now >= deadlineS {

@@ -23,7 +23,9 @@
  *  - a safe mode the crew asked for is cleared only by the crew;
  *  - autonomy never closes the crew's way home (the arbiter's crew interlock), and only
  *    the crew approves or aborts a leak isolation (the crew's isolation_abort is always
- *    accepted).
+ *    accepted);
+ *  - after stop_all_drones autonomy arms, drives and sends out no drone until a
+ *    scan_resume, and only the crew resumes what the crew stopped.
  */
 
 mtype = { NOBODY, CREW, GROUND };                       /* control token holder */
@@ -33,7 +35,7 @@ mtype = {                                               /* commands */
   STOP_ALL, ENTER_SAFE, CLEAR_SAFE, DISARM, ARM, PULSE,
   HATCH_OPEN, HATCH_CLOSE_CREW, HATCH_CLOSE_OTHER, HATCH_STOP, HATCH_CLEAR_FAULT,
   ORDER_HOLD, ORDER_GO, SCAN, CTRL_REQUEST, CTRL_GRAB, CTRL_RELEASE, LEASE_TAKE, LEASE_END,
-  ISO_APPROVE, ISO_ABORT
+  ISO_APPROVE, ISO_ABORT, SCAN_RESUME
 };
 
 mtype holder = CREW;
@@ -44,6 +46,7 @@ bool safe = false;           /* the safety latch */
 bool crewAskedSafe = false;
 bool hatchFault = false;     /* the way-home hatch has a latched fault */
 bool auditFull = false;      /* no room for a command's audited event */
+byte stopped = 0;            /* drones stopped by stop_all_drones: 0 no, 1 by the crew, 2 by another */
 
 /* AuthorityRules.isCrewSafetyCommand */
 inline crewSafety(c, yes) {
@@ -54,6 +57,11 @@ inline crewSafety(c, yes) {
  * in the crew's safety list; other scan commands need control like any command.) */
 inline deny(p, c, denied) {
   crewSafety(c, safetyCommand);
+  if
+  :: c == SCAN_RESUME && stopped != 0 && p == P_AUTONOMY -> denied = true
+  :: c == SCAN_RESUME && stopped == 1 && p != P_CREW -> denied = true
+  :: p == P_AUTONOMY && stopped != 0 && (c == ARM || c == PULSE || c == ORDER_GO) -> denied = true
+  :: else ->
   if
   :: p == P_CREW ->
      if
@@ -84,6 +92,7 @@ inline deny(p, c, denied) {
      :: else -> denied = (holder != CREW)
      fi
   fi
+  fi
 }
 
 /* CommandArbiter.decide without its effects: the result the arbiter would give now. */
@@ -108,6 +117,7 @@ inline judge(p, c, result) {
         :: c == SCAN -> allowedInSafe = true
         :: c == ISO_ABORT -> allowedInSafe = true
         :: c == ISO_APPROVE -> allowedInSafe = false
+        :: c == SCAN_RESUME -> allowedInSafe = true
         fi;
         if
         :: safe && !allowedInSafe -> result = EXECUTION
@@ -132,6 +142,8 @@ inline change(to) {
 inline apply(p, c) {
   if
   :: c == ENTER_SAFE -> safe = true; if :: p == P_CREW -> crewAskedSafe = true :: else -> skip fi
+  :: c == STOP_ALL -> if :: p == P_CREW -> stopped = 1 :: stopped != 1 && p != P_CREW -> stopped = 2 :: else -> skip fi
+  :: c == SCAN_RESUME -> stopped = 0
   :: c == CLEAR_SAFE -> crewAskedSafe = false; safe = false
   :: c == HATCH_CLEAR_FAULT -> hatchFault = false
   :: c == LEASE_TAKE -> leaseRunning = true; change(GROUND)
@@ -153,7 +165,7 @@ inline anyRequest(p, c) {
   :: c = HATCH_OPEN :: c = HATCH_CLOSE_CREW :: c = HATCH_CLOSE_OTHER :: c = HATCH_STOP
   :: c = HATCH_CLEAR_FAULT :: c = ORDER_HOLD :: c = ORDER_GO :: c = SCAN :: c = CTRL_REQUEST
   :: c = CTRL_GRAB :: c = CTRL_RELEASE :: c = LEASE_TAKE :: c = LEASE_END
-  :: c = ISO_APPROVE :: c = ISO_ABORT
+  :: c = ISO_APPROVE :: c = ISO_ABORT :: c = SCAN_RESUME
   fi
 }
 
@@ -208,6 +220,9 @@ active proctype Arbiter() {
           /* autonomy never cuts the crew off; only the crew approves or aborts an isolation */
           assert(!(p == P_AUTONOMY && c == HATCH_CLOSE_CREW));
           assert(!((c == ISO_APPROVE || c == ISO_ABORT) && p != P_CREW));
+          /* stopped drones stay down: autonomy flies none, and only the crew ends a crew stop */
+          assert(!(stopped != 0 && p == P_AUTONOMY && (c == ARM || c == PULSE || c == ORDER_GO)));
+          assert(!(c == SCAN_RESUME && stopped == 1 && p != P_CREW));
           apply(p, c)
        :: else -> skip
        fi;

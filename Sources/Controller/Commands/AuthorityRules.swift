@@ -59,6 +59,10 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     let lease = publishedLease.load(ordering: .acquiring)
     return (holder, lease == .min ? nil : MonotonicInstant(nanoseconds: lease))
   }
+  /// Who stopped the drones with `stop_all_drones`, until a `scan_resume` lets them fly
+  /// again: while set, autonomy may not arm a drone, command thrust or send it to a place
+  /// or a scan (hold and return stay allowed). A crew stop is ended by the crew only.
+  public private(set) var dronesStoppedBy: Principal?
   /// Whether the crew override switch is active now.
   public private(set) var overrideActive = false
   /// Hatches of modules where crew are (the crew may close these at any time).
@@ -102,6 +106,15 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
 
   public func deny(_ request: CommandRequest, safeMode: Bool, now: MonotonicInstant) -> StaticString? {
     let command = request.command
+    if case .scanResume = command, let stopper = dronesStoppedBy {
+      if request.principal == .autonomy { return "autonomy never resumes stopped drones" }
+      if stopper.isCrew && !request.principal.isCrew {
+        return "the crew stopped the drones: only the crew resumes them (scan_resume)"
+      }
+    }
+    if request.principal == .autonomy, dronesStoppedBy != nil, Self.fliesADrone(command) {
+      return "the drones are stopped (stop_all_drones) until scan_resume"
+    }
     switch request.principal {
     case .crewConsole, .crewPanel:
       if isCrewSafetyCommand(command) { return nil }
@@ -138,6 +151,15 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     }
   }
 
+  /// Whether `command` arms a drone, drives its thrust or sends it somewhere.
+  static func fliesADrone(_ command: Command) -> Bool {
+    switch command {
+    case .droneArm, .actuatorPulse: return true
+    case .droneOrder(_, let order): return order != .hold && order != .returnToDock
+    default: return false
+    }
+  }
+
   private func holdsLease(_ now: MonotonicInstant) -> Bool {
     guard let leaseExpiry else { return false }
     return now < leaseExpiry
@@ -145,6 +167,11 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
 
   public func accepted(_ request: CommandRequest, now: MonotonicInstant) {
     switch request.command {
+    case .stopAllDrones:
+      // A crew stop is never replaced by another principal's (only the crew ends it).
+      if dronesStoppedBy?.isCrew != true { dronesStoppedBy = request.principal }
+    case .scanResume:
+      dronesStoppedBy = nil
     case .leaseTake(let seconds):
       leaseExpiry = now.advanced(by: .milliseconds(Int64((seconds * 1_000).rounded())))
       change(to: .ground, by: request.principal, now: now, seconds: seconds)

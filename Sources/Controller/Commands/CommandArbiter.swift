@@ -327,6 +327,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
         drones[index].arm.publish(false)
         armed[index] = false
       }
+      // The scheduler pauses too (the authority rules refuse its flights until scan_resume),
+      // so it does not keep asking; a full queue only costs that courtesy.
+      _ = scanCommands.push(CommandRequest(id: request.id, principal: request.principal, command: .scanPause))
     case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd:
       break  // the policy's state: below
     case .droneOrder(_, let order):
