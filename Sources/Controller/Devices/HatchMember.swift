@@ -34,9 +34,11 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   private let events: EventSink
   private let source: EventSource
   private var handledVersion: UInt64 = 0
-  /// Whether a drone may pass, as far as the controller knows: nil until the first move
-  /// ends (the position is not read while idle), then true only while the hatch rests
-  /// open (false while it moves, after a stop or fault between, and when closed).
+  private var positionRead = false
+  /// Whether a drone may pass, as far as the controller knows: from the position sensors
+  /// read once at the first cycle (nil when they could not be read), then true only
+  /// while the hatch rests open (false while it moves, after a stop or fault between,
+  /// and when closed). The position is not read again while idle.
   /// Published by this member alone; one reader (the inspection scheduler).
   public let passable = Snapshot<Bool?>(nil)
 
@@ -64,6 +66,11 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   public var hasPendingOrder: Bool { order.version != handledVersion }
 
   public func run(_ tick: TickContext) {
+    if !positionRead {
+      // A hatch closed before the controller started is closed for the planner too.
+      positionRead = true
+      if let position = try? hatch.position() { passable.publish(position == .open) }
+    }
     let version = order.version
     if version != handledVersion, let wanted = order.read() {
       handledVersion = version
