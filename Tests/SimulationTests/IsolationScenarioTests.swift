@@ -143,6 +143,25 @@ import Testing
     }
   }
 
+  @Test("the crew override switch thrown during the isolation aborts it and reopens")
+  func overrideSwitchAborts() throws {
+    let (run, recorder) = try Self.start()
+    try Self.approved(run, recorder)
+    let measuring = Self.advance(run, limit: run.time + 120) { run.assembly.isolation.phase == .measuring }
+    try #require(measuring)
+    _ = run.simulation.apply(.crewOverride(active: true))
+    var joined = true
+    let ended = Self.advance(
+      run, limit: run.time + 60, each: { joined = joined && Self.crewJoined(run) },
+      until: { run.assembly.isolation.phase == .idle })
+    run.finish()
+    #expect(ended)
+    #expect(joined)
+    #expect(Self.steps(recorder).contains(.abortedCrewOverride), "steps: \(Self.steps(recorder))")
+    #expect(recorder.records(.leakLocated).isEmpty)
+    for hatch in run.station.hatches { #expect(run.simulation.hatch(hatch.id)?.endStop == .open, "\(hatch.id)") }
+  }
+
   @Test("the crew moving during the isolation aborts it and reopens")
   func crewMoveAborts() throws {
     let (run, recorder) = try Self.start()
