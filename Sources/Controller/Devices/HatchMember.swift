@@ -36,7 +36,8 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
   private var handledVersion: UInt64 = 0
   private var positionRead = false
   /// Whether a drone may pass, as far as the controller knows: from the position sensors
-  /// read once at the first cycle (nil when they could not be read), then true only
+  /// read once at the first cycle when the hatch rests at a stop (nil when between its
+  /// stops or unreadable), then true only
   /// while the hatch rests open (false while it moves, after a stop or fault between,
   /// and when closed). The position is not read again while idle.
   /// Published by this member alone; one reader (the inspection scheduler).
@@ -69,7 +70,8 @@ public final class HatchMember: SafeStateActuator, @unchecked Sendable {
     if !positionRead {
       // A hatch closed before the controller started is closed for the planner too.
       positionRead = true
-      if let position = try? hatch.position() { passable.publish(position == .open) }
+      // Between its stops (or unreadable) it stays unknown, as before any move.
+      if let position = try? hatch.position(), position != .between { passable.publish(position == .open) }
     }
     let version = order.version
     if version != handledVersion, let wanted = order.read() {
