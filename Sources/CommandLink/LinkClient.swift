@@ -31,16 +31,7 @@ public final class LinkClient {
     withUnsafeMutableBytes(of: &address.sun_path) { raw in
       for (index, byte) in bytes.enumerated() { raw[index] = byte }
     }
-    let result = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-      }
-    }
-    guard result == 0 else {
-      let message = String(cString: strerror(errno))
-      close(fd)
-      throw ClientError(description: "\(path): connect: \(message)")
-    }
+    try Self.connect(fd, to: &address, peer: path)
     setTimeout(timeout)
   }
 
@@ -58,17 +49,23 @@ public final class LinkClient {
       close(fd)
       throw ClientError(description: "\(host): not an IPv4 address")
     }
+    try Self.connect(fd, to: &address, peer: peer)
+    setTimeout(timeout)
+  }
+
+  /// Connects `fd` to `address` (a `sockaddr_un` or `sockaddr_in`); on failure closes `fd`
+  /// and throws naming `peer` and the errno.
+  private static func connect<Address>(_ fd: Int32, to address: inout Address, peer: String) throws(ClientError) {
     let result = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        Glibc.connect(fd, $0, socklen_t(MemoryLayout<Address>.size))
       }
     }
     guard result == 0 else {
       let message = String(cString: strerror(errno))
       close(fd)
-      throw ClientError(description: "\(host):\(port): connect: \(message)")
+      throw ClientError(description: "\(peer): connect: \(message)")
     }
-    setTimeout(timeout)
   }
 
   private func setTimeout(_ timeout: Duration) {

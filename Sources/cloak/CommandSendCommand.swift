@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditLog
 import CommandLink
 import Foundation
 
@@ -47,19 +48,6 @@ struct CommandSend: ParsableCommand {
     }
     try ConsoleRequest.exchange(line, client: client, command: command)
   }
-
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
 }
 
 /// A crew console request from words (`COMMAND key=value ...`), sent over the console
@@ -69,11 +57,11 @@ enum ConsoleRequest {
   /// `ValidationError` naming the word that is not `key=value`, or when there is no command.
   static func line(words: [String], requestID: UInt64) throws -> [UInt8] {
     guard let name = words.first else { throw ValidationError("name a command (e.g. hatch_close hatch=node2)") }
-    var text = "{\"request_id\":\(requestID),\"command\":" + CommandSend.quote(name)
+    var text = "{\"request_id\":\(requestID),\"command\":" + JSONValue.quote(name)
     for word in words.dropFirst() {
       let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
       guard pair.count == 2 else { throw ValidationError("argument '\(word)' is not key=value") }
-      text += "," + CommandSend.quote(pair[0]) + ":" + CommandSend.quote(pair[1])
+      text += "," + JSONValue.quote(pair[0]) + ":" + JSONValue.quote(pair[1])
     }
     return Array((text + "}").utf8)
   }

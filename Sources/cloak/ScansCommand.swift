@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditLog
 import Composition
 import Foundation
 import Scheduler
@@ -218,7 +219,7 @@ struct ScheduleListing {
   }
 
   func json() -> String {
-    func quote(_ text: String) -> String { CommandSend.quote(text) }
+    func quote(_ text: String) -> String { JSONValue.quote(text) }
     func time(_ seconds: Double?) -> String { seconds.map { quote(Self.utc($0)) } ?? "null" }
     let droneItems = drones.map { id, state -> String in
       guard let state else { return "{\"drone\":\(quote(id.rawValue)),\"state\":null}" }
