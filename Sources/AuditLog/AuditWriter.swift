@@ -115,8 +115,12 @@ public final class AuditWriter: @unchecked Sendable {
           durability: .safety))
       submitted += 1
     }
-    let thread = Thread { [self] in run() }
-    thread.name = "cloak-audit"
+    // Named from inside: on Linux a name set before start() is not applied (Controller's
+    // NamedThread says why; this module does not depend on Controller).
+    let thread = Thread { [self] in
+      Thread.current.name = "cloak-audit"
+      run()
+    }
     self.thread = thread
     thread.start()
   }

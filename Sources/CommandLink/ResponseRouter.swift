@@ -40,10 +40,7 @@ public final class ResponseRouter: @unchecked Sendable {
     self.drainsArbiter = drainsArbiter
     self.pollInterval = pollInterval
     self.responseTimeout = responseTimeout
-    let thread = Thread { [self] in loop() }
-    thread.name = "cloak-link-router"
-    self.thread = thread
-    thread.start()
+    thread = NamedThread.start("cloak-router") { [self] in loop() }
   }
 
   /// Submits `command` from `principal`; `completion` runs once with the response (on the
@@ -52,13 +49,20 @@ public final class ResponseRouter: @unchecked Sendable {
     lock.lock()
     let id = nextID
     nextID &+= 1
+    guard running else {
+      lock.unlock()
+      completion(CommandResponse(requestID: id, result: .rejected(.busy, reason: "command link stopped")))
+      return
+    }
     table[id] = (ContinuousClock.now + responseTimeout, completion)
     lock.unlock()
     if let refused = arbiter.submit(CommandRequest(id: id, principal: principal, command: command)) {
+      // Answered here only if no one else has (`stop()` may have answered it `busy`
+      // meanwhile): a completion runs once.
       lock.lock()
-      table[id] = nil
+      let mine = table.removeValue(forKey: id) != nil
       lock.unlock()
-      completion(refused)
+      if mine { completion(refused) }
     }
   }
 

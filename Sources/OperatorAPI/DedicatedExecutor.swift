@@ -1,3 +1,4 @@
+import Controller
 import Foundation
 
 /// A task executor with one thread of its own: the operator API's tasks (the server, its
@@ -11,18 +12,17 @@ final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
   private var stopping = false
   private var running = true
 
-  /// Starts the thread, named `name` (seen in `top -H` and backtraces).
+  /// Starts the thread, named `name` (seen in `top -H` and backtraces; at most 15 bytes
+  /// kept, ``NamedThread``).
   init(name: String) {
-    let thread = Thread { [self] in loop() }
-    thread.name = name
-    thread.start()
+    NamedThread.start(name) { [self] in loop() }
   }
 
   func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)
     condition.lock()
     jobs.append(job)
-    condition.signal()
+    condition.broadcast()
     condition.unlock()
   }
 
@@ -31,8 +31,21 @@ final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
   func shutdown() {
     condition.lock()
     stopping = true
-    condition.signal()
+    condition.broadcast()
     condition.unlock()
+  }
+
+  /// Waits up to `seconds` for the thread to end after ``shutdown()``; true once it has.
+  /// So a program's exit never runs while this thread is still inside a job.
+  @discardableResult
+  func awaitEnd(seconds: Double) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    condition.lock()
+    defer { condition.unlock() }
+    while running {
+      if !condition.wait(until: deadline) { return !running }
+    }
+    return true
   }
 
   private func loop() {
@@ -42,6 +55,7 @@ final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
       while jobs.isEmpty && !stopping { condition.wait() }
       if jobs.isEmpty {
         running = false
+        condition.broadcast()
         condition.unlock()
         return
       }

@@ -200,8 +200,8 @@ public final class OperatorAPI: @unchecked Sendable {
     }
   }
 
-  /// Ends the pump, the live clients and the server task (without waiting); returns the
-  /// server task.
+  /// Ends the pump, the live clients and the server task (without waiting); returns a
+  /// task that ends once the server task, the pump and the API's own thread have.
   @discardableResult
   private func cancel() -> Task<Void, Never>? {
     let (pump, server, executor) = lock.withLock {
@@ -216,21 +216,21 @@ public final class OperatorAPI: @unchecked Sendable {
     pump?.cancel()
     hub.closeAll()
     server?.cancel()
-    // The API's thread ends once both of its tasks have.
-    if let executor {
-      Task.detached {
-        await server?.value
-        await pump?.value
-        executor.shutdown()
-      }
+    guard server != nil || pump != nil || executor != nil else { return nil }
+    // The API's thread ends once both of its tasks have; the returned task ends after it.
+    return Task.detached {
+      await server?.value
+      await pump?.value
+      executor?.shutdown()
+      executor?.awaitEnd(seconds: 5)
     }
-    return server
   }
 
-  /// Stops serving: live clients closed, listener closed, the event loop thread ended.
-  /// Blocks up to 30 s for the server's graceful end (a server that takes longer is left
-  /// to the process's exit rather than shut down under it). Call from a thread of the
-  /// program's own; from Swift concurrency use the `async` overload.
+  /// Stops serving: live clients closed, listener closed, the event loop thread, the
+  /// state pump and the API's own thread ended, so nothing of the API runs while the
+  /// program exits. Blocks up to 30 s for the server's graceful end (a server that takes
+  /// longer is left to the process's exit rather than shut down under it). Call from a
+  /// thread of the program's own; from Swift concurrency use the `async` overload.
   public func stop() {
     guard let server = cancel() else { return }
     let done = DispatchSemaphore(value: 0)
@@ -241,7 +241,8 @@ public final class OperatorAPI: @unchecked Sendable {
     _ = done.wait(timeout: .now() + 30)
   }
 
-  /// Stops serving from Swift concurrency (waits for the server's graceful end).
+  /// Stops serving from Swift concurrency (waits for the server's graceful end and the
+  /// API's thread).
   public func stop() async {
     await cancel()?.value
   }

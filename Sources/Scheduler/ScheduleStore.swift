@@ -250,15 +250,12 @@ public final class ScheduleWriter: @unchecked Sendable {
 
   /// Starts the writer thread (polls the channel every `pollMilliseconds`).
   public func start(pollMilliseconds: Int = 20) {
-    let thread = Thread { [weak self] in
+    thread = NamedThread.start("schedule-writer") { [weak self] in
       while let self, !self.isStopping {
         self.drainOnce()
         Thread.sleep(forTimeInterval: Double(pollMilliseconds) / 1_000)
       }
     }
-    thread.name = "schedule-writer"
-    self.thread = thread
-    thread.start()
   }
 
   private var isStopping: Bool {

@@ -228,3 +228,50 @@ import Testing
 
 /// The project's seeded generator (SplitMix64) for the fuzz frames: same seed, same frames.
 typealias SplitMix = SeededRandom
+
+/// The response router's completions run exactly once, whatever the order of a refusal,
+/// a stop and a late submit.
+@Suite struct ResponseRouterTests {
+  final class Answers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byID: [UInt64: [CommandResponse]] = [:]
+    func add(_ response: CommandResponse) { lock.withLock { byID[response.requestID, default: []].append(response) } }
+    var all: [UInt64: [CommandResponse]] { lock.withLock { byID } }
+  }
+
+  static func assembly() throws -> ControllerAssembly {
+    let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
+    let backend = try SimBackend(board: board)
+    let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
+    return try ControllerAssembly(
+      board: running, station: TestStation.make(), configuration: .standard(), consumer: EventRecorder())
+  }
+
+  @Test func aSubmitAfterStopIsAnsweredBusyOnce() throws {
+    let router = ResponseRouter(arbiter: try Self.assembly().arbiter, drainsArbiter: false)
+    router.stop()
+    let answers = Answers()
+    router.submit(.stopAllDrones, by: .crewConsole) { answers.add($0) }
+    let all = answers.all
+    #expect(all.count == 1)
+    #expect(all.values.first?.count == 1)
+    #expect(all.values.first?.first?.rejection == .busy)
+    #expect(router.pending == 0)
+  }
+
+  @Test func aFullQueueRefusalIsAnsweredOnceEvenWithAStopBetween() throws {
+    // Nothing drains the arbiter: the crew queue fills, and every request past it is
+    // refused at once. Stopping then answers the accepted ones `busy`: each id once.
+    let router = ResponseRouter(arbiter: try Self.assembly().arbiter, drainsArbiter: false)
+    let answers = Answers()
+    for _ in 0..<200 { router.submit(.stopAllDrones, by: .crewConsole) { answers.add($0) } }
+    let refusedAtOnce = answers.all.count
+    #expect(refusedAtOnce > 0)
+    #expect(router.pending == 200 - refusedAtOnce)
+    router.stop()
+    let all = answers.all
+    #expect(all.count == 200)
+    #expect(all.values.allSatisfy { $0.count == 1 && $0[0].rejection == .busy })
+    #expect(router.pending == 0)
+  }
+}

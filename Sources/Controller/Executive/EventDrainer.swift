@@ -17,7 +17,7 @@ final class EventDrainer: @unchecked Sendable {
 
   func start() {
     let micros = UInt32(clamping: interval.nanosecondsSaturated / 1_000)
-    let thread = Thread { [self] in
+    NamedThread.start("cloak-events") { [self] in
       while !stopping.load(ordering: .acquiring) {
         sink.drain()
         usleep(micros)
@@ -25,8 +25,6 @@ final class EventDrainer: @unchecked Sendable {
       sink.drain()
       exited.signal()
     }
-    thread.name = "cloak-events"
-    thread.start()
   }
 
   func stop() {

@@ -25,7 +25,7 @@ final class GroupWorker: @unchecked Sendable {
   /// returns the problems `prepare` reported.
   func start(prepare: @escaping @Sendable () -> [String]) -> [String] {
     let ready = DispatchSemaphore(value: 0)
-    let thread = Thread { [self] in
+    NamedThread.start("cloak-\(group.configuration.name)", stackSize: 1 << 20) { [self] in
       setupProblems = prepare()
       ready.signal()
       while true {
@@ -36,9 +36,6 @@ final class GroupWorker: @unchecked Sendable {
       }
       exited.signal()
     }
-    thread.name = "cloak-\(group.configuration.name)"
-    thread.stackSize = 1 << 20
-    thread.start()
     ready.wait()
     return setupProblems
   }
