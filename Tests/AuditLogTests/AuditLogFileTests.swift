@@ -51,7 +51,7 @@ func lineOfEntry(_ index: Int, in path: String) throws -> Int {
 }
 
 @Suite("Audit log file: format, recovery, tamper evidence")
-struct AuditLogFileTests {
+final class AuditLogFileTests {
   let signer: NoteSigner
   let dir: String
 
@@ -59,6 +59,8 @@ struct AuditLogFileTests {
     signer = try NoteVectors.signer(name: "station.test/audit")
     dir = try temporaryDirectory("audit")
   }
+
+  deinit { try? FileManager.default.removeItem(atPath: dir) }
 
   @Test("entries carry their index and tree head; reopening continues the tree; an intact log verifies")
   func appendAndReopen() throws {
@@ -329,7 +331,9 @@ struct AuditLogLockTests {
   @Test("a second writer on the same log is refused while the first has it open")
   func secondWriter() throws {
     let signer = try NoteVectors.signer(name: "station.test/audit")
-    let path = try temporaryDirectory("lock") + "/log"
+    let dir = try temporaryDirectory("lock")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/log"
     let first = try AuditLogFile(path: path, signer: signer)
     #expect(throws: AuditLogError.locked(path: path)) { try AuditLogFile(path: path, signer: signer) }
     first.close()

@@ -4,7 +4,7 @@ import Testing
 @testable import AuditLog
 
 @Suite("Audit writer: channel, fsync and checkpoint policy")
-struct AuditWriterTests {
+final class AuditWriterTests {
   let signer: NoteSigner
   let dir: String
 
@@ -12,6 +12,8 @@ struct AuditWriterTests {
     signer = try NoteVectors.signer(name: "station.test/audit")
     dir = try temporaryDirectory("writer")
   }
+
+  deinit { try? FileManager.default.removeItem(atPath: dir) }
 
   static let stamp: @Sendable () -> (timeS: Double, utc: String) = { (1.5, "2026-11-26T17:00:01.500Z") }
 
@@ -134,7 +136,9 @@ struct AuditWriterDurableTests {
   @Test("submitDurably returns with the entry and its checkpoint already in the file")
   func durable() throws {
     let signer = try NoteVectors.signer(name: "station.test/audit")
-    let path = try temporaryDirectory("durable") + "/log"
+    let dir = try temporaryDirectory("durable")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/log"
     let writer = AuditWriter(
       file: try AuditLogFile(path: path, signer: signer), stamp: { (0, "2026-11-26T17:00:00.000Z") })
     #expect(writer.submit(entry(0)) == .queued)

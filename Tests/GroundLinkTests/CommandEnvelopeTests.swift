@@ -26,7 +26,7 @@ func temporaryDirectory() throws -> String {
 }
 
 @Suite("Ground command envelopes")
-struct CommandEnvelopeTests {
+final class CommandEnvelopeTests {
   let now: Int64 = 1_795_000_000_000
   let dir: String
   let signer: NoteSigner
@@ -40,6 +40,8 @@ struct CommandEnvelopeTests {
     ])
     verifier = CommandVerifier(keyRing: ring, replayGuard: try ReplayGuard(path: dir + "/replay"), windowMs: 30_000)
   }
+
+  deinit { try? FileManager.default.removeItem(atPath: dir) }
 
   func sign(_ command: String, seq: UInt64, timeMs: Int64? = nil, lease: Int64? = nil, by key: NoteSigner? = nil) throws
     -> [UInt8]
@@ -162,6 +164,7 @@ struct ReplayGuardTests {
   @Test("the highest accepted sequence survives a restart: a replay after restart is refused")
   func acrossRestart() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/replay"
     let signer = try EnvelopeVectors.signer()
     let ring = try KeyRing([KeyRing.Key(verifier: signer.verifier, allowedCommands: ["stop_all"])])
@@ -190,6 +193,7 @@ struct ReplayGuardTests {
   @Test("a power cut between writing the temporary file and the rename leaves the previous state")
   func crashBeforeRename() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/replay"
     let guardFile = try ReplayGuard(path: path)
     #expect(try guardFile.accept(keyId: "a", sequence: 5) == nil)
@@ -205,6 +209,7 @@ struct ReplayGuardTests {
   @Test("a damaged state file is an error naming file and line, not an empty guard")
   func damaged() throws {
     let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/replay"
     try "cloak-replay-guard v1\na 5\nb x\n".write(toFile: path, atomically: false, encoding: .utf8)
     #expect(throws: ReplayGuardError.malformed(path: path, line: 3, detail: "expected 'KEY_ID SEQUENCE', once per key"))
