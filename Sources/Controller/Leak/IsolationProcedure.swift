@@ -160,8 +160,11 @@ public struct IsolationConfiguration: Sendable, Equatable {
 /// room to close and measure is not made (`limit_too_short`).
 ///
 /// Aborts (reopening what it closed): the crew's `isolation_abort`, a hatch fault or
-/// move timeout, a sensor fault in a suspect module, the crew moving, the override
-/// switch, a hatch of the split moved by someone else, no side losing gas, both alike.
+/// move timeout, a sensor fault other than a dropout in a suspect module, a module the
+/// split needs going blind (the stale-data monitor's mask, read every cycle before any
+/// judgement; decision 0923), the crew moving, the override switch, a hatch of the split
+/// moved by someone else, no side losing gas, both alike. A hatch that does not reopen
+/// is reported (`reopen_failed`) and ends the isolation, the hatch left to the crew.
 /// In safe mode the arbiter takes no autonomy hatch move: the procedure stops and the
 /// hatches stay as they are, every closure having kept the crew's way home.
 ///
