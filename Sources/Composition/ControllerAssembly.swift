@@ -213,7 +213,9 @@ public final class ControllerAssembly {
     let procedure = IsolationProcedure(
       station: station, plan: interlock.plan, detector: leakWatch.detector, positions: hatchPositions.positions,
       crew: crewLocation, submit: { arbiter.submit($0) }, commands: arbiter.isolationCommands,
-      crewOverride: { arbiter.crewOverrideActive }, latch: executive.safety, events: events,
+      crewOverride: { arbiter.crewOverrideActive },
+      blindModules: { [staleDataMonitor] in staleDataMonitor.blindModules },
+      latch: executive.safety, events: events,
       moveTimeouts: station.hatches.map {
         let timeout = Self.moveTimeout(travelSeconds: $0.travelS).components
         return Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18

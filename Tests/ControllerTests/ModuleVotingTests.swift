@@ -34,7 +34,7 @@ struct ModuleVotingTests {
     return (monitor, latch, events, sensors)
   }
 
-  @Test("a module losing both sensors raises module_blind for that module only; no safe mode by default")
+  @Test("a module losing both sensors raises module_blind for that module only (and in blindModules); no safe mode")
   func oneModuleBlind() throws {
     let (monitor, latch, events, sensors) = rig(.safeModeWhenAllBlind)
     for module in sensors { for sensor in module { sensor.publish(reading(10)) } }
@@ -49,6 +49,8 @@ struct ModuleVotingTests {
     #expect(blind.count == 1)
     #expect(blind.first?.subject.module == ModuleID(unchecked: "node2"))
     #expect(monitor.isBlind(1) && !monitor.isBlind(0))
+    // The mask other groups read (the isolation procedure): bit 1, node2.
+    #expect(monitor.blindModules == 0b10)
     #expect(!latch.isLatched)
     #expect(recorder.events(.quorumLost).isEmpty)
     // A sensor of node2 delivers again: watched again, one event.
@@ -57,6 +59,7 @@ struct ModuleVotingTests {
     events.flush()
     #expect(recorder.records(.moduleWatched).map(\.subject.module) == [ModuleID(unchecked: "node2")])
     #expect(!monitor.isBlind(1))
+    #expect(monitor.blindModules == 0)
   }
 
   @Test("every module blind: quorum_lost and safe mode (stale data)")

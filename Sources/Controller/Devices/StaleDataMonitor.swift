@@ -1,3 +1,4 @@
+import Atomics
 import HAL
 import Station
 
@@ -39,6 +40,12 @@ public final class StaleDataMonitor: RateGroupMember, @unchecked Sendable {
   public private(set) var freshCounts: [Int]
   /// Modules watched (at least one fresh sensor) on the last cycle.
   public private(set) var watchedCount = 0
+  private let blindBits = ManagedAtomic<UInt64>(0)
+
+  /// The modules blind on the last cycle as a bit mask (bit `i`: module number `i` in the
+  /// order given; the first 64 modules), for any thread: the leak group's isolation
+  /// procedure reads it every cycle (decision 0923). Lock-free, no allocation.
+  public var blindModules: UInt64 { blindBits.load(ordering: .relaxed) }
 
   public init(
     name: String = "stale-data-monitor", modules: [WatchedModule], policy: StationDescription.BlindPolicy,
@@ -76,6 +83,12 @@ public final class StaleDataMonitor: RateGroupMember, @unchecked Sendable {
       let isBlind = fresh == 0
       if isBlind != blind[module] {
         blind[module] = isBlind
+        if module < 64 {
+          let bit: UInt64 = 1 << UInt64(module)
+          // One writer (this member): a plain store of the new mask.
+          let mask = blindBits.load(ordering: .relaxed)
+          blindBits.store(isBlind ? mask | bit : mask & ~bit, ordering: .relaxed)
+        }
         events.emit(
           isBlind ? .error : .info, isBlind ? .moduleBlind : .moduleWatched, source: moduleSources[module],
           value: Int64(fresh))

@@ -48,10 +48,16 @@ public enum IsolationStep: UInt8, Sendable, Hashable, CaseIterable, CustomString
   case abortedNoLoss = 27
   /// Aborted: both sides lost gas alike (no side can be cleared).
   case abortedInconclusive = 28
-  /// A hatch the isolation closed did not reopen within its move timeout (subject: the hatch).
+  /// A hatch the isolation closed did not reopen: its actuator latched a fault, or it was not
+  /// at its open stop within its move timeout plus the margin of the order (subject: the
+  /// hatch). The isolation ends there, the hatch left to the crew.
   case reopenFailed = 29
   /// Aborted: the closed-time limit came before enough data to measure.
   case abortedTimeLimit = 30
+  /// Aborted: a module the split needs has no fresh pressure sensor (the controller's
+  /// `module_blind`; subject: that module): a suspect, an end of a hatch of the split,
+  /// or any module of either side's segment (decision 0923).
+  case abortedModuleBlind = 31
 
   public var description: String {
     switch self {
@@ -76,6 +82,7 @@ public enum IsolationStep: UInt8, Sendable, Hashable, CaseIterable, CustomString
     case .abortedInconclusive: return "aborted_inconclusive"
     case .reopenFailed: return "reopen_failed"
     case .abortedTimeLimit: return "aborted_time_limit"
+    case .abortedModuleBlind: return "aborted_module_blind"
     }
   }
 
@@ -153,8 +160,11 @@ public struct IsolationConfiguration: Sendable, Equatable {
 /// room to close and measure is not made (`limit_too_short`).
 ///
 /// Aborts (reopening what it closed): the crew's `isolation_abort`, a hatch fault or
-/// move timeout, a sensor fault in a suspect module, the crew moving, the override
-/// switch, a hatch of the split moved by someone else, no side losing gas, both alike.
+/// move timeout, a sensor fault other than a dropout in a suspect module, a module the
+/// split needs going blind (the stale-data monitor's mask, read every cycle before any
+/// judgement; decision 0923), the crew moving, the override switch, a hatch of the split
+/// moved by someone else, no side losing gas, both alike. A hatch that does not reopen
+/// is reported (`reopen_failed`) and ends the isolation, the hatch left to the crew.
 /// In safe mode the arbiter takes no autonomy hatch move: the procedure stops and the
 /// hatches stay as they are, every closure having kept the crew's way home.
 ///
@@ -204,6 +214,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private let submit: (CommandRequest) -> CommandResponse?
   private let commands: BoundedQueue<CommandRequest>
   private let crewOverride: () -> Bool
+  private let blindModules: () -> UInt64
   private let latch: SafetyLatch
   private let events: EventSink
   private let moveTimeouts: [Double]
@@ -216,12 +227,16 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private var pendingAlarm: LeakEvent?
   private var alarm: LeakEvent?
   private var sensorFaultSeen = false
+  /// The modules the running split needs watched (bit mask, station order): the suspects,
+  /// the ends of the split's hatches and every module of either side's segment.
+  private var needed: UInt64 = 0
   private var crewAtStart: UInt64 = 0
   private var cut: IsolationPlan.Cut?
   private var deadline = 0.0
   private var closedDeadline = 0.0
   private var locatedNow = false
   private var resent: Set<Int> = []
+  private var reopenFailed = false
   private var differenceAtClosure: [Double] = []
   private var closedAt = 0.0
 
@@ -234,11 +249,14 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   ///   - submit: the arbiter's queue (``CommandArbiter/submit(_:)``).
   ///   - commands: accepted `isolation_approve` / `isolation_abort` (``CommandArbiter/isolationCommands``).
   ///   - crewOverride: whether the crew override switch is active (``CommandArbiter/crewOverrideActive``).
+  ///   - blindModules: the modules with no fresh pressure sensor now, a bit mask in station
+  ///     order (``StaleDataMonitor/blindModules``; read every cycle, any thread).
   ///   - moveTimeouts: each hatch's move timeout, seconds (station hatch order).
   public init(
     station: StationDescription, plan: IsolationPlan, detector: LeakDetector, positions: Snapshot<HatchPositions>,
     crew: CrewLocation, submit: @escaping (CommandRequest) -> CommandResponse?,
-    commands: BoundedQueue<CommandRequest>, crewOverride: @escaping () -> Bool, latch: SafetyLatch,
+    commands: BoundedQueue<CommandRequest>, crewOverride: @escaping () -> Bool,
+    blindModules: @escaping () -> UInt64, latch: SafetyLatch,
     events: EventSink, moveTimeouts: [Double], configuration: IsolationConfiguration = IsolationConfiguration()
   ) {
     self.station = station
@@ -249,6 +267,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     self.submit = submit
     self.commands = commands
     self.crewOverride = crewOverride
+    self.blindModules = blindModules
     self.latch = latch
     self.events = events
     self.moveTimeouts = moveTimeouts
@@ -259,7 +278,11 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   }
 
   /// A detector event from the ``LeakWatch`` (same thread): a `leak_alarm` while idle
-  /// starts a proposal; a `sensor_fault` in a suspect module aborts a running isolation.
+  /// starts a proposal; a `sensor_fault` in a suspect module aborts a running isolation,
+  /// unless it is a `dropout` (the sensor delivers nothing, so nothing wrong entered the
+  /// rates, and the detector leaves it out of them): a module still watched by its twin
+  /// is measured on, and one left with no fresh sensor is blind, which aborts
+  /// (``IsolationStep/abortedModuleBlind``, decision 0923).
   public func note(_ event: LeakEvent) {
     switch event.kind {
     case .leakAlarm:
@@ -270,6 +293,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
         end()
       }
     case .sensorFault:
+      if event.fault == .dropout { break }
       if suspects.contains(event.module) || (cut.map { $0.sideA + $0.sideB }?.contains(event.module) ?? false) {
         sensorFaultSeen = true
       }
@@ -283,7 +307,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     current = positions.read()
     while let request = commands.pop() { handle(request, now: now) }
     if phase != .idle && phase != .proposed, let fault = runningFault() {
-      abort(fault, now: now)
+      abort(fault.step, now: now, subject: fault.subject)
     }
     switch phase {
     case .idle:
@@ -336,14 +360,26 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     }
   }
 
-  /// What stops a running isolation now, if anything (checked every cycle).
-  private func runningFault() -> IsolationStep? {
-    if latch.isLatched { return .abortedSafeMode }
+  /// What stops a running isolation now, if anything (checked every cycle, before any
+  /// judgement), and the subject of its step (nil: the procedure).
+  private func runningFault() -> (step: IsolationStep, subject: EventSource?)? {
+    if latch.isLatched { return (.abortedSafeMode, nil) }
     if phase == .reopening { return nil }  // already undoing: let it finish
-    if crewOverride() { return .abortedCrewOverride }
-    if crew.bits != crewAtStart { return .abortedCrewMoved }
-    if sensorFaultSeen { return .abortedSensorFault }
+    if crewOverride() { return (.abortedCrewOverride, nil) }
+    if crew.bits != crewAtStart { return (.abortedCrewMoved, nil) }
+    if sensorFaultSeen { return (.abortedSensorFault, nil) }
+    if let blind = blindNeeded(phase == .settling ? bits(suspects) : needed) {
+      return (.abortedModuleBlind, moduleSources[blind])
+    }
     return nil
+  }
+
+  /// The first module of `mask` (station order) that the stale-data monitor reports blind.
+  private func blindNeeded(_ mask: UInt64) -> Int? {
+    let blind = blindModules() & mask
+    guard blind != 0 else { return nil }
+    let first = blind.trailingZeroBitCount
+    return first < moduleSources.count ? first : nil
   }
 
   // MARK: the steps
@@ -418,6 +454,19 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
       finishOrIdle()
       return
     }
+    // The modules the split needs watched: both sides' segments with the split closed
+    // (every sensor there enters a side's rate) and the ends of its hatches (the measured
+    // difference). One of them blind: nothing is closed (decision 0923).
+    var wanted = bits(next.sideA + next.sideB)
+    for side in [next.sideA, next.sideB] {
+      guard let first = side.first else { continue }
+      for m in station.modules.indices where segment[m] == segment[first] { wanted |= bits([m]) }
+    }
+    for h in next.hatches { wanted |= bits([plan.graph.hatchEnds[h].a, plan.graph.hatchEnds[h].b]) }
+    if let blind = blindNeeded(wanted) {
+      return abort(.abortedModuleBlind, now: now, subject: moduleSources[blind])
+    }
+    needed = wanted
     cut = next
     differenceAtClosure = next.hatches.map { differenceAcross($0) }
     isolating.store(bits(suspects), ordering: .relaxed)
@@ -517,17 +566,33 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   }
 
   private func reopening(now: Double) {
-    let waiting = closedByProcedure.filter { !current.isOpen($0) }
+    var waiting = closedByProcedure.filter { !current.isOpen($0) }
+    // A hatch whose actuator latched a fault (its move timed out: `hatch_fault`) will not
+    // open without the crew: reported now, not at the deadline.
+    let faulted = waiting.filter {
+      current.faulted & (1 << UInt64($0)) != 0 && current.moving & (1 << UInt64($0)) == 0
+    }
+    for h in faulted.sorted() { step(.reopenFailed, source: hatchSources[h]) }
+    if !faulted.isEmpty {
+      reopenFailed = true
+      waiting.subtract(faulted)
+      closedByProcedure.subtract(faulted)
+    }
     // A hatch resting between its stops (a reversal that stopped it) is ordered open once more.
     for h in waiting.sorted()
     where !resent.contains(h) && !current.isClosed(h) && current.moving & (1 << UInt64(h)) == 0 {
       resent.insert(h)
       send(.hatchOpen(station.hatches[h].id))
+      // Its full move timeout from this order, not what was left of the first one.
+      deadline = max(deadline, now + moveTime(h))
     }
     for h in closedByProcedure.sorted() where current.isOpen(h) { step(.hatchReopened, source: hatchSources[h]) }
     closedByProcedure = waiting
     if waiting.isEmpty {
-      if locatedNow || suspects.count < 2 || alarm == nil {
+      if reopenFailed {
+        // A hatch left closed: no further split; the crew have the `reopen_failed` step.
+        end()
+      } else if locatedNow || suspects.count < 2 || alarm == nil {
         finishOrIdle()
       } else {
         deadline = now + configuration.settleSeconds
@@ -544,8 +609,10 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
 
   // MARK: ends
 
-  private func abort(_ reason: IsolationStep, now: Double, principal: Principal? = nil) {
-    step(reason, source: source, principal: principal)
+  private func abort(
+    _ reason: IsolationStep, now: Double, principal: Principal? = nil, subject: EventSource? = nil
+  ) {
+    step(reason, source: subject ?? source, principal: principal)
     alarm = nil
     locatedNow = false
     if reason == .abortedSafeMode {
@@ -561,6 +628,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   /// command moved is left to the crew when it is no longer closed).
   private func reopen(now: Double) {
     cut = nil
+    needed = 0
     var travel = 0.0
     for h in closedByProcedure.sorted() where !current.isOpen(h) {
       if current.isClosed(h) || current.moving & (1 << UInt64(h)) != 0 {
@@ -570,6 +638,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     }
     deadline = now + travel
     resent = []
+    reopenFailed = false
     phase = .reopening
     if travel == 0 {
       closedByProcedure = closedByProcedure.filter { current.isClosed($0) }
@@ -586,6 +655,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private func end() {
     phase = .idle
     cut = nil
+    needed = 0
     alarm = nil
     suspects = []
     isolating.store(0, ordering: .relaxed)
