@@ -121,6 +121,47 @@ import Testing
     for hatch in run.station.hatches { #expect(run.simulation.hatch(hatch.id)?.endStop == .open, "\(hatch.id)") }
   }
 
+  @Test("after an abort, the crew's isolation_approve while the alarm stands starts it again and it locates")
+  func crewStartsAgainAfterAnAbort() throws {
+    let (run, recorder) = try Self.start()
+    try Self.approved(run, recorder)
+    let measuring = Self.advance(run, limit: run.time + 120) { run.assembly.isolation.phase == .measuring }
+    try #require(measuring, "steps: \(Self.steps(recorder))")
+    Self.send(run, .isolationAbort)
+    let ended = Self.advance(run, limit: run.time + 60) { run.assembly.isolation.phase == .idle }
+    try #require(ended)
+    // Idle with the alarm standing: nothing starts by itself.
+    Self.advance(run, limit: run.time + 60) { false }
+    #expect(run.assembly.isolation.phase == .idle)
+    #expect(Self.steps(recorder).filter { $0 == .approved }.count == 1)
+    Self.send(run, .isolationApprove)
+    let located = Self.advance(run, limit: run.time + 3_600) {
+      run.assembly.isolation.phase == .idle && !recorder.records(.leakLocated).isEmpty
+    }
+    run.finish()
+    #expect(located, "steps: \(Self.steps(recorder))")
+    #expect(Self.steps(recorder).filter { $0 == .approved }.count == 2)
+    #expect(recorder.records(.leakLocated).map(\.subject.module) == [Self.logistics])
+    for hatch in run.station.hatches { #expect(run.simulation.hatch(hatch.id)?.endStop == .open, "\(hatch.id)") }
+  }
+
+  @Test("isolation_approve with no standing alarm is ignored")
+  func approveWithoutAlarmIsIgnored() throws {
+    var scenario = ScenarioDescription(name: "quiet", file: "<test>")
+    scenario.timeline = []
+    let recorder = EventRecorder()
+    let run = try ScenarioRun(
+      scenario: scenario, station: try ScenarioRunTests.station(), board: try ScenarioRunTests.board(), seed: 3,
+      consumers: [recorder])
+    Self.advance(run, limit: 30) { false }
+    Self.send(run, .isolationApprove)
+    Self.advance(run, limit: 60) { false }
+    run.finish()
+    #expect(Self.steps(recorder) == [.ignored])
+    #expect(run.assembly.isolation.phase == .idle)
+    #expect(recorder.records(.commandAccepted).filter { $0.event.command == .hatchClose }.isEmpty)
+  }
+
   @Test("a jammed hatch aborts the split: the other hatch reopens, the crew keep their way home")
   func jammedHatchAborts() throws {
     let (run, recorder) = try Self.start()

@@ -225,6 +225,9 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private var nextRequest: UInt64 = 1 << 63
   private var current = HatchPositions()
   private var pendingAlarm: LeakEvent?
+  /// The leak alarms standing now, by module (set on `leak_alarm`, removed on
+  /// `leak_cleared`): what a crew `isolation_approve` while idle starts again from.
+  private var standingAlarms: [Int: LeakEvent] = [:]
   private var alarm: LeakEvent?
   private var sensorFaultSeen = false
   /// The modules the running split needs watched (bit mask, station order): the suspects,
@@ -239,6 +242,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private var reopenFailed = false
   private var differenceAtClosure: [Double] = []
   private var closedAt = 0.0
+  /// When the procedure's hatches were last all open again (-inf: never closed any).
+  private var reopenedAt = -Double.infinity
 
   /// - Parameters:
   ///   - station: the station (module volumes, hatch and module ids, station order).
@@ -286,8 +291,10 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   public func note(_ event: LeakEvent) {
     switch event.kind {
     case .leakAlarm:
+      standingAlarms[event.module] = event
       if phase == .idle { pendingAlarm = event }
     case .leakCleared:
+      standingAlarms[event.module] = nil
       if phase == .proposed, suspects.contains(event.module) {
         step(.withdrawn, source: source)
         end()
@@ -333,13 +340,28 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private func handle(_ request: CommandRequest, now: Double) {
     switch request.command {
     case .isolationApprove:
+      if phase == .idle, pendingAlarm == nil, let event = standingAlarm() {
+        // The crew ask again while an alarm stands (after an abort, or to localise once
+        // more): a fresh proposal, approved by this command. Nothing to split (one
+        // module, or every split would cut the crew off) locates at once, as a proposal does.
+        propose(event, now: now)
+        guard phase == .proposed else { return }
+      }
       guard phase == .proposed else {
         step(.ignored, source: source, principal: request.principal)
         return
       }
       step(.approved, source: source, principal: request.principal)
       crewAtStart = crew.bits
-      startSplit(now: now)
+      if now < reopenedAt + configuration.settleSeconds {
+        // Hatches this procedure reopened a moment ago (an abort, then the crew's
+        // approval): the leak watch still masks their modules, so wait as between splits.
+        isolating.store(bits(suspects), ordering: .relaxed)
+        deadline = reopenedAt + configuration.settleSeconds
+        phase = .settling
+      } else {
+        startSplit(now: now)
+      }
     case .isolationAbort:
       switch phase {
       case .idle:
@@ -357,6 +379,13 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
       }
     default:
       break
+    }
+  }
+
+  /// The standing alarm with the highest loss rate (the module order breaks a tie), if any.
+  private func standingAlarm() -> LeakEvent? {
+    standingAlarms.values.max { a, b in
+      a.ratePctPerHour != b.ratePctPerHour ? a.ratePctPerHour < b.ratePctPerHour : a.module > b.module
     }
   }
 
@@ -589,6 +618,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     for h in closedByProcedure.sorted() where current.isOpen(h) { step(.hatchReopened, source: hatchSources[h]) }
     closedByProcedure = waiting
     if waiting.isEmpty {
+      reopenedAt = now
       if reopenFailed {
         // A hatch left closed: no further split; the crew have the `reopen_failed` step.
         end()
