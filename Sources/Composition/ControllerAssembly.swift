@@ -188,7 +188,7 @@ public final class ControllerAssembly {
       hatches: hatchEntries, drones: droneEntries, outputs: outputEntries, powerCommand: powerCommand,
       statusCommand: statusCommand, policy: authorityPolicy, latch: executive.safety, events: events,
       overrideSwitch: board.inputs[station.crew.overrideRole.rawValue], targets: station.targets.map(\.id),
-      interlock: interlock)
+      modules: station.modules.map(\.id), interlock: interlock)
     self.arbiter = arbiter
     try executive.add(staleDataMonitor, to: "actuators")
     try executive.add(arbiter, to: "actuators")

@@ -54,6 +54,14 @@ public struct DroneControlConfiguration: Sendable, Hashable {
   public var telemetryStaleS: Double = 5
   /// Returns tried from hold before the drone stays in fault.
   public var maximumEscalations: Int = 2
+  /// Fault back-off: a drone back on its dock after a fault (its own report, or an
+  /// escalation) is not sent out again for this long, s; each further fault before a
+  /// scan completes doubles it, up to ``faultBackoffMaximumS``. Without it a fault the
+  /// drone clears itself on the next order (a `blocked` path) re-sent it every few
+  /// seconds (decision 1308).
+  public var faultBackoffS: Double = 300
+  /// The longest fault back-off, s.
+  public var faultBackoffMaximumS: Double = 3_600
   /// Pulse each thrust channel is commanded to once the drone is armed, us (ESC range
   /// 1000-2000 us; 1400 us is 40 % above idle, well above the 10 % an ESC needs to spin
   /// the rotors). Disarming drives the channels back to their safe value.
@@ -86,6 +94,8 @@ public final class DroneController {
     /// The mission was given up (timeout, fault, cancel): its target is free again.
     case missionAbandoned(TargetID)
     case stateChanged(DroneControlState)
+    /// Back on its dock after a fault: kept there (no mission) for `seconds`.
+    case grounded(seconds: Double)
   }
 
   public let drone: DroneID
@@ -103,9 +113,25 @@ public final class DroneController {
   /// Scan reports up to this count have been taken.
   public private(set) var scanCountSeen: UInt64 = 0
   var escalations = 0
+  /// Faults since the last completed scan (each doubles the back-off).
+  public private(set) var faultsSinceScan = 0
+  /// Whether the current trip had a fault (the dock then grounds the drone).
+  var faulted = false
+  /// No new mission before this time (fault back-off; planner time line).
+  public private(set) var groundedUntilS: Double = -.infinity
+  /// The time of the last update.
+  var nowS: Double = 0
   /// Whether ``scanCountSeen`` has its baseline (the first telemetry, or a restore).
   var baselined = false
   var returnExpectedS: Double = .nan
+  /// The route: the next module from a module towards another over the planner's
+  /// usable hatches (``InspectionPlanner/nextModule(from:to:)``).
+  /// With it the drone is ordered one module at a time, so it flies around kept-out
+  /// modules; without it (nil) each order names the destination and the drone's
+  /// autopilot picks the way.
+  public var route: ((ModuleID, ModuleID) -> RouteStep)?
+  /// The module the last `go_to` named (one step of the route), while flying by steps.
+  public private(set) var hop: ModuleID?
   /// Actions and outcomes of the last call (read and cleared by the caller).
   public var actions: [DroneAction] = []
   public var outcomes: [Outcome] = []
@@ -119,7 +145,21 @@ public final class DroneController {
   }
 
   /// Whether it can take a new mission now (docked and healthy, or just done scanning).
-  public var canTakeMission: Bool { state == .docked && telemetry != nil && telemetry?.fault == nil }
+  public var canTakeMission: Bool {
+    state == .docked && telemetry != nil && telemetry?.fault == nil && nowS >= groundedUntilS
+  }
+
+  /// Entering the dock after a trip with a fault: the back-off starts (doubling with
+  /// each fault since the last completed scan).
+  func groundIfFaulted(now: Double) {
+    guard faulted else { return }
+    faulted = false
+    let doublings = min(max(faultsSinceScan - 1, 0), 30)
+    let seconds = min(configuration.faultBackoffS * Double(1 << doublings), configuration.faultBackoffMaximumS)
+    guard seconds > 0 else { return }
+    groundedUntilS = now + seconds
+    outcomes.append(.grounded(seconds: seconds))
+  }
 
   func enter(_ next: DroneControlState, now: Double, timeoutS: Double) {
     if next != state { outcomes.append(.stateChanged(next)) }
@@ -155,9 +195,43 @@ public final class DroneController {
       startScan(now: now)
       return
     }
-    order(.goTo(mission.module))
+    hop = nil
+    if let route, let here = telemetry?.module {
+      switch route(here, mission.module) {
+      case .next(let next): hop = next
+      case .none:
+        // No usable way there any more (a new keep-out or a closed hatch): hold, the
+        // planner has released or re-planned the target.
+        failsafe(.hold, now: now)
+        return
+      case .pending:
+        // The table is being rebuilt: the first step is ordered at a later tick.
+        hop = here
+        enter(
+          .transit, now: now, timeoutS: configuration.timeoutFactor * mission.travelS + configuration.timeoutMarginS)
+        return
+      }
+    }
+    order(.goTo(hop ?? mission.module))
     enter(
       .transit, now: now, timeoutS: configuration.timeoutFactor * mission.travelS + configuration.timeoutMarginS)
+  }
+
+  /// Flying by steps: at the end of a step (in `hop`, not between modules) the next
+  /// `go_to` towards `destination`, or `dock` when the next step is the dock's module.
+  /// Returns false when the route has no way on (the caller decides).
+  func nextStep(towards destination: ModuleID, dock: Bool = false) -> Bool {
+    guard let hop, let telemetry, telemetry.module == hop, telemetry.enRouteTo == nil, hop != destination else {
+      return true
+    }
+    switch route?(hop, destination) ?? .none {
+    case .next(let next):
+      self.hop = next
+      order(dock && next == destination ? .returnToDock : .goTo(next))
+      return true
+    case .pending: return true
+    case .none: return false
+    }
   }
 
   func startScan(now: Double) {
@@ -171,7 +245,15 @@ public final class DroneController {
   public func returnHome(now: Double, expectedS: Double = .nan) {
     abandon()
     returnExpectedS = expectedS
-    order(.returnToDock)
+    // By steps along the planner's route while one exists and the dock is more than a
+    // step away; else straight home (the drone's own way: going home comes first).
+    hop = nil
+    if let here = telemetry?.module, here != dock, case .next(let next) = route?(here, dock), next != dock {
+      hop = next
+      order(.goTo(next))
+    } else {
+      order(.returnToDock)
+    }
     let timeout =
       expectedS.isFinite
       ? configuration.timeoutFactor * expectedS + configuration.timeoutMarginS : configuration.returnTimeoutS
@@ -194,14 +276,21 @@ public final class DroneController {
   }
 
   func failsafe(_ next: DroneControlState, now: Double) {
+    if next == .fault { noteFault() }
     abandon()
     order(.hold)
     enter(next, now: now, timeoutS: configuration.holdS)
   }
 
+  func noteFault() {
+    faulted = true
+    faultsSinceScan += 1
+  }
+
   /// One update at `now` with the link's latest reading: timeouts, telemetry, scan
   /// reports. Appends to ``actions`` and ``outcomes``.
   public func update(now: Double, reading: DroneLinkReading?) {
+    nowS = now
     if let reading, reading.sequence != lastSequence {
       lastSequence = reading.sequence
       if reading.failure == nil, let fresh = reading.telemetry {
@@ -223,6 +312,7 @@ public final class DroneController {
     switch state {
     case .docked:
       if telemetry?.fault != nil || (stale && now - enteredS > configuration.telemetryStaleS) {
+        noteFault()
         enter(.fault, now: now, timeoutS: configuration.holdS)
       }
     case .preflight:
@@ -237,6 +327,8 @@ public final class DroneController {
         failsafe(.hold, now: now)
       } else if let mission, let telemetry, telemetry.module == mission.module, telemetry.enRouteTo == nil {
         startScan(now: now)
+      } else if let mission, !nextStep(towards: mission.module) {
+        failsafe(.hold, now: now)
       }
     case .scanning:
       if takeReport(now: now) { return }
@@ -246,15 +338,22 @@ public final class DroneController {
     case .returning:
       if let telemetry, telemetry.docked, !stale {
         actions.append(DroneAction(command: .droneDisarm(drone)))
+        hop = nil
         enter(.docked, now: now, timeoutS: .infinity)
+        groundIfFaulted(now: now)
       } else if now >= deadlineS || stale {
         escalations += 1
         failsafe(escalations > configuration.maximumEscalations ? .fault : .hold, now: now)
+      } else if !nextStep(towards: dock, dock: true) {
+        // The route home closed behind a step: straight home.
+        hop = nil
+        order(.returnToDock)
       }
     case .hold:
       if now >= deadlineS {
         escalations += 1
         if escalations > configuration.maximumEscalations {
+          noteFault()
           enter(.fault, now: now, timeoutS: .infinity)
         } else {
           // Escalating from a hold: the drone may have been disarmed meanwhile (a crew
@@ -269,7 +368,9 @@ public final class DroneController {
       if let telemetry, telemetry.fault == nil, telemetry.docked, !stale {
         actions.append(DroneAction(command: .droneDisarm(drone)))
         escalations = 0
+        hop = nil
         enter(.docked, now: now, timeoutS: .infinity)
+        groundIfFaulted(now: now)
       } else if now >= deadlineS && escalations < configuration.maximumEscalations && telemetry?.fault == nil {
         escalations += 1
         let current = escalations
@@ -291,6 +392,7 @@ public final class DroneController {
       let mission, report.target == mission.target
     else { return false }
     scanCountSeen = telemetry.scanCount
+    faultsSinceScan = 0
     outcomes.append(.scanDone(report, scanCount: telemetry.scanCount))
     self.mission = nil
     if state != .scanning { outcomes.append(.stateChanged(.scanning)) }

@@ -42,6 +42,11 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   /// (``KeepOut/isolating``) while its bit is set.
   public var isolatingModules: (() -> UInt64)?
   private var lastIsolating: UInt64 = 0
+  /// When each module's crew activity ends (planner time line, s; station module order;
+  /// -infinity: no activity). The module is kept out (``KeepOut/crewActivity``) until
+  /// then or until `crew_activity_end`.
+  public private(set) var crewActivityUntilS: [Double]
+  let moduleSources: [EventSource]
 
   /// - Parameters:
   ///   - readings: each drone's link reading (station drone order; `nil`: no link).
@@ -58,6 +63,10 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     controllers = planner.station.drones.map {
       DroneController(drone: $0.id, dock: $0.dock, configuration: configuration)
     }
+    // Drones fly the planner's paths one module at a time (around kept-out modules).
+    for controller in controllers {
+      controller.route = { [planner] from, to in planner.nextModule(from: from, to: to) }
+    }
     self.readings = readings
     self.submit = submit
     self.scanCommands = scanCommands
@@ -68,6 +77,8 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     targetSources = planner.station.targets.map {
       events?.register(EventSubject(module: $0.module, target: $0.id)) ?? .executive
     }
+    moduleSources = planner.station.modules.map { events?.register(EventSubject(module: $0.id)) ?? .executive }
+    crewActivityUntilS = Array(repeating: -.infinity, count: planner.station.modules.count)
     thrustRoles = planner.station.drones.map(\.thrustRoles)
     flightPulseUs = configuration.flightPulseUs
     nextRequest = (bootEpoch & 0xFF_FFFF) << 40
@@ -86,6 +97,14 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
         requeued: state.requeued, drone: nil)
     }
     planner.paused = saved.paused
+    for (module, untilS) in saved.crewActivity {
+      guard let m = planner.moduleIndex(module) else { continue }
+      if untilS > now {
+        setCrewActivity(m, untilS: untilS, now: now, persist: false)
+      } else {
+        store?.push(.crewActivity(module, untilS: nil))
+      }
+    }
     for (d, controller) in controllers.enumerated() {
       guard let state = saved.drones[controller.drone] else { continue }
       controller.restore(
@@ -122,6 +141,29 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     lastIsolating = bits
   }
 
+  /// Starts (a finite `untilS`) or ends (`-infinity`) the crew activity in module `m`:
+  /// the planner's keep-out, a `crew_activity` event (value: seconds left, 0 ended,
+  /// -1 ran out when `expired`), the record for the database.
+  func setCrewActivity(_ m: Int, untilS: Double, now: Double, expired: Bool = false, persist: Bool = true) {
+    let module = planner.station.modules[m].id
+    let active = untilS > now
+    let wasActive = crewActivityUntilS[m] > -.infinity
+    crewActivityUntilS[m] = active ? untilS : -.infinity
+    if active != wasActive { planner.setKeepOut(.crewActivity, module: module, active) }
+    if persist { store?.push(.crewActivity(module, untilS: active ? untilS : nil)) }
+    guard let events else { return }
+    events.emit(
+      .info, .crewActivity, source: moduleSources[m], measured: active ? untilS - now : expired ? -1 : 0)
+  }
+
+  /// Ends every crew activity whose end time has come (a forgotten `crew_activity_end`
+  /// keeps drones out for at most its duration).
+  func expireCrewActivity(now: Double) {
+    for m in crewActivityUntilS.indices where crewActivityUntilS[m] > -.infinity && crewActivityUntilS[m] <= now {
+      setCrewActivity(m, untilS: -.infinity, now: now, expired: true)
+    }
+  }
+
   /// One tick at `now` (seconds on the planner time line).
   public func step(now: Double) {
     for (id, passable) in hatchStates {
@@ -132,6 +174,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     }
     applyIsolationKeepOut()
     applyScanCommands(now: now)
+    expireCrewActivity(now: now)
     // Drones: telemetry, timeouts, reports.
     for (d, controller) in controllers.enumerated() {
       controller.update(now: now, reading: readings[d]?.read())
@@ -209,6 +252,12 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
         guard let t = planner.targetIndex(id) else { continue }
         planner.requeue(target: t)
         persistTarget(t)
+      case .crewActivityStart(let id, let seconds):
+        guard let m = planner.moduleIndex(id) else { continue }
+        setCrewActivity(m, untilS: now + seconds, now: now)
+      case .crewActivityEnd(let id):
+        guard let m = planner.moduleIndex(id), crewActivityUntilS[m] > -.infinity else { continue }
+        setCrewActivity(m, untilS: -.infinity, now: now)
       default:
         continue
       }
@@ -252,6 +301,9 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
         persistTarget(t)
       case .missionAbandoned(let id):
         if let t = planner.targetIndex(id), planner.claimedBy[t] == d { planner.release(target: t) }
+      case .grounded(let seconds):
+        // The crew see a drone kept down after a fault, and for how long.
+        _ = events?.emit(.warning, .droneGrounded, source: droneSources[d], measured: seconds)
       }
     }
     controller.outcomes.removeAll(keepingCapacity: true)

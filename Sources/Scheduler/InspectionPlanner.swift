@@ -42,6 +42,16 @@ public enum KeepOut: Sendable, Hashable {
   case isolating
 }
 
+/// One step of a route (``InspectionPlanner/nextModule(from:to:)``).
+public enum RouteStep: Sendable, Hashable {
+  /// Fly to this module next.
+  case next(ModuleID)
+  /// No usable path.
+  case none
+  /// The travel table is being rebuilt: ask again at the next tick.
+  case pending
+}
+
 /// One assignment: a drone goes to a target's module and scans it.
 public struct Assignment: Sendable, Hashable {
   /// Indices in the station's `drones` and `targets`.
@@ -110,6 +120,11 @@ public final class InspectionPlanner {
   /// (`from * moduleCount + to`; infinity: no usable path).
   public private(set) var distanceM: [Double]
   public private(set) var hatchesOnPath: [Int]
+  /// The first module after `from` on the travel table's path to `to` (`from * moduleCount
+  /// + to`; `to` itself when adjacent, `from` when equal, -1: no usable path): the drones
+  /// are ordered one module at a time along it (``nextModule(from:to:)``), so they fly
+  /// the path the planner chose around kept-out modules, not their autopilot's own.
+  public private(set) var firstHop: [Int]
   var usable: [Bool]
   var via: [Int]
   var travelRow: Int = 0
@@ -157,7 +172,7 @@ public final class InspectionPlanner {
   // Outputs of the last step.
   public private(set) var assignments: [Assignment]
   public private(set) var assignmentCount = 0
-  /// Drones to recall to their docks (in a module being isolated), from the last step.
+  /// Drones to recall to their docks (in a kept-out module), from the last step.
   public private(set) var recalls: [Int]
   public private(set) var recallCount = 0
   /// Drones whose assignment the last step withdrew (leak preemption).
@@ -219,6 +234,7 @@ public final class InspectionPlanner {
     hatchOpen = Array(repeating: true, count: station.hatches.count)
     distanceM = Array(repeating: .infinity, count: m * m)
     hatchesOnPath = Array(repeating: 0, count: m * m)
+    firstHop = Array(repeating: -1, count: m * m)
     usable = Array(repeating: true, count: station.hatches.count)
     via = Array(repeating: -1, count: m)
     drones = station.drones.map { drone in
@@ -278,7 +294,9 @@ public final class InspectionPlanner {
     case .crewActivity: crewActivity[m] = active
     case .isolating: isolating[m] = active
     }
-    if reason == .isolating && active { preemptPending = true }
+    // A new keep-out re-plans at once: drones out in the module are recalled, drones
+    // not mid-scan are assigned again over the new travel table (paths around it).
+    if active { preemptPending = true }
     invalidateTravel()
   }
 
@@ -438,14 +456,15 @@ public final class InspectionPlanner {
     lastStepWork = configuration.workBudget - budget
   }
 
-  /// Leak preemption: recall drones in modules being isolated; withdraw assignments of
-  /// drones not mid-scan whose target is not under the alarm; collect the alarm
-  /// modules' targets to go first.
+  /// Preemption (a leak alarm, a new keep-out): recall drones out of their dock in a
+  /// kept-out module (being isolated, crew activity); withdraw assignments of drones not
+  /// mid-scan whose target is not under the alarm; collect the alarm modules' targets to
+  /// go first.
   func preempt(now: Double, budget: inout Int) {
     preemptPending = false
     for d in drones.indices {
       budget -= 1
-      if isolating[drones[d].module] && !drones[d].docked {
+      if isKeptOut(drones[d].module) && !drones[d].docked {
         if drones[d].target >= 0 && !drones[d].scanning { release(target: drones[d].target) }
         drones[d].available = false
         recalls[recallCount] = d
@@ -498,25 +517,30 @@ public final class InspectionPlanner {
         if to == from {
           distanceM[index] = 0
           hatchesOnPath[index] = 0
+          firstHop[index] = from
           continue
         }
         guard via[to] >= 0 else {
           distanceM[index] = .infinity
           hatchesOnPath[index] = 0
+          firstHop[index] = -1
           continue
         }
         var distance = 0.0
         var hatches = 0
         var at = to
+        var hop = to
         while at != from, via[at] >= 0 {
           let ends = graph.hatchEnds[via[at]]
           let previous = ends.a == at ? ends.b : ends.a
           distance += Self.distance(station.modules[at].positionM, station.modules[previous].positionM)
           hatches += 1
+          hop = at
           at = previous
         }
         distanceM[index] = distance
         hatchesOnPath[index] = hatches
+        firstHop[index] = at == from ? hop : -1
       }
       travelRow += 1
     }
@@ -638,6 +662,17 @@ public final class InspectionPlanner {
   public func travelS(drone d: Int, from a: Int, to b: Int) -> Double {
     let index = a * graph.moduleCount + b
     return distanceM[index] / droneSpeed[d] + Double(hatchesOnPath[index]) * configuration.fleet.hatchPassS
+  }
+
+  /// The next module to fly to from module `from` on the way to module `to` over usable
+  /// hatches (the travel table's path: fewest hatches, none into a kept-out module):
+  /// `.pending` while the table is being rebuilt (ask again next tick), `.none` when
+  /// there is no such path.
+  public func nextModule(from: ModuleID, to: ModuleID) -> RouteStep {
+    if travelPending { return .pending }
+    guard let a = moduleIndex(from), let b = moduleIndex(to) else { return .none }
+    let hop = firstHop[a * graph.moduleCount + b]
+    return hop >= 0 ? .next(station.modules[hop].id) : .none
   }
 
   /// Scan time of target `t` by drone `d`, seconds.

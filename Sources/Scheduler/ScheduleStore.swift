@@ -22,6 +22,8 @@ public enum StoreRecord: Sendable, Hashable {
   /// The moment (controller clock, seconds since 1970) the station file's
   /// `last_inspected_h_ago` count back from: written once, by the first run on a database.
   case fileTime(Double)
+  /// A module's crew activity: when it ends (controller clock, s), or nil when it ended.
+  case crewActivity(ModuleID, untilS: Double?)
 }
 
 /// The schedule as read back after a restart.
@@ -54,6 +56,9 @@ public struct PersistedSchedule: Sendable, Hashable {
   public var targets: [TargetID: TargetState] = [:]
   public var drones: [DroneID: DroneState] = [:]
   public var paused = false
+  /// Each module's crew activity and when it ends (controller clock, s): kept out of
+  /// drone plans after a restart until then (or `crew_activity_end`).
+  public var crewActivity: [ModuleID: Double] = [:]
   /// The moment the station file's `last_inspected_h_ago` count back from (controller
   /// clock, seconds since 1970), as the first run on this database saved it; nil before.
   public var fileTimeS: Double?
@@ -72,7 +77,7 @@ public struct ScheduleStoreError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 /// The scheduler's SQLite database (GRDB, write-ahead log): scans, each target's state,
-/// each drone's state, the operator pause, the boot epoch. Opened by the writer thread
+/// each drone's state, the operator pause, the crew activities, the boot epoch. Opened by the writer thread
 /// (writes) and at start-up (the restore); never touched from a real-time group.
 public final class ScheduleStore: @unchecked Sendable {
   public let path: String
@@ -99,6 +104,9 @@ public final class ScheduleStore: @unchecked Sendable {
               scan_s REAL NOT NULL, travel_s REAL NOT NULL, scan_count_seen INTEGER NOT NULL);
             CREATE TABLE setting (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """)
+      }
+      migrator.registerMigration("v2-crew-activity") { db in
+        try db.execute(sql: "CREATE TABLE crew_activity (module TEXT PRIMARY KEY, until_s REAL NOT NULL)")
       }
       try migrator.migrate(pool)
     } catch {
@@ -148,6 +156,13 @@ public final class ScheduleStore: @unchecked Sendable {
       try db.execute(
         sql: "INSERT OR IGNORE INTO setting VALUES ('file_time_ms', ?)",
         arguments: [Int64(clamping: Int64(exactly: (finite(seconds) * 1000).rounded()) ?? 0)])
+    case .crewActivity(let module, let untilS):
+      if let untilS {
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO crew_activity VALUES (?, ?)", arguments: [module.rawValue, finite(untilS)])
+      } else {
+        try db.execute(sql: "DELETE FROM crew_activity WHERE module = ?", arguments: [module.rawValue])
+      }
     }
   }
 
@@ -212,6 +227,10 @@ public final class ScheduleStore: @unchecked Sendable {
           drone: drone, target: target, endS: row["end_s"],
           finding: StationDescription.Finding(rawValue: row["finding"]) ?? .none, note: row["note"],
           droneScanCount: UInt64(clamping: row["drone_scan_count"] as Int64)))
+    }
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM crew_activity") {
+      guard let module = ModuleID(parsing: row["module"]) else { continue }
+      schedule.crewActivity[module] = row["until_s"]
     }
     let paused = try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'paused'") ?? 0
     schedule.paused = paused != 0

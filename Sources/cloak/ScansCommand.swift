@@ -5,8 +5,8 @@ import Foundation
 import Scheduler
 import Station
 
-/// `cloak scans list|pause|resume|skip|requeue`: the operator's view of the inspection
-/// schedule of a running controller and the four scan commands (docs/scheduler.md).
+/// `cloak scans list|pause|resume|skip|requeue|activity|activity-end`: the operator's view of the inspection
+/// schedule of a running controller and the scan and crew-activity commands (docs/scheduler.md).
 ///
 /// `list` reads the controller's schedule database (`--schedule-db`) beside it: SQLite in
 /// write-ahead-log mode lets a reader read while the controller's writer thread writes,
@@ -18,7 +18,10 @@ struct ScansCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "scans",
     abstract: "The inspection schedule of a running controller: list it, pause, resume, skip or requeue scans.",
-    subcommands: [ScansList.self, ScansPause.self, ScansResume.self, ScansSkip.self, ScansRequeue.self]
+    subcommands: [
+      ScansList.self, ScansPause.self, ScansResume.self, ScansSkip.self, ScansRequeue.self, ScansActivity.self,
+      ScansActivityEnd.self,
+    ]
   )
 }
 
@@ -71,6 +74,28 @@ struct ScansRequeue: ParsableCommand {
 }
 
 /// `cloak scans list --schedule-db FILE [--station NAME|FILE] [--json] [--recent N]`.
+struct ScansActivity: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "activity",
+    abstract: "Crew at work in a module: drones keep out of it until activity-end or the end of --for.")
+  @OptionGroup var link: ConsoleOptions
+  @Argument(help: "The module id.") var module: String
+  @Option(name: .customLong("for"), help: "How long the work lasts (e.g. 90m; at most 12h; default 2h).")
+  var duration: String?
+  func run() throws {
+    let words = ["crew_activity_start", "module=\(module)"] + (duration.map { ["duration=\($0)"] } ?? [])
+    try link.send(words, command: "cloak scans activity")
+  }
+}
+
+struct ScansActivityEnd: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "activity-end", abstract: "The crew's work in a module is over: drones may fly there again.")
+  @OptionGroup var link: ConsoleOptions
+  @Argument(help: "The module id.") var module: String
+  func run() throws { try link.send(["crew_activity_end", "module=\(module)"], command: "cloak scans activity-end") }
+}
+
 struct ScansList: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list",
@@ -192,6 +217,10 @@ struct ScheduleListing {
       }
       lines.append(line)
     }
+    // Saved activities; one whose end has passed is ended at the controller's next tick.
+    for (module, until) in schedule.crewActivity.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      lines.append("crew activity: \(module.rawValue) until \(Self.utc(until)) (drones kept out)")
+    }
     lines.append("targets (due first):")
     let header = ["TARGET", "KIND", "MODULE", "LAST SCAN (UTC)", "FINDING", "DUE (UTC)", "STATE"]
     var table = [header]
@@ -244,7 +273,11 @@ struct ScheduleListing {
       "{\"end\":\(time(scan.endS)),\"drone\":\(quote(scan.drone.rawValue)),\"target\":\(quote(scan.target.rawValue)),"
         + "\"finding\":\(quote(scan.finding.rawValue)),\"note\":\(quote(scan.note))}"
     }
+    let activityItems = schedule.crewActivity.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
+      "{\"module\":\(quote($0.key.rawValue)),\"until\":\(time($0.value))}"
+    }
     return "{\"boot_epoch\":\(schedule.bootEpoch),\"paused\":\(schedule.paused),"
+      + "\"crew_activity\":[\(activityItems.joined(separator: ","))],"
       + "\"drones\":[\(droneItems.joined(separator: ","))],\"targets\":[\(targetItems.joined(separator: ","))],"
       + "\"scans_total\":\(schedule.scans.count),\"recent_scans\":[\(scanItems.joined(separator: ","))]}"
   }

@@ -124,6 +124,7 @@ private final class Rig {
     arbiter = CommandArbiter(
       hatches: hatchEntries, drones: droneEntries, outputs: outputs, powerCommand: powerCommand, statusCommand: nil,
       policy: rules, latch: latch, events: events, overrideSwitch: overrideSwitch,
+      modules: station.modules.map(\.id),
       interlock: CrewInterlock(plan: IsolationPlan(station: station), crew: crewLocation))
     applied = Array(repeating: 0, count: members.count)
   }
@@ -184,7 +185,8 @@ private final class Rig {
   func randomCommand(_ random: inout SplitMix64) -> Command {
     let hatch = station.hatches[random.below(station.hatches.count)].id
     let drone = station.drones[random.below(station.drones.count)].id
-    switch random.below(18) {
+    let module = station.modules[random.below(station.modules.count)].id
+    switch random.below(20) {
     case 0: return .enterSafeMode
     case 1: return .clearSafeMode
     case 2: return .hatchOpen(hatch)
@@ -202,6 +204,8 @@ private final class Rig {
     case 14: return .leaseEnd
     case 15: return .isolationApprove
     case 16: return .isolationAbort
+    case 17: return .crewActivityStart(module, seconds: Double(1 + random.below(7_200)))
+    case 18: return .crewActivityEnd(module)
     default: return .hatchClose(HatchID(unchecked: "no-such-hatch"))
     }
   }
@@ -358,6 +362,40 @@ struct AuthorityInvariantTests {
     for command in [Command.isolationApprove, .isolationAbort] {
       #expect(try Command.parse(name: command.kind.description, arguments: command.arguments) == command)
     }
+  }
+
+  @Test("crew activity: the module must exist; the crew start it at any time (safe mode too), only the crew end it")
+  func crewActivityCommands() throws {
+    var random = SplitMix64(seed: 5)
+    let rig = Rig(seed: 5, random: &random)
+    func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
+      let id = rig.send(command, by: principal)
+      rig.now = rig.now.advanced(by: .milliseconds(20))
+      rig.cycle()
+      return rig.responses()[id]
+    }
+    let module = rig.station.modules[0].id
+    let start = Command.crewActivityStart(module, seconds: 600)
+    let end = Command.crewActivityEnd(module)
+    #expect(
+      answer(.crewActivityStart(ModuleID(unchecked: "no-such-module"), seconds: 60), by: .crewConsole)?.rejection
+        == .validation)
+    for principal in [Principal.ground, .autonomy] {
+      #expect(answer(start, by: principal)?.rejection == .authority)
+    }
+    for principal in [Principal.ground, .autonomy, .localOperator] {
+      #expect(answer(end, by: principal)?.rejection == .authority)
+    }
+    #expect(rig.arbiter.scanCommands.pop() == nil)
+    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
+    #expect(answer(start, by: .ground)?.result == .ok)
+    #expect(answer(.enterSafeMode, by: .crewConsole)?.result == .ok)
+    #expect(answer(start, by: .crewPanel)?.result == .ok)
+    #expect(answer(end, by: .crewConsole)?.result == .ok)
+    #expect(rig.arbiter.scanCommands.pop()?.command == start)
+    #expect(rig.arbiter.scanCommands.pop()?.command == start)
+    #expect(rig.arbiter.scanCommands.pop()?.command == end)
+    #expect(rig.arbiter.scanCommands.pop() == nil)
   }
 
   @Test("ground commands only under a running lease; the override switch ends it and blocks a new one")

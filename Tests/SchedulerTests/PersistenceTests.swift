@@ -109,10 +109,12 @@ import Testing
     try Self.restartRun(seed: seed, first: 3 * 3_600 + 37, second: 4 * 3_600, loseTail: false)
   }
 
-  @Test("a restart whose last records were not written still loses and repeats nothing", arguments: [UInt64(7), 8, 9])
+  @Test("a restart whose last records were not written still loses and repeats nothing", arguments: [UInt64(7), 9, 12])
   func restartWithLostTail(seed: UInt64) throws {
     let states = try Self.restartRun(seed: seed, first: 2 * 3_600 + 45, second: 3 * 3_600, loseTail: true)
-    // These seeds restart with a drone mid-scan (the case that could repeat or lose one).
+    // These seeds restart with a drone mid-scan (the case that could repeat or lose one;
+    // seed 8 did until the drones flew the planner's path step by step, decision 1307,
+    // which moved its timings).
     #expect(states.contains(.scanning))
   }
 }

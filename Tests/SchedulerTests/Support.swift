@@ -113,6 +113,9 @@ final class FakeDrone: DroneLink {
   var lastScan: ScanReport?
   var fault: String?
   var linkDown = false
+  /// A path the planner thinks open is shut for the drone (the simulation's `blocked`):
+  /// a `go_to` from the dock reports a fault and stays docked; any next order clears it.
+  var blockedFromDock = false
   var now = 0.0
   var hopS = 20.0
   var finding: StationDescription.Finding = .none
@@ -132,10 +135,15 @@ final class FakeDrone: DroneLink {
   func send(_ order: DroneOrder) throws(DroneLinkError) {
     if linkDown { throw DroneLinkError(drone: drone, problem: "no answer") }
     orders.append((now, order))
+    if blockedFromDock { fault = nil }
     switch order {
     case .goTo(let target):
       scanning = nil
       guard target != module else { return }
+      if blockedFromDock && docked {
+        fault = "blocked"
+        return
+      }
       destination = target
       arriveAt = now + hopS
       docked = false

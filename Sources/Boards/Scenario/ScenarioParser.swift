@@ -272,6 +272,11 @@ struct ScenarioParser {
         .unknownReference, at: fields["drone"] ?? fields.place, "no drone '\(id)' on station \(station.name)")
       return nil
     }
+    if let text = arguments["module"], let id = ModuleID(parsing: text), station.module(id) == nil {
+      diagnostics.report(
+        .unknownReference, at: fields["module"] ?? fields.place, "no module '\(id)' on station \(station.name)")
+      return nil
+    }
     return .command(principal: principal, name: name, arguments: arguments)
   }
 

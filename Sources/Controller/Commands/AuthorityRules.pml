@@ -11,7 +11,9 @@
  * hatch of a module where crew are (crew may close it at any time); the lease's expiry
  * is an environment event that may happen at any cycle; the override switch, hatch
  * faults and a full audit channel come and go at any time. Validation (unknown ids) is
- * left out: it depends only on the command's own text.
+ * left out: it depends only on the command's own text. The crew activity commands
+ * (crew_activity_start, a crew safety command; crew_activity_end, the crew's alone) are
+ * left out too: they change none of the state below (decision 1306).
  *
  * Checked in every reachable state, whatever every principal has sent before:
  *  - the crew's stop_all_drones, enter_safe_mode, drone_disarm, hatch_open,

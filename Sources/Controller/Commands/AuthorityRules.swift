@@ -18,7 +18,11 @@ import Station
 ///   `enter_safe_mode`, `drone_disarm`, `scan_pause`, the drone orders `hold` and
 ///   `return_to_dock`, `hatch_open`, `hatch_stop` and
 ///   `hatch_clear_fault` on any hatch, `hatch_close` on a hatch of a module where crew
-///   are, `lease_end`, `control_grab` and `isolation_abort`.
+///   are, `lease_end`, `control_grab`, `isolation_abort` and `crew_activity_start` (it
+///   keeps drones away from crew at work).
+/// - `crew_activity_end` is the crew's alone, at any time: only the people at work say
+///   their work is over (ground may start an activity under its lease; nobody but the
+///   crew ends one; the activity's own end time is the backstop).
 /// - `isolation_approve` and `isolation_abort` are the crew's alone; the crew approves an
 ///   isolation unless ground holds control under a lease.
 /// - Other commands need control: the crew's while the crew holds it; ground's while a
@@ -95,7 +99,8 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
   /// Whether `command` from the crew is one of the safety commands allowed at any time.
   public func isCrewSafetyCommand(_ command: Command) -> Bool {
     switch command {
-    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab, .scanPause, .isolationAbort:
+    case .stopAllDrones, .enterSafeMode, .droneDisarm, .leaseEnd, .controlGrab, .scanPause, .isolationAbort,
+      .crewActivityStart:
       return true
     case .droneOrder(_, .hold), .droneOrder(_, .returnToDock): return true
     case .hatchOpen, .hatchStop, .hatchClearFault: return true
@@ -119,6 +124,7 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     case .crewConsole, .crewPanel:
       if isCrewSafetyCommand(command) { return nil }
       switch command {
+      case .crewActivityEnd: return nil
       case .leaseTake: return "only ground takes a lease"
       case .isolationApprove: return holder == .ground ? "ground holds control under a lease" : nil
       case .controlRequest: return holder == .ground ? "ground holds control under a lease: control_grab takes it" : nil
@@ -128,6 +134,7 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     case .ground:
       switch command {
       case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
+      case .crewActivityEnd: return "only the crew ends a crew activity"
       case .leaseTake:
         return overrideActive ? "the crew override switch is on" : nil
       case .controlRequest, .controlGrab: return "ground takes control only by a signed lease (lease_take)"
@@ -139,11 +146,13 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
       switch command {
       case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
       case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd: return "autonomy never takes control"
+      case .crewActivityStart, .crewActivityEnd: return "only people declare crew activity"
       default: return nil
       }
     case .localOperator:
       switch command {
       case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
+      case .crewActivityEnd: return "only the crew ends a crew activity"
       case .leaseTake, .controlGrab: return "a local operator works under the crew's control"
       case .controlRequest: return holder == .nobody ? nil : "control is held"
       default: return holder == .crew ? nil : "the crew does not hold control"

@@ -59,6 +59,8 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
   case scanRequeue
   case isolationApprove
   case isolationAbort
+  case crewActivityStart
+  case crewActivityEnd
 
   /// The stable snake_case name (a command's `"command"` field on every link).
   public var description: String {
@@ -85,6 +87,8 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .scanRequeue: return "scan_requeue"
     case .isolationApprove: return "isolation_approve"
     case .isolationAbort: return "isolation_abort"
+    case .crewActivityStart: return "crew_activity_start"
+    case .crewActivityEnd: return "crew_activity_end"
     }
   }
 }
@@ -141,6 +145,21 @@ public enum Command: Sendable, Hashable {
   /// The crew stops a proposed or running leak isolation: the hatches it closed are
   /// reopened (docs/leak-detection.md).
   case isolationAbort
+  /// The crew start work in `module` (maintenance, an experiment, exercise) for
+  /// `seconds` (at most ``Command/crewActivityLimitS``): the inspection scheduler keeps its
+  /// drones out of the module until `crew_activity_end` or the end of that time. Starting
+  /// again replaces the end time.
+  case crewActivityStart(ModuleID, seconds: Double)
+  /// The crew's work in `module` is over: drones may plan through it and scan there again.
+  case crewActivityEnd(ModuleID)
+
+  /// How long a crew activity lasts when `crew_activity_start` gives no `duration`, s
+  /// (2 h: a typical block of crew work; a forgotten end costs at most this much
+  /// inspection time in that module).
+  public static let crewActivityDefaultS: Double = 7_200
+  /// The longest `duration` a `crew_activity_start` may give, s (12 h: a crew work day;
+  /// a longer block is started again).
+  public static let crewActivityLimitS: Double = 43_200
 
   public var kind: CommandKind {
     switch self {
@@ -166,6 +185,8 @@ public enum Command: Sendable, Hashable {
     case .scanRequeue: return .scanRequeue
     case .isolationApprove: return .isolationApprove
     case .isolationAbort: return .isolationAbort
+    case .crewActivityStart: return .crewActivityStart
+    case .crewActivityEnd: return .crewActivityEnd
     }
   }
 
@@ -189,6 +210,15 @@ public enum Command: Sendable, Hashable {
     }
   }
 
+  /// The station module the command is about, if any (a crew activity's module; a drone
+  /// order's destination is the drone's business, not the command's subject).
+  public var module: ModuleID? {
+    switch self {
+    case .crewActivityStart(let id, _), .crewActivityEnd(let id): return id
+    default: return nil
+    }
+  }
+
   /// The inspection target the command is about, if any.
   public var target: TargetID? {
     switch self {
@@ -207,8 +237,13 @@ public enum Command: Sendable, Hashable {
     }
   }
 
+  /// Whether the command is a crew activity (the arbiter validates and audits it, then
+  /// hands it to the scheduler's keep-out through ``CommandArbiter/scanCommands``).
+  public var isCrewActivityCommand: Bool { kind == .crewActivityStart || kind == .crewActivityEnd }
+
   /// Parses a command from its name and string arguments (`hatch`, `drone`, `output`,
-  /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`), as every link and file carries it: the one parser. Throws a
+  /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`; a crew activity's `module` and
+  /// optional `duration`), as every link and file carries it: the one parser. Throws a
   /// ``CommandParseError`` naming the missing or malformed argument.
   public static func parse(name: String, arguments: [String: String]) throws(CommandParseError) -> Command {
     guard let kind = CommandKind.allCases.first(where: { $0.description == name }) else {
@@ -271,6 +306,14 @@ public enum Command: Sendable, Hashable {
     case .scanRequeue: return .scanRequeue(try id("target", TargetID.self))
     case .isolationApprove: return .isolationApprove
     case .isolationAbort: return .isolationAbort
+    case .crewActivityStart:
+      let module = try id("module", ModuleID.self)
+      guard let text = arguments["duration"] else { return .crewActivityStart(module, seconds: crewActivityDefaultS) }
+      guard let seconds = DurationText.seconds(text), seconds > 0, seconds <= crewActivityLimitS else {
+        throw CommandParseError("crew activity duration '\(text)' must be a duration in (0, 12h]")
+      }
+      return .crewActivityStart(module, seconds: seconds)
+    case .crewActivityEnd: return .crewActivityEnd(try id("module", ModuleID.self))
     }
   }
 
@@ -295,6 +338,9 @@ public enum Command: Sendable, Hashable {
     case .scanPause, .scanResume: return [:]
     case .scanSkip(let id), .scanRequeue(let id): return ["target": id.rawValue]
     case .isolationApprove, .isolationAbort: return [:]
+    case .crewActivityStart(let id, let seconds):
+      return ["module": id.rawValue, "duration": DurationText.format(seconds)]
+    case .crewActivityEnd(let id): return ["module": id.rawValue]
     }
   }
 }

@@ -17,7 +17,8 @@ import Station
 ///
 /// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms,
 /// `stop_all_drones`, control and lease commands, the drone orders `hold` and
-/// `return_to_dock`, the scan commands (bookkeeping, no actuator), `isolation_abort` and
+/// `return_to_dock`, the scan commands and crew activities (bookkeeping, no actuator),
+/// `isolation_abort` and
 /// the crew's hatch commands (open, close, stop, clear fault) are accepted; the crew can
 /// always move a hatch, whatever latched safe mode.
 ///
@@ -112,8 +113,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public private(set) var busyRefusals: UInt64 = 0
   /// Most commands taken per cycle (bounds the cycle's work).
   public let commandsPerCycle: Int
-  /// Accepted scan commands (`scan_pause`, `scan_resume`, `scan_skip`, `scan_requeue`),
-  /// in order, for the inspection scheduler to apply (drain from the planner group).
+  /// Accepted scan commands (`scan_pause`, `scan_resume`, `scan_skip`, `scan_requeue`) and
+  /// crew activities (`crew_activity_start`, `crew_activity_end`), in order, for the
+  /// inspection scheduler to apply (drain from the planner group).
   public let scanCommands: BoundedQueue<CommandRequest>
   /// How often each drone link's telemetry is read.
   public static let telemetryPeriod: Duration = .milliseconds(200)
@@ -129,6 +131,8 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public var crewOverrideActive: Bool { overrideActive.load(ordering: .relaxed) }
   private let targets: Set<TargetID>
   private let targetSources: [TargetID: EventSource]
+  /// The station's modules (a crew activity names one), each with its event subject.
+  private let moduleSources: [ModuleID: EventSource]
   private var lastTelemetryRead: MonotonicInstant?
   private var telemetryReads: UInt64 = 0
 
@@ -136,7 +140,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Stamped<Bool>?>?,
     statusCommand: Snapshot<Stamped<Bool>?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
     overrideSwitch: (any GPIOInputLine)? = nil, queueCapacity: Int = 64, commandsPerCycle: Int = 8,
-    targets: [TargetID] = [], interlock: CrewInterlock? = nil
+    targets: [TargetID] = [], modules: [ModuleID] = [], interlock: CrewInterlock? = nil
   ) {
     self.interlock = interlock
     interlockOpen = Array(repeating: false, count: hatches.count)
@@ -149,6 +153,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     var targetSources: [TargetID: EventSource] = [:]
     for id in targets { targetSources[id] = events.register(EventSubject(target: id)) }
     self.targetSources = targetSources
+    var moduleSources: [ModuleID: EventSource] = [:]
+    for id in modules { moduleSources[id] = events.register(EventSubject(module: id)) }
+    self.moduleSources = moduleSources
     scanCommands = BoundedQueue(minimumCapacity: queueCapacity)
     self.hatches = hatches
     self.drones = drones
@@ -245,6 +252,12 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       return reject(request, .validation, "no such target", subject: source)
     }
     if let id = command.target, command.isScanCommand, let target = targetSources[id] { subject = target }
+    if let id = command.module, command.isCrewActivityCommand {
+      guard let module = moduleSources[id] else {
+        return reject(request, .validation, "no such module", subject: source)
+      }
+      subject = module
+    }
     if case .droneOrder = command, let index = droneIndex, drones[index].link == nil {
       return reject(request, .validation, "drone has no mission link", subject: subject)
     }
@@ -277,6 +290,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       case .droneArm, .actuatorPulse: allowed = false
       case .droneOrder(_, let order): allowed = order == .hold || order == .returnToDock
       case .scanPause, .scanResume, .scanSkip, .scanRequeue: allowed = true
+      case .crewActivityStart, .crewActivityEnd: allowed = true
       case .isolationAbort: allowed = true
       case .isolationApprove: allowed = false
       }
@@ -337,7 +351,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       do { try link.send(order) } catch {
         return reject(request, .execution, "drone link failed: order not sent", subject: subject)
       }
-    case .scanPause, .scanResume, .scanSkip, .scanRequeue:
+    case .scanPause, .scanResume, .scanSkip, .scanRequeue, .crewActivityStart, .crewActivityEnd:
       guard scanCommands.push(request) else {
         busyRefusals &+= 1
         return reject(request, .busy, "scheduler queue full: retry later", subject: subject)

@@ -137,6 +137,15 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   /// modules remain suspect (1: this one alone; more: one event per module of the
   /// smallest segment the interlocks allowed); the rates of the last measurement.
   case leakLocated
+  /// The scheduler's keep-out for crew activity in a module changed (subject: the
+  /// module): `value` is the seconds until the activity ends when it starts (or is
+  /// started again with a new end), 0 when the crew ended it (`crew_activity_end`), -1
+  /// when it ran out at its end time.
+  case crewActivity
+  /// A drone's controller keeps a drone on its dock after repeated faults before its
+  /// mission got under way (subject: the drone): `value` is the seconds until the
+  /// scheduler may send it again (docs/scheduler.md, "Fault back-off").
+  case droneGrounded
 
   public var description: String {
     switch self {
@@ -186,6 +195,8 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .isolationProposed: return "isolation_proposed"
     case .isolationStep: return "isolation_step"
     case .leakLocated: return "leak_located"
+    case .crewActivity: return "crew_activity"
+    case .droneGrounded: return "drone_grounded"
     }
   }
 
@@ -195,6 +206,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .actuatorFailed: return "us"
     case .leaseStarted: return "s"
     case .scanStarted: return "s"
+    case .crewActivity, .droneGrounded: return "s"
     case .leakAlarm, .leakCleared, .leakTrend, .rapidDepress: return "h"
     case .lowPressure: return "Pa"
     default: return nil
@@ -211,7 +223,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
       return true
     case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .sensorFault:
       return true
-    case .isolationProposed, .isolationStep, .leakLocated:
+    case .isolationProposed, .isolationStep, .leakLocated, .crewActivity, .droneGrounded:
       return true
     default:
       return false
