@@ -69,6 +69,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
       events?.register(EventSubject(module: $0.module, target: $0.id)) ?? .executive
     }
     thrustRoles = planner.station.drones.map(\.thrustRoles)
+    plannedMissions = planner.station.drones.map { _ in (.nan, .nan, .nan) }
     flightPulseUs = configuration.flightPulseUs
     nextRequest = (bootEpoch & 0xFF_FFFF) << 40
     for d in planner.drones.indices { planner.drones[d].available = false }
@@ -122,8 +123,17 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     lastIsolating = bits
   }
 
+  /// Each drone's last assignment as the planner made it (planner time line, s: leave,
+  /// arrive, scan end), kept while its mission lasts (the state shows it while the
+  /// drone's controller has a mission; NaN before any).
+  public private(set) var plannedMissions: [(startS: Double, arriveS: Double, endS: Double)]
+
+  /// The planner time line at the last ``step(now:)``, seconds (NaN: none yet).
+  public private(set) var lastStepS: Double = .nan
+
   /// One tick at `now` (seconds on the planner time line).
   public func step(now: Double) {
+    lastStepS = now
     for (id, passable) in hatchStates {
       if let open = passable.read() { planner.setHatch(id, open: open) }
     }
@@ -148,6 +158,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
       let a = planner.assignments[i]
       let target = planner.station.targets[a.target]
       let controller = controllers[a.drone]
+      if a.drone < plannedMissions.count { plannedMissions[a.drone] = (a.startS, a.arriveS, a.endS) }
       // A preempted drone already out goes straight to its new module (its old target
       // was released by the planner).
       controller.start(

@@ -59,6 +59,7 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
   case scanRequeue
   case isolationApprove
   case isolationAbort
+  case alarmAcknowledge
 
   /// The stable snake_case name (a command's `"command"` field on every link).
   public var description: String {
@@ -85,6 +86,7 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .scanRequeue: return "scan_requeue"
     case .isolationApprove: return "isolation_approve"
     case .isolationAbort: return "isolation_abort"
+    case .alarmAcknowledge: return "alarm_acknowledge"
     }
   }
 }
@@ -141,6 +143,9 @@ public enum Command: Sendable, Hashable {
   /// The crew stops a proposed or running leak isolation: the hatches it closed are
   /// reopened (docs/leak-detection.md).
   case isolationAbort
+  /// The crew acknowledge a module's current alarm (leak tier or low pressure): it stays
+  /// an alarm, marked acknowledged with who and when (``ModuleAlarms``, decision 1407).
+  case alarmAcknowledge(ModuleID)
 
   public var kind: CommandKind {
     switch self {
@@ -166,6 +171,16 @@ public enum Command: Sendable, Hashable {
     case .scanRequeue: return .scanRequeue
     case .isolationApprove: return .isolationApprove
     case .isolationAbort: return .isolationAbort
+    case .alarmAcknowledge: return .alarmAcknowledge
+    }
+  }
+
+  /// The module the command is about, if any.
+  public var module: ModuleID? {
+    switch self {
+    case .alarmAcknowledge(let id): return id
+    case .droneOrder(_, .goTo(let id)): return id
+    default: return nil
     }
   }
 
@@ -208,7 +223,7 @@ public enum Command: Sendable, Hashable {
   }
 
   /// Parses a command from its name and string arguments (`hatch`, `drone`, `output`,
-  /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`), as every link and file carries it: the one parser. Throws a
+  /// `pulse_us`, `target`, `module`; a drone order's `order`, `module`, `seconds`), as every link and file carries it: the one parser. Throws a
   /// ``CommandParseError`` naming the missing or malformed argument.
   public static func parse(name: String, arguments: [String: String]) throws(CommandParseError) -> Command {
     guard let kind = CommandKind.allCases.first(where: { $0.description == name }) else {
@@ -271,6 +286,7 @@ public enum Command: Sendable, Hashable {
     case .scanRequeue: return .scanRequeue(try id("target", TargetID.self))
     case .isolationApprove: return .isolationApprove
     case .isolationAbort: return .isolationAbort
+    case .alarmAcknowledge: return .alarmAcknowledge(try id("module", ModuleID.self))
     }
   }
 
@@ -295,6 +311,7 @@ public enum Command: Sendable, Hashable {
     case .scanPause, .scanResume: return [:]
     case .scanSkip(let id), .scanRequeue(let id): return ["target": id.rawValue]
     case .isolationApprove, .isolationAbort: return [:]
+    case .alarmAcknowledge(let id): return ["module": id.rawValue]
     }
   }
 }

@@ -137,6 +137,11 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   /// modules remain suspect (1: this one alone; more: one event per module of the
   /// smallest segment the interlocks allowed); the rates of the last measurement.
   case leakLocated
+  /// The crew acknowledged a module's alarm (subject: the module; ``Event/principal``,
+  /// ``Event/requestID`` and ``Event/command``: the `alarm_acknowledge` that did it);
+  /// value: the alarm acknowledged (``ModuleAlarmStatus/alarmCode``: 1 trend, 2 alarm,
+  /// 3 rapid_depress, 4 low_pressure). The alarm stays until the detector clears it.
+  case alarmAcknowledged
 
   public var description: String {
     switch self {
@@ -186,6 +191,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .isolationProposed: return "isolation_proposed"
     case .isolationStep: return "isolation_step"
     case .leakLocated: return "leak_located"
+    case .alarmAcknowledged: return "alarm_acknowledged"
     }
   }
 
@@ -211,7 +217,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
       return true
     case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .sensorFault:
       return true
-    case .isolationProposed, .isolationStep, .leakLocated:
+    case .isolationProposed, .isolationStep, .leakLocated, .alarmAcknowledged:
       return true
     default:
       return false
