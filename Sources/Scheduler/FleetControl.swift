@@ -31,8 +31,8 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   let leakInbox = BoundedQueue<(module: ModuleID, kind: LeakEvidence, atS: Double)>(minimumCapacity: 64)
   /// Leak evidence lost because the inbox was full.
   public private(set) var leakEvidenceLost: UInt64 = 0
-  /// Request ids: the boot epoch in the top 24 bits, a counter below.
-  var nextRequest: UInt64
+  /// Request ids: ``RequestIDSpace/scheduler``, the boot epoch in bits 40-61, a counter below.
+  var requestIDs: RequestIDCounter
   /// Commands the arbiter refused at once (`busy`).
   public private(set) var refusedCommands: UInt64 = 0
   /// Scans recorded since start.
@@ -71,7 +71,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     thrustRoles = planner.station.drones.map(\.thrustRoles)
     plannedMissions = planner.station.drones.map { _ in (.nan, .nan, .nan) }
     flightPulseUs = configuration.flightPulseUs
-    nextRequest = (bootEpoch & 0xFF_FFFF) << 40
+    requestIDs = .scheduler(bootEpoch: bootEpoch)
     for d in planner.drones.indices { planner.drones[d].available = false }
   }
 
@@ -274,8 +274,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   }
 
   func send(_ command: Command) {
-    nextRequest &+= 1
-    if submit(CommandRequest(id: nextRequest, principal: .autonomy, command: command)) != nil {
+    if submit(CommandRequest(id: requestIDs.take(), principal: .autonomy, command: command)) != nil {
       refusedCommands &+= 1
     }
   }
