@@ -152,7 +152,13 @@ try:
     driver.find_element(By.CSS_SELECTOR, f"{card} button").click()
     ack = wait_for(lambda: js(f"""const r = document.querySelector("{card} .response");
         return r && r.dataset.ok ? r.textContent : null;"""), 10)
-    check("Acknowledge sends alarm_acknowledge through the API and shows the answer", bool(ack), ack or "no answer")
+    check("Acknowledge sends alarm_acknowledge through the API and it is answered ok",
+          bool(ack) and js(f'return document.querySelector("{card} .response").dataset.ok') == "true", ack or "no answer")
+    acked = wait_for(lambda: js(f"""const li = document.querySelector("{card}");
+        return li && li.dataset.acknowledged === 'true' ? li.children[1].textContent : null;"""), 10)
+    check("the alarm stays and shows acknowledged (from the controller's state)",
+          bool(acked) and "acknowledged by crew console" in acked and module_states().get(args.leak_module) == "alarm",
+          acked or "not shown acknowledged")
     driver.find_element(By.ID, "isolation-approve").click()
     approve = wait_for(lambda: js("""const r = document.getElementById('isolation-response');
         return r.dataset.ok ? r.textContent : null;"""), 10)

@@ -215,6 +215,16 @@ public final class AuditWriter: @unchecked Sendable {
     return checkpointNote
   }
   private var checkpointNote: String?
+  private var checkpointUtc: String?
+
+  /// The latest checkpoint: the signed note (a continued log's last one until this writer
+  /// writes its own) and when this writer wrote it (the stamp's UTC; nil for one found in
+  /// a continued log). Any thread; nil before the first.
+  public var latestCheckpoint: (note: String, utc: String?)? {
+    condition.lock()
+    defer { condition.unlock() }
+    return checkpointNote.map { ($0, checkpointUtc) }
+  }
 
   /// Test hook: hold the thread before it takes the next batch.
   func setPaused(_ value: Bool) {
@@ -348,8 +358,10 @@ public final class AuditWriter: @unchecked Sendable {
   }
 
   private func checkpointNoteUpdate(_ note: String) {
+    let utc = stamp().utc
     condition.lock()
     checkpointNote = note
+    checkpointUtc = utc
     condition.unlock()
   }
 }

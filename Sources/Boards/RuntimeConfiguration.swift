@@ -12,6 +12,10 @@ import Yams
 /// station: demo                  # NAME (searched in the stations directories) or a path
 /// keys: keys                     # directory of operator keys (relative to this file)
 /// audit: /var/lib/cloak/audit.log # the controller's audit log (relative to this file)
+/// api:                           # the operator API (docs/operator-api.md); absent: off
+///   listen: 127.0.0.1:8080       # HOST:PORT (port 0: any free port)
+///   history: /var/lib/cloak/history.db   # module history, SQLite, 3 days (optional)
+///   crew_secret: /etc/cloak/crew.secret  # the crew's bearer secret file (optional)
 /// realtime:
 ///   priority: 80                 # SCHED_FIFO priority of the base thread, 1...99
 ///   cpu: 3                       # pin the loop's threads to this CPU
@@ -36,6 +40,38 @@ public struct RuntimeConfiguration: Sendable, Hashable {
   public var auditLog: String?
   /// Scheduling, CPU, memory locking and PM QoS for the loop (none when absent).
   public var realtime: RealtimeOptions
+  /// The operator API's settings (`api:`; nil: the API is off unless `--api`).
+  public var api: APISettings?
+
+  /// The operator API's settings; `cloak run`'s `--api`, `--api-history` and
+  /// `--api-crew-secret` override each.
+  public struct APISettings: Sendable, Hashable {
+    /// Where to listen (`listen: HOST:PORT`); nil: the API stays off.
+    public var host: String?
+    public var port: Int?
+    /// The module history's SQLite file (absolute).
+    public var history: String?
+    /// The crew secret file (absolute).
+    public var crewSecret: String?
+    public init(host: String? = nil, port: Int? = nil, history: String? = nil, crewSecret: String? = nil) {
+      self.host = host
+      self.port = port
+      self.history = history
+      self.crewSecret = crewSecret
+    }
+  }
+
+  /// Host and port of `HOST:PORT` (an IPv6 host in brackets or bare; port 0...65535), or
+  /// nil: the one reading of an API address (`listen:` here, `cloak run --api`).
+  public static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+    guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+      let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+    else { return nil }
+    var host = String(text[..<colon])
+    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }) else { return nil }
+    return (host, port)
+  }
 
   public init(
     file: String, board: String? = nil, station: String? = nil, keysDirectory: String? = nil,
@@ -65,7 +101,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     guard let top = MappingReader(Located(node: root, path: [], line: 1), diagnostics) else {
       throw BoardLoadError(errors: diagnostics.sortedErrors)
     }
-    top.rejectUnknown(allowed: ["version", "board", "station", "keys", "audit", "realtime"])
+    top.rejectUnknown(allowed: ["version", "board", "station", "keys", "audit", "realtime", "api"])
     if let version = top.required("version")?.integer(diagnostics, in: 0...Int.max), version != 1 {
       diagnostics.report(
         .unsupportedVersion, line: top.place.line, path: ["version"], "version \(version) is not supported (1 is)")
@@ -82,6 +118,26 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     }
     if let audit = top["audit"], !audit.isNull, let text = audit.string(diagnostics) {
       configuration.auditLog = text.hasPrefix("/") ? text : ConfigurationSearch.join(base, text)
+    }
+    if let place = top["api"], !place.isNull, let api = MappingReader(place, diagnostics) {
+      api.rejectUnknown(allowed: ["listen", "history", "crew_secret"])
+      var settings = APISettings()
+      if let listen = api["listen"], !listen.isNull, let text = listen.string(diagnostics) {
+        if let address = listenAddress(text) {
+          settings.host = address.host
+          settings.port = address.port
+        } else {
+          diagnostics.report(
+            .badValue, at: listen, "'\(text)' is not HOST:PORT (e.g. 127.0.0.1:8080; port 0...65535)")
+        }
+      }
+      func path(_ key: String) -> String? {
+        guard let value = api[key], !value.isNull, let text = value.string(diagnostics) else { return nil }
+        return text.hasPrefix("/") ? text : ConfigurationSearch.join(base, text)
+      }
+      settings.history = path("history")
+      settings.crewSecret = path("crew_secret")
+      configuration.api = settings
     }
     if let place = top["realtime"], !place.isNull, let realtime = MappingReader(place, diagnostics) {
       realtime.rejectUnknown(allowed: ["priority", "cpu", "lock_memory", "hold_cpu_latency"])

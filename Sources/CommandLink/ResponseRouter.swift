@@ -5,7 +5,8 @@ import Foundation
 ///
 /// One thread (`cloak-link-router`) polls `arbiter.responses` every ``pollInterval``; the
 /// rate groups never wait on the link. The link's request ids come from a range of their own
-/// (from ``firstID``), so they never collide with the scenario runner's or the scheduler's.
+/// (``RequestIDSpace/router``, from ``firstID``), so they never collide with the scenario
+/// runner's, the scheduler's or the isolation's (decision 1414).
 /// A response whose id has no entry in the routing table belongs to another submitter: it is
 /// kept (the newest ``unclaimedCapacity``) for ``takeUnclaimed()`` rather than lost. A request
 /// with no response within ``responseTimeout`` is answered `busy` and its entry dropped, so a
@@ -13,7 +14,7 @@ import Foundation
 public final class ResponseRouter: @unchecked Sendable {
   public typealias Completion = @Sendable (CommandResponse) -> Void
 
-  public static let firstID: UInt64 = 1 << 40
+  public static let firstID: UInt64 = RequestIDSpace.router.first
   public let pollInterval: Duration
   public let responseTimeout: Duration
   public let unclaimedCapacity = 256
@@ -22,7 +23,7 @@ public final class ResponseRouter: @unchecked Sendable {
   private let lock = NSLock()
   private var table: [UInt64: (deadline: ContinuousClock.Instant, completion: Completion)] = [:]
   private var unclaimed: [CommandResponse] = []
-  private var nextID = ResponseRouter.firstID
+  private var ids = RequestIDCounter(.router)
   private var running = true
   private var thread: Thread?
   /// Whether the router's thread pops ``CommandArbiter/responses`` itself; when false the
@@ -47,8 +48,7 @@ public final class ResponseRouter: @unchecked Sendable {
   /// router thread, or at once on this thread when the arbiter's queue is full).
   public func submit(_ command: Command, by principal: Principal, completion: @escaping Completion) {
     lock.lock()
-    let id = nextID
-    nextID &+= 1
+    let id = ids.take()
     guard running else {
       lock.unlock()
       completion(CommandResponse(requestID: id, result: .rejected(.busy, reason: "command link stopped")))

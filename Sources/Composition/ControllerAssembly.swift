@@ -41,6 +41,9 @@ public final class ControllerAssembly {
   public private(set) var servos: [BoardRole: ServoMember] = [:]
   /// The live leak detector (leak group).
   public let leakWatch: LeakWatch
+  /// The modules' alarm state and running loss rates (leak watch -> arbiter, state
+  /// publisher) and the crew's acknowledgements (arbiter -> leak watch).
+  public let alarms: ModuleAlarms
   /// The hatches' positions as the actuators group last read them (station hatch order).
   public let hatchPositions: HatchPositionPublisher
   /// Where the crew are (from the station file; a crew location report sets it again).
@@ -184,11 +187,13 @@ public final class ControllerAssembly {
     let crewLocation = CrewLocation(station: station)
     self.crewLocation = crewLocation
     let interlock = CrewInterlock(plan: IsolationPlan(station: station), crew: crewLocation)
+    let alarms = ModuleAlarms(modules: station.modules.map(\.id))
+    self.alarms = alarms
     let arbiter = CommandArbiter(
       hatches: hatchEntries, drones: droneEntries, outputs: outputEntries, powerCommand: powerCommand,
       statusCommand: statusCommand, policy: authorityPolicy, latch: executive.safety, events: events,
       overrideSwitch: board.inputs[station.crew.overrideRole.rawValue], targets: station.targets.map(\.id),
-      modules: station.modules.map(\.id), interlock: interlock)
+      modules: station.modules.map(\.id), interlock: interlock, alarms: alarms)
     self.arbiter = arbiter
     try executive.add(staleDataMonitor, to: "actuators")
     try executive.add(arbiter, to: "actuators")
@@ -205,7 +210,7 @@ public final class ControllerAssembly {
             sensors: module.sensors.compactMap { role in
               samplersByRole[role].map { LeakWatch.Sensor(role: role, reading: $0.subscribe()) }
             })
-        }, graph: StationGraph(station), positions: hatchPositions.positions, events: events)
+        }, graph: StationGraph(station), positions: hatchPositions.positions, events: events, alarms: alarms)
     } catch {
       throw ExecutiveConfigurationError(field: "leak", problem: "\(error)")
     }

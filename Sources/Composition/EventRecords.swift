@@ -67,6 +67,8 @@ public struct EventRecordFormatter: Sendable {
       out += ",\"holder\":\"" + Self.holderName(event.value) + "\""
     case .isolationStep:
       out += ",\"step\":\"" + IsolationStep.name(code: event.value) + "\""
+    case .alarmAcknowledged:
+      out += ",\"alarm\":\"" + ModuleAlarmStatus.alarmName(code: event.value) + "\""
     default:
       break
     }
@@ -89,6 +91,7 @@ public struct EventRecordFormatter: Sendable {
       line += " " + Self.number(event.value) + (event.code.unit.map { " \($0)" } ?? "")
     }
     if event.code == .isolationStep { line += " " + IsolationStep.name(code: event.value) }
+    if event.code == .alarmAcknowledged { line += " " + ModuleAlarmStatus.alarmName(code: event.value) }
     if !event.rate.isNaN { line += " " + Self.number(event.rate) + " %/h" }
     if !event.rateKgPerDay.isNaN { line += String(format: " %.2f kg/day", event.rateKgPerDay) }
     if !event.rateMmHgPerDay.isNaN { line += String(format: " %.2f mmHg/day", event.rateMmHgPerDay) }

@@ -22,6 +22,9 @@ public struct StationStateFrame: Sendable, Equatable {
   public var moduleTemperatureC: [Double]
   /// Per module: how many of its sensors gave that mean.
   public var moduleFreshSensors: [Int]
+  /// Per module: the leak watch's alarm state, running loss rate and acknowledgement
+  /// (``ModuleAlarmStatus``; the default status when no leak watch publishes).
+  public var moduleAlarms: [ModuleAlarmStatus]
   /// Every hatch's position bits as the actuators group last published them.
   public var hatches = HatchPositions()
   /// Per drone: ``DroneControlState`` raw value (255: no scheduler runs).
@@ -38,10 +41,17 @@ public struct StationStateFrame: Sendable, Equatable {
   public var droneScanning: [Bool]
   /// Per drone: whether it reports a fault.
   public var droneFault: [Bool]
-  /// Per target: the last scan, planner time line seconds (UTC; NaN: unknown).
-  public var targetLastScanS: [Double]
-  /// Per target: the drone index holding it (-1: none).
-  public var targetClaimedBy: [Int]
+  /// Per drone on a mission: the planner's start (leaving), arrival and scan end for it,
+  /// planner time line UTC seconds (NaN: no mission).
+  public var droneMissionStartS: [Double]
+  public var droneMissionArriveS: [Double]
+  public var droneMissionEndS: [Double]
+  /// Per target: the scheduler's risk inputs (last scan on the planner time line, UTC
+  /// seconds; the drone holding it; finding, skip, requeue, leak evidence), what the API
+  /// explains a target's risk from (``InspectionPlanner/explain(target:state:now:)``).
+  public var targetRisk: [TargetRiskState]
+  /// The planner time line at the scheduler's last tick, UTC seconds (NaN: no scheduler).
+  public var plannerNowS: Double = .nan
   /// The control token's holder (``AuthorityRules/Holder`` raw value).
   public var holder: UInt8 = AuthorityRules.Holder.crew.rawValue
   /// Seconds left on the ground lease (NaN: no lease).
@@ -57,6 +67,7 @@ public struct StationStateFrame: Sendable, Equatable {
     modulePressurePa = .init(repeating: .nan, count: m)
     moduleTemperatureC = .init(repeating: .nan, count: m)
     moduleFreshSensors = .init(repeating: 0, count: m)
+    moduleAlarms = .init(repeating: ModuleAlarmStatus(), count: m)
     droneState = .init(repeating: 255, count: d)
     droneBatteryWh = .init(repeating: .nan, count: d)
     droneModule = .init(repeating: -1, count: d)
@@ -64,8 +75,10 @@ public struct StationStateFrame: Sendable, Equatable {
     droneTarget = .init(repeating: -1, count: d)
     droneScanning = .init(repeating: false, count: d)
     droneFault = .init(repeating: false, count: d)
-    targetLastScanS = .init(repeating: .nan, count: t)
-    targetClaimedBy = .init(repeating: -1, count: t)
+    droneMissionStartS = .init(repeating: .nan, count: d)
+    droneMissionArriveS = .init(repeating: .nan, count: d)
+    droneMissionEndS = .init(repeating: .nan, count: d)
+    targetRisk = .init(repeating: TargetRiskState(), count: t)
   }
 
   /// Copies `other`'s values into this frame's own storage, element by element (same
@@ -77,6 +90,7 @@ public struct StationStateFrame: Sendable, Equatable {
     Self.copy(other.modulePressurePa, into: &modulePressurePa)
     Self.copy(other.moduleTemperatureC, into: &moduleTemperatureC)
     Self.copy(other.moduleFreshSensors, into: &moduleFreshSensors)
+    Self.copy(other.moduleAlarms, into: &moduleAlarms)
     hatches = other.hatches
     Self.copy(other.droneState, into: &droneState)
     Self.copy(other.droneBatteryWh, into: &droneBatteryWh)
@@ -85,8 +99,11 @@ public struct StationStateFrame: Sendable, Equatable {
     Self.copy(other.droneTarget, into: &droneTarget)
     Self.copy(other.droneScanning, into: &droneScanning)
     Self.copy(other.droneFault, into: &droneFault)
-    Self.copy(other.targetLastScanS, into: &targetLastScanS)
-    Self.copy(other.targetClaimedBy, into: &targetClaimedBy)
+    Self.copy(other.droneMissionStartS, into: &droneMissionStartS)
+    Self.copy(other.droneMissionArriveS, into: &droneMissionArriveS)
+    Self.copy(other.droneMissionEndS, into: &droneMissionEndS)
+    Self.copy(other.targetRisk, into: &targetRisk)
+    plannerNowS = other.plannerNowS
     holder = other.holder
     leaseRemainingS = other.leaseRemainingS
     safeMode = other.safeMode
@@ -102,6 +119,7 @@ public struct StationStateFrame: Sendable, Equatable {
     out.modulePressurePa = modulePressurePa.map { $0 }
     out.moduleTemperatureC = moduleTemperatureC.map { $0 }
     out.moduleFreshSensors = moduleFreshSensors.map { $0 }
+    out.moduleAlarms = moduleAlarms.map { $0 }
     out.droneState = droneState.map { $0 }
     out.droneBatteryWh = droneBatteryWh.map { $0 }
     out.droneModule = droneModule.map { $0 }
@@ -109,8 +127,10 @@ public struct StationStateFrame: Sendable, Equatable {
     out.droneTarget = droneTarget.map { $0 }
     out.droneScanning = droneScanning.map { $0 }
     out.droneFault = droneFault.map { $0 }
-    out.targetLastScanS = targetLastScanS.map { $0 }
-    out.targetClaimedBy = targetClaimedBy.map { $0 }
+    out.droneMissionStartS = droneMissionStartS.map { $0 }
+    out.droneMissionArriveS = droneMissionArriveS.map { $0 }
+    out.droneMissionEndS = droneMissionEndS.map { $0 }
+    out.targetRisk = targetRisk.map { $0 }
     return out
   }
 }
@@ -162,8 +182,9 @@ public final class StationStateHandOff: @unchecked Sendable {
 /// 1 Hz planner group. It reads only what is safe from that group's thread: its own
 /// subscriptions to the samplers' readings, its own hatch-position snapshot (a second
 /// ``HatchPositionPublisher`` in the actuators group), the inspection scheduler (same
-/// group), the authority rules' published holder and lease (atomics) and the safety
-/// latch (atomic). Nothing here allocates after `init`.
+/// group), the authority rules' published holder and lease (atomics), the safety
+/// latch (atomic) and the leak watch's module statuses (``ModuleAlarms``: one triple
+/// buffer per module, this publisher its one reader). Nothing here allocates after `init`.
 public final class StationStatePublisher: RateGroupMember, @unchecked Sendable {
   public let name = "state-publisher"
   public let handOff: StationStateHandOff
@@ -173,12 +194,15 @@ public final class StationStatePublisher: RateGroupMember, @unchecked Sendable {
   private let authority: AuthorityRules?
   private let latch: SafetyLatch
   private let wallTime: () -> Int64
+  private let alarms: ModuleAlarms?
   private var frame: StationStateFrame
 
   init(
     station: StationDescription, sensors: [[Snapshot<SamplerReading>]], positions: Snapshot<HatchPositions>,
-    fleet: FleetControl?, authority: AuthorityRules?, latch: SafetyLatch, wallTime: @escaping () -> Int64
+    fleet: FleetControl?, authority: AuthorityRules?, latch: SafetyLatch, alarms: ModuleAlarms? = nil,
+    wallTime: @escaping () -> Int64
   ) {
+    self.alarms = alarms
     handOff = StationStateHandOff(station: station)
     self.sensors = sensors
     self.positions = positions
@@ -208,6 +232,11 @@ public final class StationStatePublisher: RateGroupMember, @unchecked Sendable {
       frame.modulePressurePa[m] = count > 0 ? pressure / Double(count) : .nan
       frame.moduleTemperatureC[m] = count > 0 ? temperature / Double(count) : .nan
     }
+    if let alarms {
+      for m in frame.moduleAlarms.indices where m < alarms.statuses.count {
+        frame.moduleAlarms[m] = alarms.statuses[m].read()
+      }
+    }
     frame.hatches = positions.read()
     if let fleet {
       let planner = fleet.planner
@@ -221,11 +250,16 @@ public final class StationStatePublisher: RateGroupMember, @unchecked Sendable {
         frame.droneTarget[d] = drone.target
         frame.droneScanning[d] = drone.scanning
         frame.droneFault[d] = controller.telemetry?.fault != nil
+        let planned = d < fleet.plannedMissions.count ? fleet.plannedMissions[d] : (.nan, .nan, .nan)
+        let onMission = controller.mission != nil
+        frame.droneMissionStartS[d] = onMission ? planned.startS : .nan
+        frame.droneMissionArriveS[d] = onMission ? planned.arriveS : .nan
+        frame.droneMissionEndS[d] = onMission ? planned.endS : .nan
       }
-      for t in frame.targetLastScanS.indices where t < planner.lastScanS.count && t < planner.claimedBy.count {
-        frame.targetLastScanS[t] = planner.lastScanS[t]
-        frame.targetClaimedBy[t] = planner.claimedBy[t]
+      for t in frame.targetRisk.indices where t < planner.lastScanS.count {
+        frame.targetRisk[t] = planner.riskState(target: t)
       }
+      frame.plannerNowS = fleet.lastStepS
     }
     if let authority {
       let published = authority.published
@@ -251,7 +285,7 @@ extension ControllerAssembly {
       station: station,
       sensors: station.modules.map { module in module.sensors.compactMap { samplers[$0]?.subscribe() } },
       positions: positions.positions, fleet: fleet, authority: authority as? AuthorityRules, latch: executive.safety,
-      wallTime: { events.wallTime })
+      alarms: alarms, wallTime: { events.wallTime })
     try executive.add(publisher, to: "planner")
     return publisher.handOff
   }

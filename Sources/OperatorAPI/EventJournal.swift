@@ -5,26 +5,14 @@ import Station
 
 /// What the operator API keeps of the event stream: the newest events as their JSON
 /// records (the same bytes as `--events`, ``EventRecordFormatter``) in a bounded ring
-/// numbered by sequence, each module's leak state as the leak watch last announced it,
-/// and the counts `/metrics` reports.
+/// numbered by sequence, and the counts `/metrics` reports. (Each module's alarm state
+/// comes with the state frame, from the leak watch itself: ``ModuleAlarms``.)
 ///
 /// An ``EventConsumer``: it runs on the thread that drains the executive's events (the
 /// drainer thread on a board, the scenario runner on sim), never on a rate group. Each
 /// event costs one formatting and one short lock; when the ring is full the oldest record
 /// is overwritten (readers see the gap as a jump in `oldest`).
 public final class EventJournal: EventConsumer, @unchecked Sendable {
-  /// One module's leak state from the leak watch's events.
-  public struct LeakState: Sendable, Equatable {
-    /// `none`, `trend`, `alarm` or `rapid_depress`.
-    public var alarm = "none"
-    /// The loss rate the detector last reported with a leak event, %/h (nil: none yet).
-    public var lossRatePctPerHour: Double?
-    /// Whether the last pressure event said the module is below its floor.
-    public var lowPressure = false
-    /// Leak alarms (`leak_alarm`, `rapid_depress`) raised since the start.
-    public var alarms = 0
-  }
-
   /// Counts for `/metrics`.
   public struct Counts: Sendable, Equatable {
     /// Commands by principal and result (`ok` or the rejection code).
@@ -53,7 +41,6 @@ public final class EventJournal: EventConsumer, @unchecked Sendable {
   private var formatter: EventRecordFormatter
   private var ring: [(UInt64, String)]
   private var nextSequence: UInt64 = 1
-  private var leak: [ModuleID: LeakState] = [:]
   private var counts = Counts()
   private var holderValue: Double?
 
@@ -92,29 +79,11 @@ public final class EventJournal: EventConsumer, @unchecked Sendable {
     case .safeModeEntered: counts.alarms["safe_mode_entered", default: 0] += 1
     default: break
     }
-    guard let module = subject.module, subject.sensor == nil else { return }
-    var state = leak[module] ?? LeakState()
-    let rate: Double? = event.rate.isFinite ? event.rate : nil
+    guard subject.module != nil, subject.sensor == nil else { return }
     switch event.code {
-    case .leakAlarm, .rapidDepress:
-      state.alarm = event.code == .leakAlarm ? "alarm" : "rapid_depress"
-      state.lossRatePctPerHour = rate ?? state.lossRatePctPerHour
-      state.alarms += 1
-      counts.alarms["\(event.code)", default: 0] += 1
-    case .leakTrend:
-      if state.alarm == "none" { state.alarm = "trend" }
-      state.lossRatePctPerHour = rate ?? state.lossRatePctPerHour
-      counts.alarms["leak_trend", default: 0] += 1
-    case .leakCleared:
-      state.alarm = "none"
-      state.lossRatePctPerHour = rate ?? state.lossRatePctPerHour
-    case .lowPressure:
-      state.lowPressure = true
-      counts.alarms["low_pressure", default: 0] += 1
-    default:
-      return
+    case .leakAlarm, .rapidDepress, .leakTrend, .lowPressure: counts.alarms["\(event.code)", default: 0] += 1
+    default: return
     }
-    leak[module] = state
   }
 
   /// Sets the stop reason written in the `run_stopped` record.
@@ -149,13 +118,6 @@ public final class EventJournal: EventConsumer, @unchecked Sendable {
       sequence += 1
     }
     return Page(oldest: oldest, next: nextSequence, records: records)
-  }
-
-  /// Each module's leak state (modules never named by a leak event are absent).
-  public func leakStates() -> [ModuleID: LeakState] {
-    lock.lock()
-    defer { lock.unlock() }
-    return leak
   }
 
   /// The counts so far.

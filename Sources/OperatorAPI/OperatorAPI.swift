@@ -10,6 +10,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
+import Scheduler
 import Station
 
 /// Where and how the operator API serves (docs/operator-api.md).
@@ -72,7 +73,13 @@ public final class OperatorAPI: @unchecked Sendable {
   let alarmThreshold: Double
   let hub: LiveHub
   let metrics = OperatorMetrics()
+  /// A twin of the controller's planner (same station and configuration) that explains a
+  /// target's risk from the published frame; nil: no scheduler runs.
+  let planner: InspectionPlanner?
+  /// The run's audit log writer (its latest checkpoint); nil: no audit log.
+  let audit: AuditWriter?
   private let lock = NSLock()
+  private var stateFrame: StationStateFrame?
   private var stateJSON: String?
   private var stateView: StateView?
   private var lastStatus = ExecutiveStatus()
@@ -92,11 +99,17 @@ public final class OperatorAPI: @unchecked Sendable {
   ///   - origin: the monotonic instant event records count from (`time_s`).
   ///   - status: the executive's published status (this API is its one reader).
   ///   - alarmThreshold: the leak detector's alarm rate, %/h (the plots' limit line).
+  ///   - plannerConfiguration: the inspection scheduler's (nil: none runs; the risk
+  ///     endpoint answers 503).
+  ///   - audit: the run's audit log writer (nil: none; the checkpoint endpoint answers 404).
   public init(
     configuration: OperatorAPIConfiguration, station: StationDescription, handOff: StationStateHandOff,
     journal: EventJournal, history: HistoryStore, path: CommandPath, crew: CrewCredential?,
-    status: Snapshot<ExecutiveStatus>?, origin: MonotonicInstant, alarmThreshold: Double
+    status: Snapshot<ExecutiveStatus>?, origin: MonotonicInstant, alarmThreshold: Double,
+    plannerConfiguration: PlannerConfiguration? = nil, audit: AuditWriter? = nil
   ) {
+    planner = plannerConfiguration.map { InspectionPlanner(station: station, configuration: $0) }
+    self.audit = audit
     self.configuration = configuration
     self.station = station
     self.handOff = handOff
@@ -285,11 +298,12 @@ public final class OperatorAPI: @unchecked Sendable {
     let executive = status?.read() ?? ExecutiveStatus()
     guard frame.sequence > 0 else { return }
     let view = StateView(
-      frame: frame, station: station, leak: journal.leakStates(), status: executive, origin: origin,
+      frame: frame, station: station, status: executive, origin: origin,
       alarmThreshold: alarmThreshold)
     let json = view.json()
     lock.lock()
     let changed = stateView?.sequence != view.sequence
+    stateFrame = frame
     stateView = view
     stateJSON = json
     lastStatus = executive
@@ -361,6 +375,31 @@ public final class OperatorAPI: @unchecked Sendable {
     api.get("station") { [self] _, _ in Self.json(stationJSON()) }
     api.get("events") { [self] request, _ in try events(request) }
     api.get("history") { [self] request, _ in try historyResponse(request) }
+    api.get("targets/:id/risk") { [self] _, context in
+      let id = context.parameters.get("id") ?? ""
+      guard let t = station.targets.firstIndex(where: { $0.id.rawValue == id }) else {
+        return Self.problem(.notFound, "no_such_target", "station \(station.name) has no target \(id)")
+      }
+      guard let frame = lock.withLock({ stateFrame }) else {
+        return Self.problem(.serviceUnavailable, "no_state", "the controller has not published a state yet")
+      }
+      guard let planner, frame.plannerNowS.isFinite else {
+        return Self.problem(.serviceUnavailable, "no_scheduler", "no inspection scheduler runs in this controller")
+      }
+      return Self.json(Explanations.risk(target: t, frame: frame, planner: planner))
+    }
+    api.get("audit/checkpoint") { [self] _, _ in
+      guard let audit else {
+        return Self.problem(
+          .notFound, "no_audit_log",
+          "this controller keeps no audit log (cloak run --audit FILE, or audit: in cloak.yaml)")
+      }
+      guard let latest = audit.latestCheckpoint, let json = Explanations.checkpoint(note: latest.note, utc: latest.utc)
+      else {
+        return Self.problem(.serviceUnavailable, "no_checkpoint", "the audit log has no checkpoint yet")
+      }
+      return Self.json(json)
+    }
     api.get("live") { _, _ in
       Self.problem(.upgradeRequired, "upgrade_required", "this is a WebSocket: send an Upgrade: websocket request")
     }

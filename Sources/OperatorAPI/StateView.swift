@@ -7,18 +7,25 @@ import Station
 
 /// The station state document of `GET /api/v1/state` and the WebSocket's `state`
 /// messages (docs/api/openapi.yaml, schema `State`): the controller's last published
-/// ``StationStateFrame`` with names from the station file, and each module's leak state
-/// from the ``EventJournal``. Absent values (a blind module, an unknown battery) are null.
+/// ``StationStateFrame`` with names from the station file (each module's alarm, running
+/// loss rate and acknowledgement as the leak watch published them into the frame).
+/// Absent values (a blind module, an unknown battery) are null.
 struct StateView: Codable, Sendable, Equatable {
   struct Module: Codable, Sendable, Equatable {
     var id: String
     var pressurePa: Double?
     var temperatureC: Double?
     var freshSensors: Int
+    /// The leak watch's running loss rate of the module's segment, %/h.
     var lossRatePctPerH: Double?
+    /// `none`, `trend`, `alarm` or `rapid_depress`.
     var alarm: String
     var lowPressure: Bool
     var alarmThresholdPctPerH: Double
+    /// Who acknowledged the current alarm (`crew_console`, `crew_panel`; null: nobody).
+    var acknowledgedBy: String?
+    /// When, RFC 3339 UTC (null: not acknowledged).
+    var acknowledgedUtc: String?
   }
   struct Hatch: Codable, Sendable, Equatable {
     var id: String
@@ -38,6 +45,11 @@ struct StateView: Codable, Sendable, Equatable {
     var target: String?
     var scanning: Bool
     var fault: Bool
+    /// The planner's times for the drone's current mission (RFC 3339 UTC): leaving,
+    /// arriving at the target's module, the scan's end. Null without a mission.
+    var plannedStartUtc: String?
+    var plannedArrivalUtc: String?
+    var plannedEndUtc: String?
   }
   struct PlanEntry: Codable, Sendable, Equatable {
     var target: String
@@ -73,22 +85,25 @@ struct StateView: Codable, Sendable, Equatable {
   }
 
   init(
-    frame: StationStateFrame, station: StationDescription, leak: [ModuleID: EventJournal.LeakState],
-    status: ExecutiveStatus, origin: MonotonicInstant, alarmThreshold: Double
+    frame: StationStateFrame, station: StationDescription, status: ExecutiveStatus, origin: MonotonicInstant,
+    alarmThreshold: Double
   ) {
     sequence = frame.sequence
     self.station = station.name
     timeS = Double(frame.monotonicNanoseconds &- origin.nanoseconds) / 1e9
     utc = EventRecordFormatter.utc(frame.wallNanoseconds)
     modules = station.modules.enumerated().map { m, module in
-      let state = leak[module.id] ?? EventJournal.LeakState()
+      let state = frame.moduleAlarms.indices.contains(m) ? frame.moduleAlarms[m] : ModuleAlarmStatus()
       return Module(
         id: module.id.rawValue,
         pressurePa: frame.modulePressurePa.indices.contains(m) ? Self.finite(frame.modulePressurePa[m]) : nil,
         temperatureC: frame.moduleTemperatureC.indices.contains(m) ? Self.finite(frame.moduleTemperatureC[m]) : nil,
         freshSensors: frame.moduleFreshSensors.indices.contains(m) ? frame.moduleFreshSensors[m] : 0,
-        lossRatePctPerH: state.lossRatePctPerHour, alarm: state.alarm, lowPressure: state.lowPressure,
-        alarmThresholdPctPerH: alarmThreshold)
+        lossRatePctPerH: Self.finite(state.lossRatePctPerHour), alarm: "\(state.tier)",
+        lowPressure: state.lowPressure, alarmThresholdPctPerH: alarmThreshold,
+        acknowledgedBy: state.acknowledgedBy.map { "\($0)" },
+        acknowledgedUtc: state.acknowledgedBy == nil ? nil : EventRecordFormatter.utc(state.acknowledgedWallNanoseconds)
+      )
     }
     let bits = frame.hatches
     hatches = station.hatches.enumerated().map { h, hatch in
@@ -118,11 +133,16 @@ struct StateView: Codable, Sendable, Equatable {
         docked: frame.droneDocked.indices.contains(d) && frame.droneDocked[d],
         target: frame.droneTarget.indices.contains(d) ? targetName(frame.droneTarget[d]) : nil,
         scanning: frame.droneScanning.indices.contains(d) && frame.droneScanning[d],
-        fault: frame.droneFault.indices.contains(d) && frame.droneFault[d])
+        fault: frame.droneFault.indices.contains(d) && frame.droneFault[d],
+        plannedStartUtc: frame.droneMissionStartS.indices.contains(d) ? Self.utc(frame.droneMissionStartS[d]) : nil,
+        plannedArrivalUtc: frame.droneMissionArriveS.indices.contains(d)
+          ? Self.utc(frame.droneMissionArriveS[d]) : nil,
+        plannedEndUtc: frame.droneMissionEndS.indices.contains(d) ? Self.utc(frame.droneMissionEndS[d]) : nil)
     }
     plan = station.targets.enumerated().map { t, target in
-      let claimed = frame.targetClaimedBy.indices.contains(t) ? frame.targetClaimedBy[t] : -1
-      let last = frame.targetLastScanS.indices.contains(t) ? frame.targetLastScanS[t] : .nan
+      let risk = frame.targetRisk.indices.contains(t) ? frame.targetRisk[t] : TargetRiskState()
+      let claimed = risk.claimedBy
+      let last = risk.lastScanS
       let due = last + target.intervalH * 3600
       return PlanEntry(
         target: target.id.rawValue, module: target.module.rawValue,

@@ -31,8 +31,8 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   let leakInbox = BoundedQueue<(module: ModuleID, kind: LeakEvidence, atS: Double)>(minimumCapacity: 64)
   /// Leak evidence lost because the inbox was full.
   public private(set) var leakEvidenceLost: UInt64 = 0
-  /// Request ids: the boot epoch in the top 24 bits, a counter below.
-  var nextRequest: UInt64
+  /// Request ids: ``RequestIDSpace/scheduler``, the boot epoch in bits 40-61, a counter below.
+  var requestIDs: RequestIDCounter
   /// Commands the arbiter refused at once (`busy`).
   public private(set) var refusedCommands: UInt64 = 0
   /// Scans recorded since start.
@@ -80,8 +80,9 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     moduleSources = planner.station.modules.map { events?.register(EventSubject(module: $0.id)) ?? .executive }
     crewActivityUntilS = Array(repeating: -.infinity, count: planner.station.modules.count)
     thrustRoles = planner.station.drones.map(\.thrustRoles)
+    plannedMissions = planner.station.drones.map { _ in (.nan, .nan, .nan) }
     flightPulseUs = configuration.flightPulseUs
-    nextRequest = (bootEpoch & 0xFF_FFFF) << 40
+    requestIDs = .scheduler(bootEpoch: bootEpoch)
     for d in planner.drones.indices { planner.drones[d].available = false }
   }
 
@@ -164,8 +165,17 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
     }
   }
 
+  /// Each drone's last assignment as the planner made it (planner time line, s: leave,
+  /// arrive, scan end), kept while its mission lasts (the state shows it while the
+  /// drone's controller has a mission; NaN before any).
+  public private(set) var plannedMissions: [(startS: Double, arriveS: Double, endS: Double)]
+
+  /// The planner time line at the last ``step(now:)``, seconds (NaN: none yet).
+  public private(set) var lastStepS: Double = .nan
+
   /// One tick at `now` (seconds on the planner time line).
   public func step(now: Double) {
+    lastStepS = now
     for (id, passable) in hatchStates {
       if let open = passable.read() { planner.setHatch(id, open: open) }
     }
@@ -191,6 +201,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
       let a = planner.assignments[i]
       let target = planner.station.targets[a.target]
       let controller = controllers[a.drone]
+      if a.drone < plannedMissions.count { plannedMissions[a.drone] = (a.startS, a.arriveS, a.endS) }
       // A preempted drone already out goes straight to its new module (its old target
       // was released by the planner).
       controller.start(
@@ -315,8 +326,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   }
 
   func send(_ command: Command) {
-    nextRequest &+= 1
-    if submit(CommandRequest(id: nextRequest, principal: .autonomy, command: command)) != nil {
+    if submit(CommandRequest(id: requestIDs.take(), principal: .autonomy, command: command)) != nil {
       refusedCommands &+= 1
     }
   }

@@ -109,7 +109,8 @@ public final class InspectionPlanner {
 
   // Modules.
   public private(set) var leak: [LeakEvidence]
-  public private(set) var leakSource: [String]
+  /// When each module's leak evidence was noted (planner time line, s; NaN: none).
+  public private(set) var leakAtS: [Double]
   /// When each module's leak alarm was raised (-infinity: no alarm); a target under the
   /// alarm goes first until it has been scanned after this time.
   public private(set) var alarmSinceS: [Double]
@@ -227,7 +228,7 @@ public final class InspectionPlanner {
     lastScanSource = Array(repeating: .stationFile, count: targets.count)
     let m = station.modules.count
     leak = Array(repeating: .none, count: m)
-    leakSource = Array(repeating: "", count: m)
+    leakAtS = Array(repeating: .nan, count: m)
     alarmSinceS = Array(repeating: -.infinity, count: m)
     crewActivity = Array(repeating: false, count: m)
     isolating = Array(repeating: false, count: m)
@@ -270,7 +271,7 @@ public final class InspectionPlanner {
   public func noteLeakEvidence(module: ModuleID, kind: LeakEvidence, at atS: Double) {
     guard let m = station.modules.firstIndex(where: { $0.id == module }), kind > leak[m] else { return }
     leak[m] = kind
-    leakSource[m] = "\(kind) for module \(module) at t=\(Int(atS)) s"
+    leakAtS[m] = atS
     if kind == .alarm {
       preemptPending = true
       alarmSinceS[m] = atS
@@ -283,7 +284,7 @@ public final class InspectionPlanner {
   public func clearLeakEvidence(module: ModuleID) {
     guard let m = station.modules.firstIndex(where: { $0.id == module }) else { return }
     leak[m] = .none
-    leakSource[m] = ""
+    leakAtS[m] = .nan
     alarmSinceS[m] = -.infinity
   }
 
@@ -384,13 +385,21 @@ public final class InspectionPlanner {
   /// The risk of target `t` at `now` (the same formula as ``explain(target:now:)``).
   @inline(__always)
   public func score(_ t: Int, now: Double) -> RiskScore {
-    let risk = configuration.risk
-    let fraction = (now - lastScanS[t]) / targetIntervalS[t]
-    var added = findingProbability[t] + targetProvenance[t]
     var evidence = leak[targetModule[t]]
     let other = targetOtherModule[t]
     if other >= 0, leak[other] > evidence { evidence = leak[other] }
-    added += RiskModel.leakProbability(evidence, risk)
+    return score(t, lastScanS: lastScanS[t], findingProbability: findingProbability[t], evidence: evidence, now: now)
+  }
+
+  /// The one risk formula: target `t`'s static parts (interval, provenance, consequence)
+  /// with the given dynamic inputs.
+  @inline(__always)
+  func score(
+    _ t: Int, lastScanS scanS: Double, findingProbability finding: Double, evidence: LeakEvidence, now: Double
+  ) -> RiskScore {
+    let risk = configuration.risk
+    let fraction = (now - scanS) / targetIntervalS[t]
+    let added = finding + targetProvenance[t] + RiskModel.leakProbability(evidence, risk)
     return RiskScore(
       probability: RiskModel.probability(fraction: fraction, added: added, risk), consequence: targetConsequence[t])
   }

@@ -97,7 +97,8 @@ public final class ScenarioRun {
   private let recorder: ExpectationRecorder
   private var nextAction = 0
   private var steps: Int64 = 0
-  private var nextRequestID: UInt64 = 1
+  /// Timeline commands' request ids: 1, 2, ... (``RequestIDSpace/chosen``).
+  private var requestIDs = RequestIDCounter(first: 1, last: RequestIDSpace.chosen.last)
   private var physical: [Int: ExpectationResult] = [:]
   private var stopped = false
 
@@ -199,8 +200,7 @@ public final class ScenarioRun {
       guard let principal = Principal(name: principalName) else { return }
       do {
         let command = try Command.parse(name: name, arguments: arguments)
-        let id = nextRequestID
-        nextRequestID += 1
+        let id = requestIDs.take()
         note(
           "\(principalName) sends \(name) \(arguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) #\(id)",
           at: now)

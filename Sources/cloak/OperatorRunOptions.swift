@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditLog
 import Boards
 import CommandLink
 import Composition
@@ -44,17 +45,21 @@ struct OperatorRunOptions: ParsableArguments {
       "The dashboard's directory (default: dashboard/ by the data-file search order).", valueName: "DIR"))
   var dashboard: String?
 
-  /// Host and port to serve on, or nil when the API is off; `fallback`: whether another
-  /// port may be taken when this one is busy (the default address only).
-  func endpoint(defaultOn: Bool) throws -> (host: String, port: Int, fallback: Bool)? {
+  /// Host and port to serve on, or nil when the API is off: `--api`, else the runtime
+  /// configuration's `api.listen`, else the default on the sim demo; `fallback`: whether
+  /// another port may be taken when this one is busy (the default address only).
+  func endpoint(defaultOn: Bool, configuration: RuntimeConfiguration.APISettings? = nil) throws -> (
+    host: String, port: Int, fallback: Bool
+  )? {
     if noAPI { return nil }
     guard let address else {
+      if let host = configuration?.host, let port = configuration?.port { return (host, port, false) }
       return defaultOn ? (Self.defaultHost, Self.defaultPort, true) : nil
     }
-    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-      (0...65535).contains(port), colon != address.startIndex
-    else { throw ValidationError("--api wants HOST:PORT (e.g. 127.0.0.1:8080), not \(address)") }
-    return (String(address[..<colon]), port, false)
+    guard let parsed = RuntimeConfiguration.listenAddress(address) else {
+      throw ValidationError("--api wants HOST:PORT (e.g. 127.0.0.1:8080), not \(address)")
+    }
+    return (parsed.host, parsed.port, false)
   }
 
   /// The dashboard directory: `--dashboard`, else the first `dashboard/` holding an
@@ -85,12 +90,19 @@ final class OperatorServices {
   private var cleanups: [() -> Void] = []
   private var lastReports = Date.distantPast
 
-  /// `defaultOn`: whether the API serves without `--api` (the sim demo).
-  init(api: OperatorRunOptions, link: LinkRunOptions, defaultOn: Bool, command: String) throws {
+  /// `defaultOn`: whether the API serves without `--api` (the sim demo); `configuration`:
+  /// the runtime configuration's `api:` (options given on the command line win).
+  init(
+    api: OperatorRunOptions, link: LinkRunOptions, defaultOn: Bool, command: String,
+    configuration: RuntimeConfiguration.APISettings? = nil
+  ) throws {
+    var api = api
+    api.crewSecret = api.crewSecret ?? configuration?.crewSecret
+    api.historyDatabase = api.historyDatabase ?? configuration?.history
     self.api = api
     self.link = link
     self.command = command
-    endpoint = try api.endpoint(defaultOn: defaultOn)
+    endpoint = try api.endpoint(defaultOn: defaultOn, configuration: configuration)
   }
 
   /// The event consumers the run adds (the API's journal), given the run's formatter.
@@ -106,7 +118,7 @@ final class OperatorServices {
   /// the returned closure. Prints where each listens. Exits 1 naming what failed.
   func start(
     assembly: ControllerAssembly, fleet: FleetControl?, origin: MonotonicInstant, drainsArbiter: Bool,
-    simulated: Bool
+    simulated: Bool, audit: AuditWriter? = nil
   ) throws -> ((CommandResponse) -> Bool)? {
     // Every thread started here (the router's, the link's and the API's event loops, the
     // API's tasks) and every thread they start inherit a mask blocking SIGINT and SIGTERM:
@@ -145,7 +157,8 @@ final class OperatorServices {
         configuration: configuration, station: assembly.station, handOff: handOff, journal: journal,
         history: history, path: CommandPath(router: router, verifier: verifier), crew: crew,
         status: assembly.executive.status, origin: origin,
-        alarmThreshold: LeakDetectorConfiguration().alarmRatePctPerHour)
+        alarmThreshold: LeakDetectorConfiguration().alarmRatePctPerHour,
+        plannerConfiguration: fleet?.planner.configuration, audit: audit)
       var bound: (host: String, port: Int)
       do { bound = try server.start() } catch {
         guard endpoint.fallback else {
@@ -157,7 +170,8 @@ final class OperatorServices {
           configuration: configuration, station: assembly.station, handOff: handOff, journal: journal,
           history: history, path: CommandPath(router: router, verifier: verifier), crew: crew,
           status: assembly.executive.status, origin: origin,
-          alarmThreshold: LeakDetectorConfiguration().alarmRatePctPerHour)
+          alarmThreshold: LeakDetectorConfiguration().alarmRatePctPerHour,
+          plannerConfiguration: fleet?.planner.configuration, audit: audit)
         do { bound = try server.start() } catch {
           printError("\(command): \(error)")
           throw ExitCode(1)

@@ -122,7 +122,8 @@ struct Run: ParsableCommand {
     let auditLog = try auditOptions.open(
       configuration: runtime, simulated: false, fresh: false, formatter: formatter, command: "cloak run")
     defer { AuditRunOptions.close(auditLog, command: "cloak run") }
-    let services = try OperatorServices(api: apiOptions, link: linkOptions, defaultOn: false, command: "cloak run")
+    let services = try OperatorServices(
+      api: apiOptions, link: linkOptions, defaultOn: false, command: "cloak run", configuration: runtime?.api)
     let consumer: any EventConsumer = EventFanOut(
       [printer] + (writer.map { [$0] } ?? []) + (auditLog.map { [$0] } ?? [])
         + services.consumers(formatter: formatter))
@@ -141,7 +142,8 @@ struct Run: ParsableCommand {
     defer { scheduler?.writer.stop() }
     assembly.executive.events.emit(.info, .runStarted, source: .executive)
     _ = try services.start(
-      assembly: assembly, fleet: scheduler?.fleet, origin: formatter.origin, drainsArbiter: true, simulated: false)
+      assembly: assembly, fleet: scheduler?.fleet, origin: formatter.origin, drainsArbiter: true, simulated: false,
+      audit: auditLog?.writer)
     defer { services.stop(reason: assembly.executive.isShutdownRequested ? "signal" : "completed") }
     try runRealtime(
       assembly, printer: printer, writer: writer, audit: auditLog, options: service.realtime(runtime))
@@ -187,7 +189,8 @@ struct Run: ParsableCommand {
       statusView: openEnded, statusEvery: openEnded ? nil : statusEvery.seconds, command: "cloak run",
       schedule: schedule, serviceWatchdog: notification, configure: service.installTestStall, audit: auditOptions,
       configuration: runtime,
-      services: try OperatorServices(api: apiOptions, link: linkOptions, defaultOn: openEnded, command: "cloak run"))
+      services: try OperatorServices(
+        api: apiOptions, link: linkOptions, defaultOn: openEnded, command: "cloak run", configuration: runtime?.api))
     // A run's expectations are reported, but only `cloak sim` fails on them.
     _ = ok
   }

@@ -97,7 +97,8 @@ struct SimCommand: ParsableCommand {
     // arbiter's responses, so it offers each to their router first.
     if let services {
       run.claimResponse = try services.start(
-        assembly: run.assembly, fleet: run.fleet, origin: origin, drainsArbiter: false, simulated: true)
+        assembly: run.assembly, fleet: run.fleet, origin: origin, drainsArbiter: false, simulated: true,
+        audit: auditLog?.writer)
     }
     print(
       "\(command): scenario \(scenario.name), station \(station.name), board \(board.name), seed \(run.seed), "

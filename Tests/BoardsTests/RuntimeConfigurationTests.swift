@@ -17,8 +17,15 @@ struct RuntimeConfigurationTests {
         cpu: 3
         lock_memory: true
         hold_cpu_latency: true
+      api:
+        listen: "[::1]:8081"
+        history: history.db
+        crew_secret: /var/lib/cloak/crew.secret
       """
     let configuration = try RuntimeConfiguration.load(yaml: yaml, file: "/etc/cloak/cloak.yaml")
+    #expect(
+      configuration.api
+        == .init(host: "::1", port: 8081, history: "/etc/cloak/history.db", crewSecret: "/var/lib/cloak/crew.secret"))
     #expect(configuration.board == "/etc/cloak/./my-board.yaml")
     #expect(configuration.station == "demo")
     #expect(configuration.keysDirectory == "/etc/cloak/keys")
@@ -28,7 +35,22 @@ struct RuntimeConfigurationTests {
 
   @Test func onlyTheVersionIsRequired() throws {
     let configuration = try RuntimeConfiguration.load(yaml: "version: 1\n", file: "c.yaml")
-    #expect(configuration.board == nil && configuration.realtime == .none)
+    #expect(configuration.board == nil && configuration.realtime == .none && configuration.api == nil)
+  }
+
+  @Test func thePackagedConfigurationLeavesTheAPIOff() throws {
+    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+      directory.deleteLastPathComponent()
+    }
+    let configuration = try RuntimeConfiguration.load(
+      path: directory.appendingPathComponent("packaging/etc/cloak.yaml").path)
+    #expect(configuration.api?.host == nil)
+    let address = RuntimeConfiguration.listenAddress("127.0.0.1:8080")
+    #expect(address?.host == "127.0.0.1" && address?.port == 8080)
+    for bad in ["8080", ":8080", "host:", "host:65536", "host:-1", "a b:80"] {
+      #expect(RuntimeConfiguration.listenAddress(bad) == nil, "\(bad)")
+    }
   }
 
   @Test(arguments: [
@@ -38,6 +60,9 @@ struct RuntimeConfigurationTests {
     ("version: 1\nrealtime:\n  priority: 120\n", "c.yaml:3: realtime.priority: 120 is out of range 1...99"),
     ("version: 1\nrealtime:\n  lock_memory: yes\n", "c.yaml:3: realtime.lock_memory: expected true or false"),
     ("board: sim\n", "c.yaml:1: version: required key is missing"),
+    ("version: 1\napi:\n  listen: localhost\n", "c.yaml:3: api.listen: 'localhost' is not HOST:PORT"),
+    ("version: 1\napi:\n  port: 80\n", "c.yaml:3: api.port: unknown key"),
+    ("version: 1\napi: on\n", "c.yaml:2: api: "),
   ])
   func errorsNameFileLineAndKey(yaml: String, expected: String) {
     #expect {

@@ -1,3 +1,4 @@
+import AuditLog
 import Boards
 import CommandLink
 import Composition
@@ -24,7 +25,7 @@ final class Harness: @unchecked Sendable {
 
   init(
     scenario name: String? = nil, timeline: [ScenarioDescription.TimedAction] = [], closedHatches: [HatchID] = [],
-    history: String? = nil
+    history: String? = nil, audit: AuditWriter? = nil
   ) throws {
     let station = try StationCatalog.standard().load("demo")
     let board = try BoardCatalog.standard().load("sim")
@@ -47,7 +48,8 @@ final class Harness: @unchecked Sendable {
     api = OperatorAPI(
       configuration: .init(port: 0, liveQueueCapacity: 8), station: station, handOff: handOff, journal: journal,
       history: try HistoryStore(path: history), path: CommandPath(router: router, verifier: nil), crew: crew,
-      status: run.assembly.executive.status, origin: .zero, alarmThreshold: 0.3)
+      status: run.assembly.executive.status, origin: .zero, alarmThreshold: 0.3,
+      plannerConfiguration: run.fleet.planner.configuration, audit: audit)
   }
 
   deinit {

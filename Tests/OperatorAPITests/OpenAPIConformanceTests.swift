@@ -82,6 +82,8 @@ import Yams
     var query = ""
     var body: String?
     var crew = false
+    /// The request's path when `path` is a template (`/api/v1/targets/{id}/risk`).
+    var concrete: String?
   }
 
   @Test func everyOperationIsServedWithItsDescribedStatusesAndBodies() async throws {
@@ -110,9 +112,12 @@ import Yams
         method: .post, path: "/api/v1/commands/crew", body: String(repeating: "x", count: 5_000), crew: true),
       .init(method: .post, path: "/api/v1/commands/ground", body: "{}"),
       .init(method: .get, path: "/metrics"),
+      .init(method: .get, path: "/api/v1/targets/{id}/risk", concrete: "/api/v1/targets/seal-node2-hab-node2/risk"),
+      .init(method: .get, path: "/api/v1/targets/{id}/risk", concrete: "/api/v1/targets/no-such-seal/risk"),
+      .init(method: .get, path: "/api/v1/audit/checkpoint"),
     ]
     let secret = harness.crew.secret
-    let requests = probes.map { ($0.method, $0.path + $0.query, $0.body, $0.crew) }
+    let requests = probes.map { ($0.method, ($0.concrete ?? $0.path) + $0.query, $0.body, $0.crew) }
     let answers: [(status: Int, body: Data)] = try await harness.whileRunning {
       try await app.test(.router) { client in
         var answers: [(status: Int, body: Data)] = []

@@ -82,7 +82,10 @@ import Testing
     // No command from before the restart acts after it: every request after the
     // restart is new (the new boot epoch), and orders the drones got after the restart
     // were all sent by the new command path.
-    #expect(after.arbiter.requests.allSatisfy { !oldRequests.contains($0.id) && $0.id >> 40 == boot1.bootEpoch })
+    #expect(
+      after.arbiter.requests.allSatisfy {
+        !oldRequests.contains($0.id) && RequestIDSpace.schedulerEpoch(of: $0.id) == boot1.bootEpoch
+      })
     // Every scan the drones finished is stored exactly once: none lost, none twice.
     let stored = try store.load().scans
     let truth = before.fakes.flatMap { fake in fake.completed.map { "\(fake.drone)/\($0.target)/\(Int($0.at))" } }

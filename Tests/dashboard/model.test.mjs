@@ -52,7 +52,7 @@ test('state: leak tiers, blind modules and absent numbers', () => {
   const s = normState({
     sequence: 3, station: 'demo', time_s: 12.5, utc: '2030-01-01T00:00:12.500Z', safe_mode: null,
     modules: [
-      { id: 'hab', pressure_pa: 101200, temperature_c: 22, fresh_sensors: 2, loss_rate_pct_per_h: 0.31, alarm: 'alarm', low_pressure: false, alarm_threshold_pct_per_h: 0.3 },
+      { id: 'hab', pressure_pa: 101200, temperature_c: 22, fresh_sensors: 2, loss_rate_pct_per_h: 0.31, alarm: 'alarm', low_pressure: false, alarm_threshold_pct_per_h: 0.3, acknowledged_by: 'crew_console', acknowledged_utc: '2030-01-01T00:00:10.000Z' },
       { id: 'lab', pressure_pa: null, temperature_c: null, fresh_sensors: 0, loss_rate_pct_per_h: null, alarm: 'none', low_pressure: false },
       { id: 'node2', pressure_pa: 101325, fresh_sensors: 2, alarm: 'trend', low_pressure: false },
       { id: 'dock', pressure_pa: 60000, fresh_sensors: 2, alarm: 'none', low_pressure: true },
@@ -67,6 +67,10 @@ test('state: leak tiers, blind modules and absent numbers', () => {
   assert.equal(s.modules[2].trend, true);
   assert.equal(s.modules[1].pressurePa, null);
   assert.equal(s.modules[0].thresholdPctPerH, 0.3);
+  assert.equal(s.modules[0].acknowledgedBy, 'crew_console');
+  assert.equal(s.modules[0].acknowledgedUtc.toISOString(), '2030-01-01T00:00:10.000Z');
+  assert.equal(s.modules[1].acknowledgedBy, null);
+  assert.equal(s.modules[1].acknowledgedUtc, null);
   assert.equal(s.utc.toISOString(), '2030-01-01T00:00:12.500Z');
   assert.equal(s.drones[0].batteryWh, 80.5);
   assert.deepEqual(s.control, { holder: 'ground', leaseRemainingS: 61.2 });

@@ -151,6 +151,8 @@ export function normStation(raw) {
  * One snapshot (GET state, or the WebSocket's state message). Absent numbers are null.
  * A module's `alarm` is null or the leak watch's tier that needs the crew (alarm,
  * rapid_depress, low_pressure); `trend` is kept apart (below the alarm threshold).
+ * `acknowledgedBy` / `acknowledgedUtc`: the crew's acknowledgement of the current alarm
+ * as the controller keeps it (null: not acknowledged).
  */
 export function normState(raw) {
   return {
@@ -172,6 +174,8 @@ export function normState(raw) {
         trend: tier === 'trend',
         blind: m.fresh_sensors === 0 || (m.pressure_pa === null && m.fresh_sensors !== undefined) || Boolean(m.blind),
         thresholdPctPerH: num(m.alarm_threshold_pct_per_h),
+        acknowledgedBy: typeof m.acknowledged_by === 'string' ? m.acknowledged_by : null,
+        acknowledgedUtc: m.acknowledged_utc ? new Date(m.acknowledged_utc) : null,
       };
     }),
     hatches: (raw.hatches ?? []).map((h) => ({
@@ -180,6 +184,10 @@ export function normState(raw) {
     drones: (raw.drones ?? []).map((d) => ({
       id: d.id, state: d.state ?? 'unknown', batteryWh: num(d.battery_wh), module: d.module ?? null,
       target: d.target ?? null, scanning: Boolean(d.scanning), docked: Boolean(d.docked), fault: Boolean(d.fault),
+      // The planner's times for the current mission (null without one).
+      plannedStart: d.planned_start_utc ? new Date(d.planned_start_utc) : null,
+      plannedArrival: d.planned_arrival_utc ? new Date(d.planned_arrival_utc) : null,
+      plannedEnd: d.planned_end_utc ? new Date(d.planned_end_utc) : null,
     })),
     // What the scheduler holds now: each target's claiming drone and last scan.
     plan: (raw.plan ?? []).map((a) => ({

@@ -24,8 +24,6 @@ const page = {
   commands: new EventLog(2000), // command_accepted / command_rejected
   olderCursor: null,
   ready: false, // the first backfill is drawn
-  acknowledged: new Map(), // module -> the alarm event (sequence) the crew acknowledged, answered ok
-  alarmEvents: new Map(), // module -> the sequence of its newest alarm event
   redrawTimer: null,
 };
 window.cloakDashboard = page; // for a look from the browser's console
@@ -68,7 +66,6 @@ function renderCommands() {
 /** Everything drawn from the state and the notable events together. */
 function renderDerived(s) {
   const derived = summariseEvents(page.notable.items);
-  page.alarmEvents = new Map([...derived.alarms].map(([module, e]) => [module, e.sequence ?? null]));
   const hatchPositions = new Map(s.hatches.map((h) => [h.id, h.position]));
   const rows = s.modules.map((m) => {
     const state = moduleState(m, derived.blind, page.station.hatches, hatchPositions);
@@ -82,7 +79,7 @@ function renderDerived(s) {
     const e = derived.alarms.get(m.id);
     return {
       module: m.id, event: m.alarm, ratePctPerH: m.ratePctPerH ?? e?.rate_pct_per_h ?? null, since: e?.utc ?? null,
-      acknowledged: page.acknowledged.has(m.id) && page.acknowledged.get(m.id) === (e?.sequence ?? null),
+      acknowledgedBy: m.acknowledgedBy, acknowledgedUtc: m.acknowledgedUtc,
     };
   });
   panels.renderAlarms(active, derived.isolation, acknowledge);
@@ -157,12 +154,9 @@ async function sendAndShow(command, args = {}, where = document.getElementById('
   }
 }
 
+/** The acknowledgement is the controller's: the card shows it from the next state. */
 async function acknowledge(module, where) {
-  const answer = await sendAndShow('alarm_acknowledge', { module }, where);
-  if (answer.ok) {
-    page.acknowledged.set(module, page.alarmEvents.get(module) ?? null);
-    if (page.state) renderDerived(page.state);
-  }
+  await sendAndShow('alarm_acknowledge', { module }, where);
 }
 
 function wireActions() {

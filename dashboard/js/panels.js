@@ -97,6 +97,9 @@ export function renderPlan(container, state, events, droneIds) {
   }
   const claims = new Map();
   for (const p of state.plan) if (p.drone) claims.set(p.drone, [...(claims.get(p.drone) ?? []), p.target]);
+  // The planner's times are UTC; the track counts seconds since the run's start.
+  const atS = (date) => (date && state.utc ? now + (date.getTime() - state.utc.getTime()) / 1000 : null);
+  const missions = new Map(state.drones.map((d) => [d.id, d]));
   const rows = droneIds.map((id) => {
     const row = document.createElement('div');
     row.className = 'row';
@@ -115,6 +118,20 @@ export function renderPlan(container, state, events, droneIds) {
       slot.textContent = scan.target;
       slot.title = `${scan.target}: scan ${scan.end === null ? 'in progress' : 'done'}`;
       track.append(slot);
+    }
+    const mission = missions.get(id);
+    const start = atS(mission?.plannedStart), end = atS(mission?.plannedEnd);
+    if (start !== null && end !== null && end >= from) {
+      const planned = document.createElement('div');
+      planned.className = 'slot planned';
+      planned.style.left = x(start);
+      planned.style.width = `max(3px, calc(${x(end)} - ${x(start)}))`;
+      planned.textContent = mission.target ?? '';
+      const arrive = atS(mission.plannedArrival);
+      planned.title = `${mission.target ?? 'mission'}: planned ${mission.plannedStart.toISOString().slice(11, 19)}`
+        + `${arrive !== null ? `, arrives ${mission.plannedArrival.toISOString().slice(11, 19)}` : ''}`
+        + `, scan ends ${mission.plannedEnd.toISOString().slice(11, 19)} UTC`;
+      track.append(planned);
     }
     const nowMark = document.createElement('div');
     nowMark.className = 'now';
@@ -159,7 +176,8 @@ export function renderControl(control) {
 
 /**
  * The alarm summary and one card per active alarm ({module, event, ratePctPerH, since,
- * acknowledged}) with its Acknowledge button; the isolation panel while an alarm stands
+ * acknowledgedBy, acknowledgedUtc}) with its Acknowledge button (disabled once the
+ * controller says the alarm is acknowledged); the isolation panel while an alarm stands
  * or the isolation procedure has news ({state, hatches, module, steps} from its events).
  */
 export function renderAlarms(active, isolation, acknowledge) {
@@ -191,13 +209,17 @@ export function renderAlarms(active, isolation, acknowledge) {
       list.append(li);
     }
     const [title, detail, ack] = li.children;
+    li.dataset.acknowledged = String(Boolean(a.acknowledgedBy));
     title.textContent = `${a.event.replace('_', ' ')}: ${a.module}`;
     const parts = [];
     if (a.ratePctPerH !== null) parts.push(`${Number(a.ratePctPerH).toFixed(3)} %/h`);
     if (a.since) parts.push(`since ${a.since.replace('T', ' ').slice(0, 19)} UTC`);
-    if (a.acknowledged) parts.push('acknowledged');
+    if (a.acknowledgedBy) {
+      const at = a.acknowledgedUtc ? ` at ${a.acknowledgedUtc.toISOString().slice(11, 19)} UTC` : '';
+      parts.push(`acknowledged by ${a.acknowledgedBy.replace('_', ' ')}${at}`);
+    }
     detail.textContent = parts.join(', ');
-    ack.disabled = a.acknowledged;
+    ack.disabled = Boolean(a.acknowledgedBy);
   }
   const iso = document.getElementById('isolation');
   iso.hidden = !(isolation || active.length);

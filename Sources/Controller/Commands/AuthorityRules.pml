@@ -25,7 +25,9 @@
  *  - a safe mode the crew asked for is cleared only by the crew;
  *  - autonomy never closes the crew's way home (the arbiter's crew interlock), and only
  *    the crew approves or aborts a leak isolation (the crew's isolation_abort is always
- *    accepted);
+ *    accepted), and only the crew acknowledge an alarm (the crew's alarm_acknowledge is
+ *    always accepted: the arbiter's "no alarm on that module" check is left out with
+ *    validation, as it depends on the leak watch, not on who sent it);
  *  - after stop_all_drones autonomy arms, drives and sends out no drone until a
  *    scan_resume, and only the crew resumes what the crew stopped.
  */
@@ -37,7 +39,7 @@ mtype = {                                               /* commands */
   STOP_ALL, ENTER_SAFE, CLEAR_SAFE, DISARM, ARM, PULSE,
   HATCH_OPEN, HATCH_CLOSE_CREW, HATCH_CLOSE_OTHER, HATCH_STOP, HATCH_CLEAR_FAULT,
   ORDER_HOLD, ORDER_GO, SCAN, CTRL_REQUEST, CTRL_GRAB, CTRL_RELEASE, LEASE_TAKE, LEASE_END,
-  ISO_APPROVE, ISO_ABORT, SCAN_RESUME
+  ISO_APPROVE, ISO_ABORT, SCAN_RESUME, ALARM_ACK
 };
 
 mtype holder = CREW;
@@ -71,6 +73,7 @@ inline deny(p, c, denied) {
      :: else ->
         if
         :: c == LEASE_TAKE -> denied = true
+        :: c == ALARM_ACK -> denied = false
         :: c == ISO_APPROVE -> denied = (holder == GROUND)
         :: c == CTRL_REQUEST -> denied = (holder == GROUND)
         :: c == CTRL_RELEASE -> denied = (holder != CREW)
@@ -79,16 +82,16 @@ inline deny(p, c, denied) {
      fi
   :: p == P_GROUND ->
      if
-     :: c == ISO_APPROVE || c == ISO_ABORT -> denied = true
+     :: c == ISO_APPROVE || c == ISO_ABORT || c == ALARM_ACK -> denied = true
      :: c == LEASE_TAKE -> denied = overrideActive
      :: c == CTRL_REQUEST || c == CTRL_GRAB -> denied = true
      :: else -> denied = !(holder == GROUND && leaseRunning)
      fi
   :: p == P_AUTONOMY ->
-     denied = (c == CTRL_REQUEST || c == CTRL_GRAB || c == CTRL_RELEASE || c == LEASE_TAKE || c == LEASE_END || c == ISO_APPROVE || c == ISO_ABORT)
+     denied = (c == CTRL_REQUEST || c == CTRL_GRAB || c == CTRL_RELEASE || c == LEASE_TAKE || c == LEASE_END || c == ISO_APPROVE || c == ISO_ABORT || c == ALARM_ACK)
   :: p == P_LOCAL ->
      if
-     :: c == ISO_APPROVE || c == ISO_ABORT -> denied = true
+     :: c == ISO_APPROVE || c == ISO_ABORT || c == ALARM_ACK -> denied = true
      :: c == LEASE_TAKE || c == CTRL_GRAB -> denied = true
      :: c == CTRL_REQUEST -> denied = (holder != NOBODY)
      :: else -> denied = (holder != CREW)
@@ -120,6 +123,7 @@ inline judge(p, c, result) {
         :: c == ISO_ABORT -> allowedInSafe = true
         :: c == ISO_APPROVE -> allowedInSafe = false
         :: c == SCAN_RESUME -> allowedInSafe = true
+        :: c == ALARM_ACK -> allowedInSafe = true
         fi;
         if
         :: safe && !allowedInSafe -> result = EXECUTION
@@ -167,7 +171,7 @@ inline anyRequest(p, c) {
   :: c = HATCH_OPEN :: c = HATCH_CLOSE_CREW :: c = HATCH_CLOSE_OTHER :: c = HATCH_STOP
   :: c = HATCH_CLEAR_FAULT :: c = ORDER_HOLD :: c = ORDER_GO :: c = SCAN :: c = CTRL_REQUEST
   :: c = CTRL_GRAB :: c = CTRL_RELEASE :: c = LEASE_TAKE :: c = LEASE_END
-  :: c = ISO_APPROVE :: c = ISO_ABORT :: c = SCAN_RESUME
+  :: c = ISO_APPROVE :: c = ISO_ABORT :: c = SCAN_RESUME :: c = ALARM_ACK
   fi
 }
 
@@ -180,6 +184,7 @@ inline crewCanAlways() {
   judge(P_CREW, CTRL_GRAB, r); assert(r == OK);
   judge(P_CREW, HATCH_CLEAR_FAULT, r); assert(r == OK);
   judge(P_CREW, ISO_ABORT, r); assert(r == OK);
+  judge(P_CREW, ALARM_ACK, r); assert(r == OK);
   judge(P_CREW, HATCH_OPEN, r); assert(r == OK || (r == EXECUTION && hatchFault));
   judge(P_CREW, HATCH_CLOSE_CREW, r); assert(r == OK || (r == EXECUTION && hatchFault))
 }
@@ -222,6 +227,8 @@ active proctype Arbiter() {
           /* autonomy never cuts the crew off; only the crew approves or aborts an isolation */
           assert(!(p == P_AUTONOMY && c == HATCH_CLOSE_CREW));
           assert(!((c == ISO_APPROVE || c == ISO_ABORT) && p != P_CREW));
+          /* only the crew acknowledge an alarm (and the crew's is always accepted) */
+          assert(!(c == ALARM_ACK && p != P_CREW));
           /* stopped drones stay down: autonomy flies none, and only the crew ends a crew stop */
           assert(!(stopped != 0 && p == P_AUTONOMY && (c == ARM || c == PULSE || c == ORDER_GO)));
           assert(!(c == SCAN_RESUME && stopped == 1 && p != P_CREW));

@@ -25,6 +25,9 @@ import Station
 ///   crew ends one; the activity's own end time is the backstop).
 /// - `isolation_approve` and `isolation_abort` are the crew's alone; the crew approves an
 ///   isolation unless ground holds control under a lease.
+/// - `alarm_acknowledge` is the crew's alone, accepted at any time (whoever holds
+///   control, in safe mode): it records that someone aboard has seen the alarm and moves
+///   nothing (decision 1407).
 /// - Other commands need control: the crew's while the crew holds it; ground's while a
 ///   lease it took (`lease_take`, from a signed envelope) is running. A lease ends at its
 ///   expiry unless renewed, on `lease_end`, on a crew `control_grab`, and when the crew
@@ -126,6 +129,7 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
       switch command {
       case .crewActivityEnd: return nil
       case .leaseTake: return "only ground takes a lease"
+      case .alarmAcknowledge: return nil
       case .isolationApprove: return holder == .ground ? "ground holds control under a lease" : nil
       case .controlRequest: return holder == .ground ? "ground holds control under a lease: control_grab takes it" : nil
       case .controlRelease: return holder == .crew ? nil : "the crew does not hold control"
@@ -135,6 +139,7 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
       switch command {
       case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
       case .crewActivityEnd: return "only the crew ends a crew activity"
+      case .alarmAcknowledge: return Self.crewAcknowledges
       case .leaseTake:
         return overrideActive ? "the crew override switch is on" : nil
       case .controlRequest, .controlGrab: return "ground takes control only by a signed lease (lease_take)"
@@ -145,6 +150,7 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     case .autonomy:
       switch command {
       case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
+      case .alarmAcknowledge: return Self.crewAcknowledges
       case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd: return "autonomy never takes control"
       case .crewActivityStart, .crewActivityEnd: return "only people declare crew activity"
       default: return nil
@@ -153,12 +159,16 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
       switch command {
       case .isolationApprove, .isolationAbort: return "only the crew approves or aborts a leak isolation"
       case .crewActivityEnd: return "only the crew ends a crew activity"
+      case .alarmAcknowledge: return Self.crewAcknowledges
       case .leaseTake, .controlGrab: return "a local operator works under the crew's control"
       case .controlRequest: return holder == .nobody ? nil : "control is held"
       default: return holder == .crew ? nil : "the crew does not hold control"
       }
     }
   }
+
+  /// Why anyone but the crew is refused `alarm_acknowledge` (decision 1407).
+  static let crewAcknowledges: StaticString = "only the crew acknowledge an alarm (someone aboard has seen it)"
 
   /// Whether `command` arms a drone, drives its thrust or sends it somewhere.
   static func fliesADrone(_ command: Command) -> Bool {

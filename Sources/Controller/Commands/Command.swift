@@ -61,6 +61,7 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
   case isolationAbort
   case crewActivityStart
   case crewActivityEnd
+  case alarmAcknowledge
 
   /// The stable snake_case name (a command's `"command"` field on every link).
   public var description: String {
@@ -89,6 +90,7 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .isolationAbort: return "isolation_abort"
     case .crewActivityStart: return "crew_activity_start"
     case .crewActivityEnd: return "crew_activity_end"
+    case .alarmAcknowledge: return "alarm_acknowledge"
     }
   }
 }
@@ -160,6 +162,9 @@ public enum Command: Sendable, Hashable {
   /// The longest `duration` a `crew_activity_start` may give, s (12 h: a crew work day;
   /// a longer block is started again).
   public static let crewActivityLimitS: Double = 43_200
+  /// The crew acknowledge a module's current alarm (leak tier or low pressure): it stays
+  /// an alarm, marked acknowledged with who and when (``ModuleAlarms``, decision 1407).
+  case alarmAcknowledge(ModuleID)
 
   public var kind: CommandKind {
     switch self {
@@ -187,6 +192,7 @@ public enum Command: Sendable, Hashable {
     case .isolationAbort: return .isolationAbort
     case .crewActivityStart: return .crewActivityStart
     case .crewActivityEnd: return .crewActivityEnd
+    case .alarmAcknowledge: return .alarmAcknowledge
     }
   }
 
@@ -210,11 +216,12 @@ public enum Command: Sendable, Hashable {
     }
   }
 
-  /// The station module the command is about, if any (a crew activity's module; a drone
+  /// The station module the command is about, if any (a crew activity's or an alarm
+  /// acknowledgement's module; a drone
   /// order's destination is the drone's business, not the command's subject).
   public var module: ModuleID? {
     switch self {
-    case .crewActivityStart(let id, _), .crewActivityEnd(let id): return id
+    case .crewActivityStart(let id, _), .crewActivityEnd(let id), .alarmAcknowledge(let id): return id
     default: return nil
     }
   }
@@ -242,8 +249,9 @@ public enum Command: Sendable, Hashable {
   public var isCrewActivityCommand: Bool { kind == .crewActivityStart || kind == .crewActivityEnd }
 
   /// Parses a command from its name and string arguments (`hatch`, `drone`, `output`,
-  /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`; a crew activity's `module` and
-  /// optional `duration`), as every link and file carries it: the one parser. Throws a
+  /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`; a crew activity's or
+  /// an alarm acknowledgement's `module`, a crew activity's optional `duration`), as every
+  /// link and file carries it: the one parser. Throws a
   /// ``CommandParseError`` naming the missing or malformed argument.
   public static func parse(name: String, arguments: [String: String]) throws(CommandParseError) -> Command {
     guard let kind = CommandKind.allCases.first(where: { $0.description == name }) else {
@@ -314,6 +322,7 @@ public enum Command: Sendable, Hashable {
       }
       return .crewActivityStart(module, seconds: seconds)
     case .crewActivityEnd: return .crewActivityEnd(try id("module", ModuleID.self))
+    case .alarmAcknowledge: return .alarmAcknowledge(try id("module", ModuleID.self))
     }
   }
 
@@ -341,6 +350,7 @@ public enum Command: Sendable, Hashable {
     case .crewActivityStart(let id, let seconds):
       return ["module": id.rawValue, "duration": DurationText.format(seconds)]
     case .crewActivityEnd(let id): return ["module": id.rawValue]
+    case .alarmAcknowledge(let id): return ["module": id.rawValue]
     }
   }
 }

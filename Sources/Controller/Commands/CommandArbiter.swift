@@ -18,7 +18,7 @@ import Station
 /// Safe mode: while latched only `clear_safe_mode`, `enter_safe_mode`, drone disarms,
 /// `stop_all_drones`, control and lease commands, the drone orders `hold` and
 /// `return_to_dock`, the scan commands and crew activities (bookkeeping, no actuator),
-/// `isolation_abort` and
+/// `isolation_abort`, `alarm_acknowledge` and
 /// the crew's hatch commands (open, close, stop, clear fault) are accepted; the crew can
 /// always move a hatch, whatever latched safe mode.
 ///
@@ -27,7 +27,9 @@ import Station
 /// hatches confirmed open (``CrewInterlock``, decision 0920), whatever planned it. The
 /// crew's location (``CrewLocation``) is read every cycle and each change handed to the
 /// policy. Accepted `isolation_approve` and `isolation_abort` go on to the isolation
-/// procedure through ``isolationCommands``.
+/// procedure through ``isolationCommands``; an `alarm_acknowledge` for a module with an
+/// alarm goes on to the leak watch through ``ModuleAlarms/acknowledgements`` (one with
+/// none is refused `execution`).
 ///
 /// The crew has its own request queue, drained first, and its commands are never
 /// refused for want of audit room; the crew override switch is read every cycle.
@@ -124,6 +126,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public let isolationCommands: BoundedQueue<CommandRequest>
   /// The crew interlock every autonomy `hatch_close` must pass (nil: none, bench rigs).
   public let interlock: CrewInterlock?
+  /// The modules' alarms: `alarm_acknowledge` is checked against them and queued there
+  /// for the leak watch (nil: no leak watch; the command is refused `validation`).
+  public let alarms: ModuleAlarms?
   private var interlockOpen: [Bool]
   private var crewBits: UInt64
   private let overrideActive = ManagedAtomic<Bool>(false)
@@ -131,7 +136,8 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   public var crewOverrideActive: Bool { overrideActive.load(ordering: .relaxed) }
   private let targets: Set<TargetID>
   private let targetSources: [TargetID: EventSource]
-  /// The station's modules (a crew activity names one), each with its event subject.
+  /// The station's modules (a crew activity or an alarm acknowledgement names one), each
+  /// with its event subject (`modules`, or the alarms' modules when none are given).
   private let moduleSources: [ModuleID: EventSource]
   private var lastTelemetryRead: MonotonicInstant?
   private var telemetryReads: UInt64 = 0
@@ -140,9 +146,11 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     hatches: [HatchEntry], drones: [DroneEntry], outputs: [OutputEntry], powerCommand: Snapshot<Stamped<Bool>?>?,
     statusCommand: Snapshot<Stamped<Bool>?>?, policy: any AuthorityPolicy, latch: SafetyLatch, events: EventSink,
     overrideSwitch: (any GPIOInputLine)? = nil, queueCapacity: Int = 64, commandsPerCycle: Int = 8,
-    targets: [TargetID] = [], modules: [ModuleID] = [], interlock: CrewInterlock? = nil
+    targets: [TargetID] = [], modules: [ModuleID] = [], interlock: CrewInterlock? = nil,
+    alarms: ModuleAlarms? = nil
   ) {
     self.interlock = interlock
+    self.alarms = alarms
     interlockOpen = Array(repeating: false, count: hatches.count)
     crewBits = interlock?.crew.bits ?? 0
     isolationCommands = BoundedQueue(minimumCapacity: 16)
@@ -154,7 +162,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     for id in targets { targetSources[id] = events.register(EventSubject(target: id)) }
     self.targetSources = targetSources
     var moduleSources: [ModuleID: EventSource] = [:]
-    for id in modules { moduleSources[id] = events.register(EventSubject(module: id)) }
+    for id in modules.isEmpty ? alarms?.modules ?? [] : modules {
+      moduleSources[id] = events.register(EventSubject(module: id))
+    }
     self.moduleSources = moduleSources
     scanCommands = BoundedQueue(minimumCapacity: queueCapacity)
     self.hatches = hatches
@@ -258,6 +268,14 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       }
       subject = module
     }
+    var moduleIndex: Int?
+    if case .alarmAcknowledge(let id) = command {
+      guard let alarms, let index = alarms.index(of: id), let module = moduleSources[id] else {
+        return reject(request, .validation, "no such module", subject: source)
+      }
+      moduleIndex = index
+      subject = module
+    }
     if case .droneOrder = command, let index = droneIndex, drones[index].link == nil {
       return reject(request, .validation, "drone has no mission link", subject: subject)
     }
@@ -293,6 +311,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       case .crewActivityStart, .crewActivityEnd: allowed = true
       case .isolationAbort: allowed = true
       case .isolationApprove: allowed = false
+      case .alarmAcknowledge: allowed = true
       }
       guard allowed else {
         return reject(
@@ -355,6 +374,15 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
       guard scanCommands.push(request) else {
         busyRefusals &+= 1
         return reject(request, .busy, "scheduler queue full: retry later", subject: subject)
+      }
+    case .alarmAcknowledge:
+      guard let alarms, let index = moduleIndex else { break }
+      guard alarms.isActive(index) else {
+        return reject(request, .execution, "the module has no alarm to acknowledge", subject: subject)
+      }
+      guard alarms.acknowledgements.push(request) else {
+        busyRefusals &+= 1
+        return reject(request, .busy, "alarm queue full: retry later", subject: subject)
       }
     case .isolationApprove, .isolationAbort:
       guard isolationCommands.push(request) else {

@@ -146,6 +146,11 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   /// mission got under way (subject: the drone): `value` is the seconds until the
   /// scheduler may send it again (docs/scheduler.md, "Fault back-off").
   case droneGrounded
+  /// The crew acknowledged a module's alarm (subject: the module; ``Event/principal``,
+  /// ``Event/requestID`` and ``Event/command``: the `alarm_acknowledge` that did it);
+  /// value: the alarm acknowledged (``ModuleAlarmStatus/alarmCode``: 1 trend, 2 alarm,
+  /// 3 rapid_depress, 4 low_pressure). The alarm stays until the detector clears it.
+  case alarmAcknowledged
 
   public var description: String {
     switch self {
@@ -197,6 +202,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .leakLocated: return "leak_located"
     case .crewActivity: return "crew_activity"
     case .droneGrounded: return "drone_grounded"
+    case .alarmAcknowledged: return "alarm_acknowledged"
     }
   }
 
@@ -223,7 +229,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
       return true
     case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .sensorFault:
       return true
-    case .isolationProposed, .isolationStep, .leakLocated, .crewActivity, .droneGrounded:
+    case .isolationProposed, .isolationStep, .leakLocated, .crewActivity, .droneGrounded, .alarmAcknowledged:
       return true
     default:
       return false

@@ -20,12 +20,31 @@ public enum NamedThread {
   ) -> Thread {
     let kept = kernelName(name)
     let thread = Thread {
+      // Foundation's setter applies the name only once the creating thread has stored
+      // the new thread's handle (a race this body can win); it still records the name
+      // for `Thread.current.name`. The kernel's copy is written here, by this thread.
       Thread.current.name = kept
+      setKernelName(kept)
       body()
     }
     if let stackSize { thread.stackSize = stackSize }
     thread.start()
     return thread
+  }
+
+  /// Names the calling thread in the kernel (`/proc/thread-self/comm`, Linux); false when
+  /// it could not (no procfs).
+  @discardableResult
+  static func setKernelName(_ name: String) -> Bool {
+    #if os(Linux)
+      let fd = open("/proc/thread-self/comm", O_WRONLY)
+      guard fd >= 0 else { return false }
+      defer { close(fd) }
+      let bytes = Array(name.utf8)
+      return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
+    #else
+      return true
+    #endif
   }
 
   /// `name` as the kernel keeps it: at most ``maximumNameBytes`` UTF-8 bytes.

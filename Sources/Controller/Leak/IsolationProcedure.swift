@@ -222,7 +222,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private let moduleSources: [EventSource]
   private let hatchSources: [EventSource]
   private let isolating = ManagedAtomic<UInt64>(0)
-  private var nextRequest: UInt64 = 1 << 63
+  /// Request ids: ``RequestIDSpace/isolation``.
+  private var requestIDs = RequestIDCounter(.isolation)
   private var current = HatchPositions()
   private var pendingAlarm: LeakEvent?
   /// The leak alarms standing now, by module (set on `leak_alarm`, removed on
@@ -729,8 +730,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   }
 
   private func send(_ command: Command) {
-    nextRequest &+= 1
-    _ = submit(CommandRequest(id: nextRequest, principal: .autonomy, command: command))
+    _ = submit(CommandRequest(id: requestIDs.take(), principal: .autonomy, command: command))
   }
 
   /// Hatches confirmed open and hatches usable (not faulted), station order.

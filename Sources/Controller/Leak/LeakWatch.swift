@@ -78,6 +78,17 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
   public var onLeakEvent: ((LeakEvent) -> Void)?
   /// Detector events lost because the detector's queue overflowed or an error was thrown.
   public private(set) var errors = 0
+  /// Where each module's alarm state and running loss rate are published and the
+  /// crew's acknowledgements arrive (nil: nowhere).
+  public let alarms: ModuleAlarms?
+  /// Each module's status as this watch keeps it (the leak group's thread).
+  public private(set) var statuses: [ModuleAlarmStatus]
+  /// The segment label of each module (the smallest module index of its segment).
+  private var segmentOf: [Int]
+  private var lastRateTime = -Double.infinity
+  private let acknowledgeSource: EventSource
+  /// How often the running loss rate is refreshed, seconds of controller time.
+  public static let ratePeriodSeconds = 1.0
 
   /// - Parameters:
   ///   - modules: the station's modules in station order (indices as in `graph`).
@@ -92,8 +103,12 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
   public init(
     modules: [Module], graph: StationGraph, positions: Snapshot<HatchPositions>?, events: EventSink,
     configuration: LeakDetectorConfiguration = LeakDetectorConfiguration(), maskSeconds: Double = 120,
-    closedMaskSeconds: Double = 3
+    closedMaskSeconds: Double = 3, alarms: ModuleAlarms? = nil
   ) throws(LeakDetectorError) {
+    self.alarms = alarms
+    statuses = [ModuleAlarmStatus](repeating: ModuleAlarmStatus(), count: modules.count)
+    segmentOf = Array(0..<modules.count)
+    acknowledgeSource = events.registerSource("leak-watch")
     detector = try LeakDetector(configuration: configuration)
     var readings: [(module: Int, sensor: Int, snapshot: Snapshot<SamplerReading>)] = []
     var moduleSources: [EventSource] = []
@@ -154,7 +169,80 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
       errors &+= 1
     }
     detector.endStep()
-    while let event = detector.popEvent() { publish(event) }
+    var changed = false
+    while let event = detector.popEvent() { changed = publish(event) || changed }
+    changed = acknowledge(at: tick.deadline) || changed
+    if now - lastRateTime >= Self.ratePeriodSeconds {
+      lastRateTime = now
+      refreshRates()
+      changed = true
+    }
+    if changed, let alarms {
+      for m in statuses.indices { alarms.publish(m, statuses[m]) }
+    }
+  }
+
+  /// The running loss rate of every module's segment (computed once per segment: a
+  /// module whose segment starts at an earlier module copies its rate). No allocation.
+  private func refreshRates() {
+    for m in statuses.indices {
+      let label = m < segmentOf.count ? segmentOf[m] : m
+      statuses[m].lossRatePctPerHour =
+        label >= 0 && label < m ? statuses[label].lossRatePctPerHour : detector.lossRate(module: m).pctPerHour
+    }
+  }
+
+  /// Applies the crew's accepted `alarm_acknowledge` commands: a module with an alarm not
+  /// yet acknowledged is marked (who, when, which request) and `alarm_acknowledged` is
+  /// emitted (audited); one whose alarm ended since the arbiter looked, or that is already
+  /// acknowledged, is left as it is. Returns whether a status changed.
+  private func acknowledge(at now: MonotonicInstant) -> Bool {
+    guard let alarms else { return false }
+    var changed = false
+    while let request = alarms.acknowledgements.pop() {
+      guard case .alarmAcknowledge(let id) = request.command, let m = alarms.index(of: id), m < statuses.count,
+        statuses[m].isActive, statuses[m].acknowledgedBy == nil
+      else { continue }
+      let wall = events.wallTime
+      statuses[m].acknowledgedBy = request.principal
+      statuses[m].acknowledgedWallNanoseconds = wall
+      statuses[m].acknowledgedRequestID = request.id
+      changed = true
+      events.emit(
+        Event(
+          severity: .info, code: .alarmAcknowledged,
+          source: m < moduleSources.count ? moduleSources[m] : acknowledgeSource,
+          value: Double(statuses[m].alarmCode), monotonic: now, wallNanoseconds: wall,
+          principal: request.principal, requestID: request.id, command: request.command.kind))
+    }
+    return changed
+  }
+
+  /// Keeps module `m`'s alarm state from a detector event: a new or worse alarm needs a
+  /// new acknowledgement; an alarm that ended takes its acknowledgement with it.
+  private func noteAlarm(_ event: LeakEvent) {
+    let m = event.module
+    guard m >= 0, m < statuses.count else { return }
+    var status = statuses[m]
+    let before = status
+    switch event.kind {
+    case .leakAlarm: status.tier = max(status.tier, .alarm)
+    case .rapidDepress: status.tier = .rapidDepress
+    case .leakTrend: if status.tier == .none { status.tier = .trend }
+    case .leakCleared: status.tier = .none
+    case .lowPressure: status.lowPressure = true
+    case .sensorFault: return
+    }
+    if event.kind != .lowPressure, event.ratePctPerHour.isFinite {
+      status.lossRatePctPerHour = event.ratePctPerHour
+    }
+    let worse = status.tier > before.tier || (status.lowPressure && !before.lowPressure)
+    if worse || !status.isActive {
+      status.acknowledgedBy = nil
+      status.acknowledgedWallNanoseconds = 0
+      status.acknowledgedRequestID = 0
+    }
+    statuses[m] = status
   }
 
   private func updateSegments(now: Double) {
@@ -179,8 +267,10 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     }
     lastPositions = current
     for h in openScratch.indices { openScratch[h] = !current.isClosed(h) }
+    let labels = graph.segments(open: openScratch)
+    for m in segmentOf.indices where m < labels.count { segmentOf[m] = labels[m] }
     do throws(LeakDetectorError) {
-      try detector.setSegmentLabels(graph.segments(open: openScratch))
+      try detector.setSegmentLabels(labels)
     } catch {
       errors &+= 1
     }
@@ -201,8 +291,9 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     do throws(LeakDetectorError) { try detector.mask(module: module, until: until) } catch { errors &+= 1 }
   }
 
-  private func publish(_ event: LeakEvent) {
-    guard event.module >= 0, event.module < moduleSources.count else { return }
+  /// Emits the event, keeps the module's alarm state; returns whether it was a module's.
+  private func publish(_ event: LeakEvent) -> Bool {
+    guard event.module >= 0, event.module < moduleSources.count else { return false }
     let source = moduleSources[event.module]
     switch event.kind {
     case .leakAlarm: emitRate(.error, .leakAlarm, event, source)
@@ -218,7 +309,9 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
       events.emit(.warning, .sensorFault, source: sensorSource, measured: Double(code))
     }
     latest = event
+    noteAlarm(event)
     onLeakEvent?(event)
+    return event.kind != .sensorFault
   }
 
   private func emitRate(_ severity: EventSeverity, _ code: EventCode, _ event: LeakEvent, _ source: EventSource) {
