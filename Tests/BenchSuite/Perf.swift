@@ -86,16 +86,46 @@
       try compare(name: mode.name, unit: "read") {
         try runC(dir + "/i2c_read_loop", cArguments)
       } swift: {
-        if mode == .session {
-          return try bus.withExclusiveAccess { (session) throws(I2CError) -> Double in
-            let start = monotonicNanoseconds()
-            for _ in 0..<i2cReads { try session.readRegisters(address: device, start: 0xF7, into: buffer) }
-            return Double(monotonicNanoseconds() - start) / Double(i2cReads)
-          }
+        try readLoop(bus, address: device, into: buffer, iterations: i2cReads, mode: mode)
+      }
+    }
+
+    /// The LinuxHAL side of an I2C comparison: `iterations` register bursts from 0xF7
+    /// into `buffer`, each through `any I2CBus` as drivers call it; ns per read. Also run
+    /// on its own by `--perf-read-loop` (scripts/i2c-read-instructions counts its
+    /// instructions on the host).
+    @inline(never)
+    static func readLoop(
+      _ bus: any I2CBus, address device: UInt8, into buffer: UnsafeMutableRawBufferPointer, iterations: Int,
+      mode: I2CMode
+    ) throws(I2CError) -> Double {
+      if mode == .session {
+        return try bus.withExclusiveAccess { (session) throws(I2CError) -> Double in
+          let start = monotonicNanoseconds()
+          for _ in 0..<iterations { try session.readRegisters(address: device, start: 0xF7, into: buffer) }
+          return Double(monotonicNanoseconds() - start) / Double(iterations)
         }
-        let start = monotonicNanoseconds()
-        for _ in 0..<i2cReads { try bus.readRegisters(address: device, start: 0xF7, into: buffer) }
-        return Double(monotonicNanoseconds() - start) / Double(i2cReads)
+      }
+      let start = monotonicNanoseconds()
+      for _ in 0..<iterations { try bus.readRegisters(address: device, start: 0xF7, into: buffer) }
+      return Double(monotonicNanoseconds() - start) / Double(iterations)
+    }
+
+    /// `--perf-read-loop BUS ADDRESS ITERATIONS [--i2c-session]`: ``readLoop`` alone on a
+    /// bus path, no fixture (for counting instructions on a host with a fake ioctl,
+    /// scripts/bench-c/fake_i2c_ioctl.c). Prints `ns_per_op=...` as the C loop does.
+    static func readLoopAlone(bus spec: String, address: UInt8, iterations: Int, session: Bool) -> Int32 {
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 6, alignment: 1)
+      defer { buffer.deallocate() }
+      do {
+        let bus = try LinuxBackend.i2cBus(spec)
+        let mode: I2CMode = session ? .session : .perCall
+        let cost = try readLoop(bus, address: address, into: buffer, iterations: iterations, mode: mode)
+        say("cloak-bench-suite ns_per_op=\(format(cost)) iterations=\(iterations) mode=\(mode.name)")
+        return 0
+      } catch {
+        say("cloak-bench-suite: --perf-read-loop: \(oneLine(error))")
+        return 1
       }
     }
 

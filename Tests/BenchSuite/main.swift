@@ -6,7 +6,8 @@
 //   cloak-bench-suite --board PATH --setup-virtual                   create gpio-sim chips, preload i2c-stub
 //   cloak-bench-suite --board PATH --perf --c-baselines DIR          LinuxHAL vs plain C timings
 // Helper modes started by the suite itself: --hold-line CHIP LINE,
-// --i2c-read BUS ADDR REG [--i2c-count N] [--i2c-session].
+// --i2c-read BUS ADDR REG [--i2c-count N] [--i2c-session],
+// --perf-read-loop BUS ADDR ITERATIONS [--i2c-session] (Perf.readLoop alone; scripts/i2c-read-instructions).
 #if canImport(Glibc)
   import Glibc
   import HAL
@@ -22,6 +23,7 @@
     var i2cRead: (bus: String, address: UInt8, register: UInt8)?
     var i2cCount = 1
     var i2cSession = false
+    var perfReadLoop: (bus: String, address: UInt8, iterations: Int)?
   }
 
   func parseOptions(_ arguments: [String]) -> Result<Options, BenchFailure> {
@@ -54,6 +56,14 @@
           }
           options.i2cCount = count
         case "--i2c-session": options.i2cSession = true
+        case "--perf-read-loop":
+          let bus = try value(flag).get()
+          guard let address = UInt8(try value(flag).get()), let iterations = Int(try value(flag).get()),
+            iterations > 0
+          else {
+            return .failure(BenchFailure("--perf-read-loop takes BUS ADDRESS ITERATIONS (decimal)"))
+          }
+          options.perfReadLoop = (bus, address, iterations)
         default: return .failure(BenchFailure("unknown argument '\(flag)'"))
         }
       }
@@ -72,6 +82,10 @@
       return 2
     }
     if let id = options.holdLine { return ProcessTests.holdLine(id) }
+    if let loop = options.perfReadLoop {
+      return Perf.readLoopAlone(
+        bus: loop.bus, address: loop.address, iterations: loop.iterations, session: options.i2cSession)
+    }
     if let read = options.i2cRead {
       return I2CTests.readOnce(
         bus: read.bus, address: read.address, register: read.register, count: options.i2cCount,

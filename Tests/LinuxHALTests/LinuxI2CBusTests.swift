@@ -91,8 +91,18 @@ struct CShimTests {
 
   @Test func smbusBlockLengthIsChecked() {
     var buffer = [UInt8](repeating: 0, count: 40)
-    #expect(cloak_i2c_smbus_read_i2c_block(-1, 0, &buffer, 0) == -EINVAL)
-    #expect(cloak_i2c_smbus_read_i2c_block(-1, 0, &buffer, 33) == -EINVAL)
+    buffer.withUnsafeMutableBytes { (bytes) in
+      // Checked before any ioctl: fd -1 would answer EBADF.
+      #expect(
+        LinuxI2CBusSession.readI2CBlock(fd: -1, command: 0, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<0]))
+          == EINVAL)
+      #expect(
+        LinuxI2CBusSession.readI2CBlock(
+          fd: -1, command: 0, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<33])) == EINVAL)
+      #expect(
+        LinuxI2CBusSession.readI2CBlock(fd: -1, command: 0, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<6]))
+          == EBADF)
+    }
     #expect(cloak_i2c_smbus_write_i2c_block(-1, 0, &buffer, 33) == -EINVAL)
   }
 }

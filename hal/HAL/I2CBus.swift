@@ -33,6 +33,14 @@ public protocol I2CBus: AnyObject {
     address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
   ) throws(I2CError)
 
+  /// Burst-reads `buffer.count` consecutive registers from `start` into `buffer`
+  /// (auto-increment): exactly ``writeRead(address:write:read:)`` with the one byte
+  /// `start` written and `buffer` read (START, addr+W, start, Sr, addr+R, n bytes, STOP),
+  /// with its errors. The drivers' steady-state read; a requirement so a backend can give
+  /// it a path of its own (the Linux backend's SMBus register burst, decision 0428). The
+  /// default (I2CRegisters.swift) calls `writeRead`.
+  func readRegisters(address: UInt8, start: UInt8, into buffer: UnsafeMutableRawBufferPointer) throws(I2CError)
+
   /// Holds the bus for the whole of `body`: no transaction of another thread, or (on
   /// Linux) of another process, runs on this bus until `body` returns.
   ///

@@ -34,7 +34,8 @@ extension I2CBus {
   }
 
   /// Burst-reads `buffer.count` consecutive registers from `start` into `buffer`
-  /// (auto-increment): START, addr+W, start, Sr, addr+R, n bytes, STOP.
+  /// (auto-increment): START, addr+W, start, Sr, addr+R, n bytes, STOP. The default of
+  /// the requirement: one ``writeRead(address:write:read:)``.
   @inlinable @inline(__always)
   public func readRegisters(
     address: UInt8, start: UInt8, into buffer: UnsafeMutableRawBufferPointer

@@ -24,6 +24,10 @@ int cloak_i2c_set_address(int fd, uint16_t address, int force) {
   return ioctl(fd, force ? I2C_SLAVE_FORCE : I2C_SLAVE, (unsigned long)address) < 0 ? neg_errno() : 0;
 }
 
+int cloak_i2c_smbus_ioctl(int fd, struct i2c_smbus_ioctl_data *args) { return ioctl(fd, I2C_SMBUS, args); }
+
+int cloak_i2c_rdwr_ioctl(int fd, struct i2c_rdwr_ioctl_data *data) { return ioctl(fd, I2C_RDWR, data); }
+
 int cloak_i2c_rdwr_messages(int fd, const cloak_i2c_message *messages, unsigned count) {
   if (count == 0 || count > CLOAK_I2C_RDWR_MAX_MESSAGES) return -EINVAL;
   struct i2c_msg kernel[CLOAK_I2C_RDWR_MAX_MESSAGES];

@@ -36,6 +36,11 @@
     public let interProcessLock: Bool
     /// The transaction engine; also what `withSession` bodies get. Owns the descriptor.
     private let session: LinuxI2CBusSession
+    /// From `capabilities`, read once (as the session's): the hot path tests these.
+    private let usesRDWR: Bool
+    private let hasI2CBlock: Bool
+    /// SMBus-only with I2C-block reads: register bursts may go through address files.
+    private let burstsThroughAddressFiles: Bool
     private let lock = Mutex<Void>(())
     /// `pthread_self()` of the thread inside a session, 0 when none. Only that thread
     /// ever stores its own id, so a relaxed load that equals the caller's id is exact.
@@ -71,6 +76,9 @@
       self.retryPolicy = retry
       self.interProcessLock = interProcessLock
       self.session = LinuxI2CBusSession(fd: opened, name: path, capabilities: capabilities, retry: retry)
+      self.usesRDWR = session.usesRDWR
+      self.hasI2CBlock = session.hasI2CBlock
+      self.burstsThroughAddressFiles = !session.usesRDWR && session.hasI2CBlock
       self.devicePath = path
     }
 
@@ -89,6 +97,9 @@
       self.retryPolicy = retry
       self.interProcessLock = true
       self.session = LinuxI2CBusSession(fd: fd, name: name, capabilities: capabilities, retry: retry)
+      self.usesRDWR = session.usesRDWR
+      self.hasI2CBlock = session.hasI2CBlock
+      self.burstsThroughAddressFiles = !session.usesRDWR && session.hasI2CBlock
       self.devicePath = nil
     }
 
@@ -104,32 +115,128 @@
     }
 
     /// One transaction. On a plain-I2C adapter it is one `I2C_RDWR` ioctl with no lock
-    /// (atomic in the kernel). On an SMBus-only adapter it runs under the in-process
-    /// mutex (the slave address set with `I2C_SLAVE` is this object's state) and, when
-    /// it spans several adapter transfers, under the `flock` on the bus device for
-    /// those transfers. From inside this thread's session it runs under the session's
-    /// locks.
+    /// (atomic in the kernel). On an SMBus-only adapter a register burst is one I2C-block
+    /// read through its address's own file, with no lock either; any other SMBus
+    /// transaction runs under the in-process mutex (the slave address set with
+    /// `I2C_SLAVE` is this object's state) and, when it spans several adapter transfers,
+    /// under the `flock` on the bus device for those transfers. From inside this
+    /// thread's session it runs under the session's locks.
+    // Always inlined, so the protocol witness thunk behind `any I2CBus` holds the whole
+    // first attempt of the two lock-free shapes (one call level, a small frame); every
+    // other shape, and every retry, is one out-of-line call (decision 0428).
+    @inline(__always)
     public func writeRead(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
       throws(I2CError)
     {
       // One I2C_RDWR ioctl is atomic on its adapter, and its path reads only this bus's
       // constant state (descriptor, name, retry policy): it needs no lock, in this
-      // process or between processes (decision 0425). So does a call from inside this
-      // thread's own session.
-      if session.usesRDWR || holder.load(ordering: .relaxed) == pthread_self() {
-        return try session.transact(address: address, write: write, read: read, lockSpans: false)
+      // process or between processes (decision 0425).
+      if usesRDWR {
+        let code = try session.attemptRDWR(address: address, write: write, read: read)
+        if code != 0 { try session.retry(after: code, address: address, write: write, read: read, lockSpans: false) }
+        return
       }
       // An SMBus register burst (the drivers' steady-state read) is one adapter transfer
-      // through its address's own file: no shared state, no lock (decision 0427). A
-      // failed first attempt is retried by the policy under the lock on the shared file.
-      if write.count == 1, read.count >= 2, read.count <= 32, session.hasI2CBlock, address < 0x80,
-        Int(write[0]) + read.count <= 0x100, let fd = addressFile(address)
+      // through its address's own file: no shared state, no lock (decision 0427), from
+      // any thread, this session's holder included. A failed first attempt is retried
+      // by the policy on the shared file, under the lock.
+      if write.count == 1, read.count >= 2, read.count <= 32, hasI2CBlock, Int(write[0]) + read.count <= 0x100,
+        let fd = addressFile(address)
       {
         let code = LinuxI2CBusSession.readI2CBlock(fd: fd, command: write[0], into: read)
-        if code == 0 { return }
-        return try lock.withLock { (_) throws(I2CError) in
-          try session.retry(after: code, address: address, write: write, read: read, lockSpans: interProcessLock)
+        if code != 0 { try retryBurst(after: code, address: address, write: write, read: read) }
+        return
+      }
+      try writeReadSMBus(address: address, write: write, read: read)
+    }
+
+    /// Burst-reads `buffer.count` consecutive registers from `start` (the drivers'
+    /// steady-state read): the same transaction, on the wire and in its locking, as
+    /// ``writeRead(address:write:read:)`` with `start` as the one written byte. A
+    /// requirement of ``HAL/I2CBus`` implemented here so that a call through `any I2CBus`
+    /// reaches the register burst without the general shape tests (decision 0428).
+    @inline(__always)
+    public func readRegisters(address: UInt8, start: UInt8, into buffer: UnsafeMutableRawBufferPointer)
+      throws(I2CError)
+    {
+      if burstsThroughAddressFiles, buffer.count >= 2, buffer.count <= 32, Int(start) + buffer.count <= 0x100,
+        let fd = addressFile(address)
+      {
+        let code = LinuxI2CBusSession.readI2CBlock(fd: fd, command: start, into: buffer)
+        if code != 0 { try retryBurst(after: code, address: address, start: start, read: buffer) }
+        return
+      }
+      if usesRDWR {
+        var register = start
+        let code = try _withUnprotectedUnsafeBytes(of: &register) { (write) throws(I2CError) -> Int32 in
+          try session.attemptRDWR(address: address, write: write, read: buffer)
         }
+        if code != 0 { try retryRDWR(after: code, address: address, start: start, read: buffer) }
+        return
+      }
+      try readRegistersThroughWriteRead(address: address, start: start, into: buffer)
+    }
+
+    /// The retries of a register read on a plain-I2C adapter whose first `I2C_RDWR`
+    /// attempt failed with errno `code` (no lock, as the attempt).
+    @inline(never)
+    private func retryRDWR(after code: Int32, address: UInt8, start: UInt8, read: UnsafeMutableRawBufferPointer)
+      throws(I2CError)
+    {
+      var register = start
+      try withUnsafeBytes(of: &register) { (write) throws(I2CError) in
+        try session.retry(after: code, address: address, write: write, read: read, lockSpans: false)
+      }
+    }
+
+    /// Every other register read on an SMBus-only adapter, as the HAL's default: one
+    /// ``writeRead(address:write:read:)``. Out of line, so the witness thunk's frame
+    /// stays small.
+    @inline(never)
+    private func readRegistersThroughWriteRead(
+      address: UInt8, start: UInt8, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(I2CError) {
+      var register = start
+      try withUnsafeBytes(of: &register) { (write) throws(I2CError) in
+        try writeRead(address: address, write: write, read: buffer)
+      }
+    }
+
+    /// ``retryBurst(after:address:write:read:)`` for a burst from register `start`.
+    @inline(never)
+    private func retryBurst(after code: Int32, address: UInt8, start: UInt8, read: UnsafeMutableRawBufferPointer)
+      throws(I2CError)
+    {
+      var register = start
+      try withUnsafeBytes(of: &register) { (write) throws(I2CError) in
+        try retryBurst(after: code, address: address, write: write, read: read)
+      }
+    }
+
+    /// The retries of a register burst whose first attempt through its address's file
+    /// failed with errno `code`: on the shared file, under the mutex (or the session
+    /// this thread holds), per the retry policy.
+    @inline(never)
+    private func retryBurst(
+      after code: Int32, address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+    ) throws(I2CError) {
+      if holder.load(ordering: .relaxed) == pthread_self() {
+        return try session.retry(after: code, address: address, write: write, read: read, lockSpans: false)
+      }
+      try lock.withLock { (_) throws(I2CError) in
+        try session.retry(after: code, address: address, write: write, read: read, lockSpans: interProcessLock)
+      }
+    }
+
+    /// Every SMBus transaction that is not a register burst through its address's file:
+    /// planned by ``SMBusPlan`` on the shared file, under the mutex, or under the session
+    /// this thread holds.
+    @inline(never)
+    private func writeReadSMBus(
+      address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer
+    ) throws(I2CError) {
+      if holder.load(ordering: .relaxed) == pthread_self() {
+        return try session.transact(address: address, write: write, read: read, lockSpans: false)
       }
       try lock.withLock { (_) throws(I2CError) in
         try session.transact(address: address, write: write, read: read, lockSpans: interProcessLock)
@@ -137,15 +244,15 @@
     }
 
     /// The open file for `address` (its slave address set once), made on first use;
-    /// nil when it cannot be made (no path, no free slot, `I2C_SLAVE` refused: the
-    /// locked path then reports what is wrong).
+    /// nil when it cannot be made (not a 7-bit address, no path, no free slot,
+    /// `I2C_SLAVE` refused: the locked path then reports what is wrong).
     @inline(__always)
     private func addressFile(_ address: UInt8) -> Int32? {
-      let key = (UInt64(address) + 1) << 32
+      let key = UInt32(address) &+ 1
       for slot in 0..<Self.addressFileSlots {
         let value = loadAddressFile(slot)
         if value == 0 { return makeAddressFile(address) }
-        if value & 0xFFFF_FFFF_0000_0000 == key {
+        if UInt32(truncatingIfNeeded: value >> 32) == key {
           let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: value))
           return fd >= 0 ? fd : nil
         }
@@ -169,6 +276,8 @@
     /// race for a slot to the same address closes its own file and uses the winner's.
     @inline(never)
     private func makeAddressFile(_ address: UInt8) -> Int32? {
+      // Not a 7-bit address: no slot spent on it (the locked path refuses it).
+      guard address < 0x80 else { return nil }
       let key = (UInt64(address) + 1) << 32
       var fd: Int32 = -1
       if let devicePath {
@@ -403,15 +512,7 @@
     )
       throws(I2CError) -> Int32
     {
-      if usesRDWR {
-        guard write.count <= 8192, read.count <= 8192 else {
-          throw I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes")
-        }
-        let rc = cloak_i2c_rdwr(
-          fd, UInt16(address), write.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt16(write.count),
-          read.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt16(read.count))
-        return -rc
-      }
+      if usesRDWR { return try attemptRDWR(address: address, write: write, read: read) }
       // Fast path for the steady-state shape (a register burst of 2...32 bytes): the
       // same transfer the plan would choose, without building it.
       if write.count == 1, read.count >= 2, read.count <= 32, slaveAddress == Int32(address), hasI2CBlock,
@@ -444,15 +545,79 @@
       return 0
     }
 
-    /// An SMBus I2C-block read of `read.count` bytes from register `command` on `fd`
-    /// (its slave address already set); 0 or the errno (`EPROTO` for a short block).
+    /// One `I2C_RDWR` attempt (a plain-I2C adapter): 0 or the kernel's errno; throws
+    /// `.unsupported` for an address over 7 bits or a message over 8192 bytes. A write
+    /// message (if `write` is not empty), then after a repeated start a read message (if
+    /// `read` is not empty); both empty sends one zero-length write (a probe). The
+    /// messages live on this frame (decision 0428: built here, not in the C shim).
+    @inline(__always)
+    func attemptRDWR(address: UInt8, write: UnsafeRawBufferPointer, read: UnsafeMutableRawBufferPointer)
+      throws(I2CError) -> Int32
+    {
+      guard address < 0x80, write.count <= 8192, read.count <= 8192 else { throw rdwrRefusal(address: address) }
+      let writeMessage = i2c_msg(
+        addr: UInt16(address), flags: 0, len: UInt16(truncatingIfNeeded: write.count),
+        buf: UnsafeMutablePointer(mutating: write.baseAddress?.assumingMemoryBound(to: UInt8.self)))
+      let readMessage = i2c_msg(
+        addr: UInt16(address), flags: UInt16(I2C_M_RD), len: UInt16(truncatingIfNeeded: read.count),
+        buf: read.baseAddress?.assumingMemoryBound(to: UInt8.self))
+      let writes = write.count > 0 || read.count == 0
+      var messages = writes ? (writeMessage, readMessage) : (readMessage, writeMessage)
+      let count: UInt32 = (writes ? 1 : 0) + (read.count > 0 ? 1 : 0)
+      // The kernel only reads these two frames (a fixed size) and writes into the
+      // caller's `read`, `len` bytes at most: no stack protector needed (decision 0428).
+      let rc = _withUnprotectedUnsafeMutablePointer(to: &messages) { (pair) -> Int32 in
+        pair.withMemoryRebound(to: i2c_msg.self, capacity: 2) { (list) -> Int32 in
+          var data = i2c_rdwr_ioctl_data(msgs: list, nmsgs: count)
+          return _withUnprotectedUnsafeMutablePointer(to: &data) { (request) -> Int32 in
+            cloak_i2c_rdwr_ioctl(fd, request)
+          }
+        }
+      }
+      return rc < 0 ? Self.lastErrno() : 0
+    }
+
+    /// Why an `I2C_RDWR` transaction cannot be made (kept off the hot path).
+    @inline(never)
+    private func rdwrRefusal(address: UInt8) -> I2CError {
+      address < 0x80
+        ? I2CError(.unsupported, bus: name, address: address, detail: "message > 8192 bytes")
+        : I2CError(.unsupported, bus: name, address: address, detail: "not a 7-bit address")
+    }
+
+    /// An SMBus I2C-block read of `read.count` (1...32) bytes from register `command` on
+    /// `fd` (its slave address already set): 0 or the errno (`EINVAL` for an empty or
+    /// over-long buffer, `EPROTO` for a short block). The request lives on this frame
+    /// (decision 0428: built here, not in the C shim).
     @inline(__always)
     static func readI2CBlock(fd: Int32, command: UInt8, into read: UnsafeMutableRawBufferPointer) -> Int32 {
-      guard let base = read.baseAddress else { return EINVAL }
-      let rc = cloak_i2c_smbus_read_i2c_block(
-        fd, command, base.assumingMemoryBound(to: UInt8.self), UInt8(truncatingIfNeeded: read.count))
-      if rc >= 0 && rc < read.count { return EPROTO }
-      return rc < 0 ? -rc : 0
+      let count = read.count
+      guard let base = read.baseAddress, count >= 1, count <= Int(I2C_SMBUS_BLOCK_MAX) else { return EINVAL }
+      // The kernel copies the union in and out whole (its fixed size), so these frames
+      // need no stack protector, and the union no zeroing: the kernel reads only the
+      // count byte of an I2C-block read (decision 0428).
+      return _withUnprotectedUnsafeTemporaryAllocation(of: i2c_smbus_data.self, capacity: 1) { (data) -> Int32 in
+        let block = data.baseAddress.unsafelyUnwrapped
+        let bytes = UnsafeMutableRawPointer(block)
+        bytes.storeBytes(of: UInt8(truncatingIfNeeded: count), as: UInt8.self)
+        var args = i2c_smbus_ioctl_data(
+          read_write: UInt8(I2C_SMBUS_READ), command: command, size: UInt32(I2C_SMBUS_I2C_BLOCK_DATA), data: block)
+        let rc = _withUnprotectedUnsafeMutablePointer(to: &args) { (request) -> Int32 in
+          cloak_i2c_smbus_ioctl(fd, request)
+        }
+        if rc < 0 { return lastErrno() }
+        // The kernel sets block[0] to the count it read: fewer is a malformed reply.
+        guard Int(bytes.load(as: UInt8.self)) >= count else { return EPROTO }
+        base.copyMemory(from: bytes + 1, byteCount: count)
+        return 0
+      }
+    }
+
+    /// The errno of the call that just failed (EIO if there is none).
+    @inline(never)
+    static func lastErrno() -> Int32 {
+      let code = errno
+      return code > 0 ? code : EIO
     }
 
     /// One SMBus transfer; returns 0 or -errno.
@@ -483,11 +648,8 @@
         }
         return min(rc, 0)
       case .readI2CBlock(let command, let offset, let count):
-        guard let base = read.baseAddress else { return -EINVAL }
-        let rc = cloak_i2c_smbus_read_i2c_block(
-          fd, command, (base + offset).assumingMemoryBound(to: UInt8.self), UInt8(truncatingIfNeeded: count))
-        if rc >= 0 && rc < count { return -EPROTO }  // short block: the reply is malformed
-        return min(rc, 0)
+        return -Self.readI2CBlock(
+          fd: fd, command: command, into: UnsafeMutableRawBufferPointer(rebasing: read[offset..<offset + count]))
       case .writeI2CBlock(let command, let offset, let count):
         guard let base = write.baseAddress else { return -EINVAL }
         return cloak_i2c_smbus_write_i2c_block(
