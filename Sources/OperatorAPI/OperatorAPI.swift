@@ -84,6 +84,7 @@ public final class OperatorAPI: @unchecked Sendable {
   private var stateView: StateView?
   private var lastStatus = ExecutiveStatus()
   private var reports: [GroupReport]?
+  private var wakeHistograms: [WakeLatencyHistogram] = []
   /// History database writes that failed, and the last failure (named in `/metrics`'
   /// `cloak_api_history_failures_total`; the memory ring keeps the points).
   private var historyFailures = 0
@@ -121,6 +122,12 @@ public final class OperatorAPI: @unchecked Sendable {
     self.origin = origin
     self.alarmThreshold = alarmThreshold
     hub = LiveHub(queueCapacity: configuration.liveQueueCapacity)
+  }
+
+  /// Hands over the executive's wake-up latency histograms for `/metrics` (read at each
+  /// scrape, on every board: ``Executive/wakeHistograms()``).
+  public func publish(wakeHistograms: [WakeLatencyHistogram]) {
+    lock.withLock { self.wakeHistograms = wakeHistograms }
   }
 
   /// Hands over the executive's group reports for `/metrics` (call where reading them is
@@ -425,10 +432,12 @@ public final class OperatorAPI: @unchecked Sendable {
     }
     router.get("metrics") { [self] _, _ in
       let (_, view, executive) = currentState()
-      let (reports, historyFailures) = lock.withLock { (self.reports, self.historyFailures) }
+      let (reports, historyFailures, histograms) = lock.withLock {
+        (self.reports, self.historyFailures, self.wakeHistograms)
+      }
       let bytes = metrics.render(
-        state: view, counts: journal.counters(), reports: reports, status: executive, liveClients: hub.count,
-        liveDropped: hub.dropped, historyFailures: historyFailures)
+        state: view, counts: journal.counters(), reports: reports, wake: histograms.map { ($0.group, $0.snapshot()) },
+        status: executive, liveClients: hub.count, liveDropped: hub.dropped, historyFailures: historyFailures)
       return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

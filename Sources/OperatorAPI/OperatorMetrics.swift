@@ -7,9 +7,13 @@ import Prometheus
 /// swift-prometheus registry of the server's own (no global bootstrap), brought up to
 /// date from the API's state, journal and the executive's group reports at each scrape.
 ///
-/// - `cloak_group_wake_latency_us{group,quantile}` (p50, p99, max) and
-///   `cloak_group_slips_total{group}`: from the executive's group reports where the run
-///   hands them over (on sim, once a second between steps); slips otherwise from the
+/// - `cloak_group_wake_latency_seconds{group}`: a histogram (buckets
+///   ``WakeLatencyHistogram/upperBoundsS``) of each rate group's and the base tick's
+///   wake-up latency, read from the executive's concurrent histograms at each scrape on
+///   every board (swift-prometheus takes observations, not bucket counts kept elsewhere,
+///   so these lines are written here in the same text format).
+/// - `cloak_group_slips_total{group}`: from the executive's group reports where the run
+///   hands them over (on sim, once a second between steps); otherwise from the
 ///   `base_slip`/`group_slip` events.
 /// - `cloak_slips_total`, `cloak_ticks_total`: the executive's published status.
 /// - `cloak_module_pressure_pa`, `cloak_module_loss_rate_pct_per_h{module}`.
@@ -52,7 +56,8 @@ final class OperatorMetrics: @unchecked Sendable {
 
   /// The text exposition after bringing every instrument up to date.
   func render(
-    state: StateView?, counts: EventJournal.Counts, reports: [GroupReport]?, status: ExecutiveStatus,
+    state: StateView?, counts: EventJournal.Counts, reports: [GroupReport]?,
+    wake: [(group: String, snapshot: WakeLatencyHistogram.Snapshot)] = [], status: ExecutiveStatus,
     liveClients: Int, liveDropped: Int, historyFailures: Int
   ) -> [UInt8] {
     lock.lock()
@@ -62,9 +67,6 @@ final class OperatorMetrics: @unchecked Sendable {
     if let reports {
       for report in reports {
         counter("cloak_group_slips_total", [("group", report.name)], total: Int64(clamping: report.slips))
-        gauge("cloak_group_wake_latency_us", [("group", report.name), ("quantile", "0.5")], report.wakeP50Us)
-        gauge("cloak_group_wake_latency_us", [("group", report.name), ("quantile", "0.99")], report.wakeP99Us)
-        gauge("cloak_group_wake_latency_us", [("group", report.name), ("quantile", "1")], report.wakeMaxUs)
       }
     } else {
       for (group, slips) in counts.slips {
@@ -92,6 +94,26 @@ final class OperatorMetrics: @unchecked Sendable {
     gauge("cloak_api_live_clients", [], Double(liveClients))
     counter("cloak_api_live_dropped_total", total: Int64(liveDropped))
     counter("cloak_api_history_failures_total", total: Int64(historyFailures))
-    return registry.emitToBuffer()
+    return registry.emitToBuffer() + Self.histogramLines(wake)
+  }
+
+  /// `cloak_group_wake_latency_seconds` in the Prometheus text format (0.0.4): the
+  /// cumulative `_bucket{le}` counts, `_sum` and `_count` per group.
+  static func histogramLines(_ wake: [(group: String, snapshot: WakeLatencyHistogram.Snapshot)]) -> [UInt8] {
+    guard !wake.isEmpty else { return [] }
+    let name = "cloak_group_wake_latency_seconds"
+    var text = "# HELP \(name) How late each rate group's cycle started after its deadline.\n"
+    text += "# TYPE \(name) histogram\n"
+    for (group, snapshot) in wake {
+      let labels = "group=\"\(group)\""
+      for (index, count) in snapshot.cumulative.enumerated() {
+        let bound =
+          index < WakeLatencyHistogram.upperBoundsS.count ? "\(WakeLatencyHistogram.upperBoundsS[index])" : "+Inf"
+        text += "\(name)_bucket{\(labels),le=\"\(bound)\"} \(count)\n"
+      }
+      text += "\(name)_sum{\(labels)} \(snapshot.sumS)\n"
+      text += "\(name)_count{\(labels)} \(snapshot.count)\n"
+    }
+    return Array(text.utf8)
   }
 }

@@ -178,6 +178,7 @@ final class OperatorServices {
         }
       }
       self.server = server
+      server.publish(wakeHistograms: assembly.executive.wakeHistograms())
       let base = "http://\(bound.host.contains(":") ? "[\(bound.host)]" : bound.host):\(bound.port)"
       print("\(command): operator API on \(base)/api/v1/ (metrics \(base)/metrics)")
       if dashboard == nil {

@@ -50,6 +50,7 @@ final class Harness: @unchecked Sendable {
       history: try HistoryStore(path: history), path: CommandPath(router: router, verifier: nil), crew: crew,
       status: run.assembly.executive.status, origin: .zero, alarmThreshold: 0.3,
       plannerConfiguration: run.fleet.planner.configuration, audit: audit)
+    api.publish(wakeHistograms: run.assembly.executive.wakeHistograms())
   }
 
   deinit {

@@ -144,6 +144,18 @@ import Testing
         #expect(text.contains("cloak_module_pressure_pa{module=\"hab\"}"))
         #expect(text.contains("cloak_commands_total{"))
         #expect(text.contains("cloak_drones{state=\"docked\"}") || text.contains("cloak_drones{"))
+        // The wake-up latency histogram, on every board: every group, cumulative buckets.
+        #expect(text.contains("# TYPE cloak_group_wake_latency_seconds histogram"))
+        let series = text.split(separator: "\n").filter { $0.hasPrefix("cloak_group_wake_latency_seconds_count{") }
+          .map { $0.prefix { $0 != "}" } }
+        #expect(series.count == 6 && Set(series).count == series.count, "one series per group: \(series)")
+        for group in ["base_tick", "base", "sensors", "actuators", "leak", "planner"] {
+          let prefix = "cloak_group_wake_latency_seconds_bucket{group=\"\(group)\",le=\"+Inf\"} "
+          let total = text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap {
+            UInt64($0.dropFirst(prefix.count))
+          }
+          #expect((total ?? 0) > 0, "\(group)")
+        }
       }
     }
   }

@@ -47,6 +47,7 @@ public final class Executive: @unchecked Sendable {
   private(set) var ticks: UInt64 = 0
   private var baseSlips: UInt64 = 0
   private var baseWake = LatencyStatistics()
+  private let baseWakeHistogram = WakeLatencyHistogram(group: "base_tick")
   private var baseSlipThrottle: Throttle
   private var watchdogThrottle: Throttle
   private let shutdownRequest = ManagedAtomic<Int>(-1)
@@ -187,6 +188,7 @@ public final class Executive: @unchecked Sendable {
     clock.sleep(until: lastDeadline)
     let count = end &- from
     baseWake.record(.zero, count: count)
+    baseWakeHistogram.record(.zero, count: count)
     for group in groups where group.accountsInBulk {
       let releases = group.releases(from: from, to: end)
       guard releases > 0 else { continue }
@@ -215,6 +217,7 @@ public final class Executive: @unchecked Sendable {
     let before = allocationProbe?() ?? 0
     let lateness = dueDeadline.duration(to: woke)
     baseWake.record(lateness)
+    baseWakeHistogram.record(lateness)
     var tick = due
     let periodNanos = max(basePeriod.nanosecondsSaturated, 1)
     let lateNanos = lateness.nanosecondsSaturated
@@ -371,6 +374,12 @@ public final class Executive: @unchecked Sendable {
     environment?.releaseProcess()
     drainer.stop()
     return report()
+  }
+
+  /// Each wake-up latency histogram (the base tick's, then each group's in order):
+  /// readable from any thread while the loop runs. Call once the groups are added.
+  public func wakeHistograms() -> [WakeLatencyHistogram] {
+    [baseWakeHistogram] + groups.map(\.wakeHistogram)
   }
 
   /// Telemetry. Read it only while the loop is not running (virtual mode between

@@ -36,6 +36,8 @@ final class RateGroupRuntime: @unchecked Sendable {
   private(set) var cycles: UInt64 = 0
   private var execution = LatencyStatistics()
   private var wake = LatencyStatistics()
+  /// The wake-up latency readable while the loop runs (`/metrics`).
+  let wakeHistogram: WakeLatencyHistogram
 
   /// Allocation counting (steady state): the probe returns this thread's allocation
   /// count; cycles before `warmupCycles` are not counted.
@@ -57,6 +59,7 @@ final class RateGroupRuntime: @unchecked Sendable {
     self.throttleInterval = throttle
     self.slipThrottle = Throttle(interval: throttle)
     self.source = sink.register(EventSubject(group: configuration.name))
+    self.wakeHistogram = WakeLatencyHistogram(group: configuration.name)
   }
 
   /// Adds a member at the end of the order (set-up only).
@@ -118,6 +121,7 @@ final class RateGroupRuntime: @unchecked Sendable {
     let before = allocationProbe?() ?? 0
     let start = clock.now()
     wake.record(start - deadline)
+    wakeHistogram.record(start - deadline)
     var tick = TickContext(
       baseTick: baseTick, cycle: cycles, deadline: deadline, period: period, safeMode: false)
     for index in members.indices {
@@ -160,6 +164,7 @@ final class RateGroupRuntime: @unchecked Sendable {
   func executeInBulk(_ count: UInt64, lastTick: UInt64, deadline: MonotonicInstant) {
     guard count > 0, let counting else { return }
     wake.record(.zero, count: count)
+    wakeHistogram.record(.zero, count: count)
     let latched = latch.isLatched
     let last = TickContext(
       baseTick: lastTick, cycle: cycles &+ (count &- 1), deadline: deadline, period: period, safeMode: latched,
