@@ -73,7 +73,7 @@ struct ScansRequeue: ParsableCommand {
   func run() throws { try link.send(["scan_requeue", "target=\(target)"], command: "cloak scans requeue") }
 }
 
-/// `cloak scans list --schedule-db FILE [--station NAME|FILE] [--json] [--recent N]`.
+/// `cloak scans activity MODULE [--for DURATION]`: `crew_activity_start` over the console.
 struct ScansActivity: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "activity",
@@ -96,6 +96,7 @@ struct ScansActivityEnd: ParsableCommand {
   func run() throws { try link.send(["crew_activity_end", "module=\(module)"], command: "cloak scans activity-end") }
 }
 
+/// `cloak scans list --schedule-db FILE [--station NAME|FILE] [--json] [--recent N]`.
 struct ScansList: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list",

@@ -182,6 +182,15 @@ private final class Rig {
     return out
   }
 
+  /// Sends `command`, runs one cycle 20 ms later, and returns its response (the other
+  /// responses of that cycle are dropped).
+  func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
+    let id = send(command, by: principal)
+    now = now.advanced(by: .milliseconds(20))
+    cycle()
+    return responses()[id]
+  }
+
   func randomCommand(_ random: inout SplitMix64) -> Command {
     let hatch = station.hatches[random.below(station.hatches.count)].id
     let drone = station.drones[random.below(station.drones.count)].id
@@ -336,26 +345,20 @@ struct AuthorityInvariantTests {
   func isolationCommands() throws {
     var random = SplitMix64(seed: 5)
     let rig = Rig(seed: 5, random: &random)
-    func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
-      let id = rig.send(command, by: principal)
-      rig.now = rig.now.advanced(by: .milliseconds(20))
-      rig.cycle()
-      return rig.responses()[id]
-    }
     for principal in [Principal.ground, .autonomy, .localOperator] {
-      #expect(answer(.isolationApprove, by: principal)?.rejection == .authority)
-      #expect(answer(.isolationAbort, by: principal)?.rejection == .authority)
+      #expect(rig.answer(.isolationApprove, by: principal)?.rejection == .authority)
+      #expect(rig.answer(.isolationAbort, by: principal)?.rejection == .authority)
     }
-    #expect(answer(.isolationApprove, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(.isolationApprove, by: .crewConsole)?.result == .ok)
     #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationApprove)
     // Ground holds control: the crew may still abort, not approve.
-    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
-    #expect(answer(.isolationApprove, by: .crewPanel)?.rejection == .authority)
-    #expect(answer(.isolationAbort, by: .crewPanel)?.result == .ok)
-    #expect(answer(.enterSafeMode, by: .crewConsole)?.result == .ok)
-    #expect(answer(.isolationAbort, by: .crewConsole)?.result == .ok)
-    #expect(answer(.controlGrab, by: .crewConsole)?.result == .ok)
-    #expect(answer(.isolationApprove, by: .crewConsole)?.rejection == .execution)
+    #expect(rig.answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
+    #expect(rig.answer(.isolationApprove, by: .crewPanel)?.rejection == .authority)
+    #expect(rig.answer(.isolationAbort, by: .crewPanel)?.result == .ok)
+    #expect(rig.answer(.enterSafeMode, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(.isolationAbort, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(.controlGrab, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(.isolationApprove, by: .crewConsole)?.rejection == .execution)
     #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationAbort)
     #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationAbort)
     #expect(rig.arbiter.isolationCommands.pop() == nil)
@@ -368,30 +371,24 @@ struct AuthorityInvariantTests {
   func crewActivityCommands() throws {
     var random = SplitMix64(seed: 5)
     let rig = Rig(seed: 5, random: &random)
-    func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
-      let id = rig.send(command, by: principal)
-      rig.now = rig.now.advanced(by: .milliseconds(20))
-      rig.cycle()
-      return rig.responses()[id]
-    }
     let module = rig.station.modules[0].id
     let start = Command.crewActivityStart(module, seconds: 600)
     let end = Command.crewActivityEnd(module)
     #expect(
-      answer(.crewActivityStart(ModuleID(unchecked: "no-such-module"), seconds: 60), by: .crewConsole)?.rejection
+      rig.answer(.crewActivityStart(ModuleID(unchecked: "no-such-module"), seconds: 60), by: .crewConsole)?.rejection
         == .validation)
     for principal in [Principal.ground, .autonomy] {
-      #expect(answer(start, by: principal)?.rejection == .authority)
+      #expect(rig.answer(start, by: principal)?.rejection == .authority)
     }
     for principal in [Principal.ground, .autonomy, .localOperator] {
-      #expect(answer(end, by: principal)?.rejection == .authority)
+      #expect(rig.answer(end, by: principal)?.rejection == .authority)
     }
     #expect(rig.arbiter.scanCommands.pop() == nil)
-    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
-    #expect(answer(start, by: .ground)?.result == .ok)
-    #expect(answer(.enterSafeMode, by: .crewConsole)?.result == .ok)
-    #expect(answer(start, by: .crewPanel)?.result == .ok)
-    #expect(answer(end, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
+    #expect(rig.answer(start, by: .ground)?.result == .ok)
+    #expect(rig.answer(.enterSafeMode, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(start, by: .crewPanel)?.result == .ok)
+    #expect(rig.answer(end, by: .crewConsole)?.result == .ok)
     #expect(rig.arbiter.scanCommands.pop()?.command == start)
     #expect(rig.arbiter.scanCommands.pop()?.command == start)
     #expect(rig.arbiter.scanCommands.pop()?.command == end)
@@ -403,34 +400,28 @@ struct AuthorityInvariantTests {
     var random = SplitMix64(seed: 7)
     let rig = Rig(seed: 7, random: &random)
     let hatch = rig.station.hatches[0].id
-    func answer(_ command: Command, by principal: Principal) -> CommandResponse? {
-      let id = rig.send(command, by: principal)
-      rig.now = rig.now.advanced(by: .milliseconds(20))
-      rig.cycle()
-      return rig.responses()[id]
-    }
-    #expect(answer(.hatchOpen(hatch), by: .ground)?.rejection == .authority)
-    #expect(answer(.leaseTake(seconds: 60), by: .ground)?.result == .ok)
+    #expect(rig.answer(.hatchOpen(hatch), by: .ground)?.rejection == .authority)
+    #expect(rig.answer(.leaseTake(seconds: 60), by: .ground)?.result == .ok)
     #expect(rig.rules.holder == .ground)
-    #expect(answer(.hatchStop(hatch), by: .ground)?.result == .ok)
+    #expect(rig.answer(.hatchStop(hatch), by: .ground)?.result == .ok)
     // The crew's non-safety commands wait for control; its safety commands do not.
-    #expect(answer(.clearSafeMode, by: .crewConsole)?.rejection == .authority)
-    #expect(answer(.stopAllDrones, by: .crewConsole)?.result == .ok)
+    #expect(rig.answer(.clearSafeMode, by: .crewConsole)?.rejection == .authority)
+    #expect(rig.answer(.stopAllDrones, by: .crewConsole)?.result == .ok)
     // The lease runs out: control returns to the crew, ground is refused.
     rig.now = rig.now.advanced(by: .seconds(61))
     rig.cycle()
     #expect(rig.rules.holder == .crew)
-    #expect(answer(.hatchStop(hatch), by: .ground)?.rejection == .authority)
+    #expect(rig.answer(.hatchStop(hatch), by: .ground)?.rejection == .authority)
     // A new lease, then the override switch: control to the crew within one cycle.
-    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
+    #expect(rig.answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
     rig.overrideSwitch.current = true
     rig.now = rig.now.advanced(by: .milliseconds(20))
     rig.cycle()
     #expect(rig.rules.holder == .crew)
-    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.rejection == .authority)
+    #expect(rig.answer(.leaseTake(seconds: 600), by: .ground)?.rejection == .authority)
     rig.overrideSwitch.current = false
-    #expect(answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
-    #expect(answer(.controlGrab, by: .crewPanel)?.result == .ok)
+    #expect(rig.answer(.leaseTake(seconds: 600), by: .ground)?.result == .ok)
+    #expect(rig.answer(.controlGrab, by: .crewPanel)?.result == .ok)
     #expect(rig.rules.holder == .crew)
     rig.events.flush()
     #expect(rig.recorder.events(.crewOverride).map(\.value) == [1, 0])
