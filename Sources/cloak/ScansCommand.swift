@@ -17,7 +17,9 @@ import Station
 struct ScansCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "scans",
-    abstract: "The inspection schedule of a running controller: list it, pause, resume, skip or requeue scans, declare crew activity.",
+    abstract:
+      "The inspection schedule of a running controller: list it, pause, resume, skip or requeue scans, declare crew"
+      + " activity.",
     subcommands: [
       ScansList.self, ScansPause.self, ScansResume.self, ScansSkip.self, ScansRequeue.self, ScansActivity.self,
       ScansActivityEnd.self,
