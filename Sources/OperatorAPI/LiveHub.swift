@@ -8,12 +8,20 @@ import NIOCore
 /// whose queue is full (it does not read, or its connection cannot take the bytes) is
 /// dropped: its stream is finished and its channel closed, counted in ``dropped``; the
 /// other clients and the controller never wait for it.
+///
+/// At the server's stop, ``closeAll()`` ends every client's queue and marks the hub
+/// stopping: each session then sends a close frame (1001, going away) and ends, and the
+/// stop waits up to a second for them (``waitForSessions(seconds:)``) before the server
+/// closes what is left, so a dashboard learns the controller stopped rather than seeing
+/// the connection cut.
 final class LiveHub: @unchecked Sendable {
   let queueCapacity: Int
   private let lock = NSLock()
   private var clients: [UInt64: (continuation: AsyncStream<String>.Continuation, close: @Sendable () -> Void)] = [:]
   private var nextID: UInt64 = 0
   private var droppedCount = 0
+  private var sessions = 0
+  private var stopping = false
 
   init(queueCapacity: Int = 64) { self.queueCapacity = max(queueCapacity, 1) }
 
@@ -24,14 +32,22 @@ final class LiveHub: @unchecked Sendable {
     lock.lock()
     nextID += 1
     let id = nextID
+    sessions += 1
+    if stopping {
+      lock.unlock()
+      continuation.finish()
+      return (id, stream)
+    }
     clients[id] = (continuation, close)
     lock.unlock()
     return (id, stream)
   }
 
+  /// A session's end (every ``join(close:)`` is matched by one).
   func leave(_ id: UInt64) {
     lock.lock()
     let client = clients.removeValue(forKey: id)
+    sessions -= 1
     lock.unlock()
     client?.continuation.finish()
   }
@@ -74,15 +90,30 @@ final class LiveHub: @unchecked Sendable {
     return droppedCount
   }
 
-  /// Ends every client (server stop).
+  /// Whether the server is stopping (a session whose queue ended says goodbye).
+  var isStopping: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return stopping
+  }
+
+  /// Ends every client's queue (server stop); sessions joining later end at once.
   func closeAll() {
     lock.lock()
+    stopping = true
     let current = clients
     clients.removeAll()
     lock.unlock()
-    for client in current.values {
-      client.continuation.finish()
-      client.close()
+    for client in current.values { client.continuation.finish() }
+  }
+
+  /// Waits until every session has left, at most `seconds`; true if they all did.
+  func waitForSessions(seconds: Double) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < deadline {
+      if lock.withLock({ sessions == 0 }) { return true }
+      try? await Task.sleep(for: .milliseconds(10))
     }
+    return lock.withLock { sessions == 0 }
   }
 }

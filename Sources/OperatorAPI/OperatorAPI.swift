@@ -235,10 +235,14 @@ public final class OperatorAPI: @unchecked Sendable {
     }
     pump?.cancel()
     hub.closeAll()
-    server?.cancel()
     guard server != nil || pump != nil || executor != nil else { return nil }
-    // The API's thread ends once both of its tasks have; the returned task ends after it.
+    // Live sessions get up to a second to send their close frames before the server
+    // ends; the API's thread ends once both of its tasks have; the returned task ends
+    // after it.
+    let hub = self.hub
     return Task.detached {
+      _ = await hub.waitForSessions(seconds: 1)
+      server?.cancel()
       await server?.value
       await pump?.value
       executor?.shutdown()
@@ -353,6 +357,8 @@ public final class OperatorAPI: @unchecked Sendable {
         for await message in messages {
           do { try await outbound.write(.text(message)) } catch { return }
         }
+        // The queue ended: dropped (its channel is being closed) or the server stops.
+        if self.hub.isStopping { try? await outbound.close(.goingAway, reason: "controller stopping") }
       }
       await group.next()
       group.cancelAll()

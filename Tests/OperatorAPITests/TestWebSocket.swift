@@ -67,6 +67,26 @@ final class TestWebSocket {
     }
   }
 
+  /// Reads until the server's close frame and returns its status code (nil when the
+  /// frame carries none); throws when the connection ends without one.
+  func readUntilClose() throws -> (code: UInt16?, reason: String) {
+    while true {
+      let header = try readBytes(2)
+      var length = Int(header[1] & 0x7F)
+      if length == 126 {
+        let b = try readBytes(2)
+        length = Int(b[0]) << 8 | Int(b[1])
+      } else if length == 127 {
+        length = try readBytes(8).reduce(0) { $0 << 8 | Int($1) }
+      }
+      let payload = try readBytes(length)
+      if header[0] & 0x0F == 8 {
+        guard payload.count >= 2 else { return (nil, "") }
+        return (UInt16(payload[0]) << 8 | UInt16(payload[1]), String(decoding: payload[2...], as: UTF8.self))
+      }
+    }
+  }
+
   func close() { Glibc.close(fd) }
 }
 

@@ -70,7 +70,8 @@ export function describeResponse(httpStatus, body) {
 }
 
 /**
- * The live WebSocket with reconnection: after a close it waits 0.5 s, doubling up to
+ * The live WebSocket with reconnection: after a close (code 1001 when the controller
+ * stops, said in the status) it waits 0.5 s, doubling up to
  * 10 s (with up to 25 % jitter) and resets to 0.5 s once a connection has delivered a
  * message. `onOpen` runs on every (re)connection, before its first message, so the page
  * can backfill what it missed.
@@ -114,13 +115,15 @@ export class LiveConnection {
       try { data = JSON.parse(msg.data); } catch { console.warn('live: not JSON:', msg.data); return; }
       this.onMessage(data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.stopped) return;
       const wait = Math.round(this.delay * (1 + Math.random() * 0.25));
       this.delay = Math.min(this.delay * 2, 10000);
-      this.onStatus('backoff', `reconnecting in ${(wait / 1000).toFixed(1)} s`);
+      // 1001 (going away) is the controller's own stop; anything else a lost connection.
+      const why = event.code === 1001 ? 'controller stopped, ' : '';
+      this.onStatus('backoff', `${why}reconnecting in ${(wait / 1000).toFixed(1)} s`);
       this.timer = setTimeout(() => this.connect(), wait);
     };
     // An error is always followed by a close, which schedules the retry.

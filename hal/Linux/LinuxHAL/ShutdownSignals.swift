@@ -1,31 +1,116 @@
 #if canImport(Glibc)
-  import Dispatch
+  import CLinuxShims
+  import Foundation
   import Glibc
 
-  /// Turns SIGTERM and SIGINT into a call on an ordinary dispatch queue (never in
-  /// signal context), so the handler may do anything, e.g. ask the executive to go to
-  /// its safe state and stop.
+  /// Turns SIGTERM and SIGINT into a call on an ordinary thread (never in signal
+  /// context), so the handler may do anything, e.g. ask the executive to go to its safe
+  /// state and stop.
+  ///
+  /// A stop signal is never lost, whatever thread the kernel delivers it to and whatever
+  /// that thread's signal mask: a process-wide `sigaction` handler (C, `cloak_signals.h`)
+  /// writes the signal's number into a pipe, and one thread of ours (`cloak-signals`,
+  /// which never blocks the signals it listens for) reads the pipe and calls every
+  /// installed handler. The handler is in place when `init` returns (nothing registers
+  /// later), so a signal sent right after is caught. Decision 0429 says why this replaced
+  /// a `DispatchSource` per signal.
   public final class ShutdownSignals: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
+    private let id: Int
 
-    /// Installs the handler for `signals` (default SIGTERM and SIGINT). The signals'
-    /// default actions are ignored from now on.
+    /// Installs `handler` for `signals` (default SIGTERM and SIGINT). From the first
+    /// installation on, those signals no longer end the process: with no handler left
+    /// installed they are read and dropped.
     public init(signals: [Int32] = [SIGTERM, SIGINT], handler: @escaping @Sendable (Int32) -> Void) {
-      for number in signals {
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { handler(number) }
-        source.resume()
-        sources.append(source)
+      id = SignalPipe.shared.add(signals: Set(signals), handler: handler)
+    }
+
+    /// Stops listening (the signals stay caught and are dropped when no handler is left).
+    public func cancel() { SignalPipe.shared.remove(id) }
+
+    deinit { cancel() }
+  }
+
+  /// The one pipe and reader thread behind every `ShutdownSignals` of the process.
+  private final class SignalPipe: @unchecked Sendable {
+    static let shared = SignalPipe()
+
+    private struct Entry {
+      var signals: Set<Int32>
+      var handler: @Sendable (Int32) -> Void
+    }
+
+    private let lock = NSLock()
+    private var entries: [Int: Entry] = [:]
+    private var nextID = 0
+    private var installed: Set<Int32> = []
+    private var readFD: Int32 = -1
+    private var writeFD: Int32 = -1
+    private var reader: Thread?
+
+    /// Adds a handler, installing the C handler for any signal not yet caught and
+    /// starting the reader on first use. Returns the handler's id.
+    func add(signals: Set<Int32>, handler: @escaping @Sendable (Int32) -> Void) -> Int {
+      lock.lock()
+      defer { lock.unlock() }
+      if reader == nil { startReader() }
+      if writeFD >= 0 {
+        for number in signals.subtracting(installed) where cloak_signals_install(number, writeFD) == 0 {
+          installed.insert(number)
+        }
+      }
+      nextID += 1
+      entries[nextID] = Entry(signals: signals, handler: handler)
+      return nextID
+    }
+
+    func remove(_ id: Int) {
+      lock.lock()
+      entries[id] = nil
+      lock.unlock()
+    }
+
+    /// Called with the lock held. Without a pipe (out of descriptors) nothing is
+    /// installed and the signals keep their default action: the process still stops.
+    private func startReader() {
+      var readEnd: Int32 = -1
+      var writeEnd: Int32 = -1
+      guard cloak_signals_open_pipe(&readEnd, &writeEnd) == 0 else { return }
+      readFD = readEnd
+      writeFD = writeEnd
+      let readFD = readEnd
+      let thread = Thread { SignalPipe.shared.readLoop(readFD) }
+      reader = thread
+      thread.start()
+    }
+
+    private func readLoop(_ fd: Int32) {
+      // This thread may have been started by one that blocks stop signals (the API's
+      // set-up does): it must not, so that at least one thread can always take them.
+      var all = sigset_t()
+      sigfillset(&all)
+      pthread_sigmask(SIG_UNBLOCK, &all, nil)
+      _ = cloak_signals_name_thread("cloak-signals")
+      var byte: UInt8 = 0
+      while true {
+        let count = read(fd, &byte, 1)
+        if count == 1 {
+          dispatch(Int32(byte))
+        } else if count < 0 && errno == EINTR {
+          continue
+        } else {
+          return  // the pipe cannot close while the process lives; nothing to read from
+        }
       }
     }
 
-    /// Stops listening (the signals stay ignored).
-    public func cancel() {
-      for source in sources { source.cancel() }
-      sources.removeAll()
+    private func dispatch(_ number: Int32) {
+      lock.lock()
+      let handlers = entries.keys.sorted().compactMap { id -> (@Sendable (Int32) -> Void)? in
+        guard let entry = entries[id], entry.signals.contains(number) else { return nil }
+        return entry.handler
+      }
+      lock.unlock()
+      for handler in handlers { handler(number) }
     }
-
-    deinit { cancel() }
   }
 #endif
