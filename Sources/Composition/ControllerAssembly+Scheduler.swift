@@ -14,7 +14,7 @@ extension ControllerAssembly {
   /// The planner's time line is the event sink's wall clock in seconds; the station
   /// file's `last_inspected_h_ago` count back from the moment the first run on the
   /// writer's database called this (saved there), else from now; `saved` (read from the
-  /// writer's store) restores the schedule of an earlier run.
+  /// writer's store) restores the schedule of an earlier run, its drone stop included.
   @discardableResult
   public func addInspectionScheduler(
     configuration: PlannerConfiguration = .init(), control: DroneControlConfiguration = .init(),
@@ -35,6 +35,12 @@ extension ControllerAssembly {
       hatchStates: station.hatches.compactMap { hatch in hatches[hatch.id].map { (hatch.id, $0.passable) } },
       timeline: timeline)
     if let saved { fleet.restore(saved, now: now) }
+    // A drone stop of an earlier run holds until scan_resume, as if the process had not
+    // restarted (the authority rules refuse autonomy's flights and, for a crew stop, any
+    // other principal's resume).
+    if let stopper = saved?.dronesStoppedBy, let rules = authority as? AuthorityRules {
+      rules.restoreDroneStop(by: stopper)
+    }
     // The isolation's findings and the modules it works on (decision 0922).
     let procedure = isolation
     fleet.isolatingModules = { procedure.isolatingModules }

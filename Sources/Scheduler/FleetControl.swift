@@ -35,6 +35,9 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
   var requestIDs: RequestIDCounter
   /// Commands the arbiter refused at once (`busy`).
   public private(set) var refusedCommands: UInt64 = 0
+  /// Who stopped the drones (`stop_all_drones`), as persisted for the next run, until an
+  /// accepted `scan_resume`: the same answer as ``AuthorityRules/dronesStoppedBy``.
+  public private(set) var dronesStoppedBy: Principal?
   /// Scans recorded since start.
   public private(set) var scansRecorded: UInt64 = 0
   /// The modules a leak isolation is working on, as a bit mask in station module order
@@ -98,6 +101,7 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
         requeued: state.requeued, drone: nil)
     }
     planner.paused = saved.paused
+    dronesStoppedBy = saved.dronesStoppedBy
     for (module, untilS) in saved.crewActivity {
       guard let m = planner.moduleIndex(module) else { continue }
       if untilS > now {
@@ -246,9 +250,19 @@ public final class FleetControl: RateGroupMember, @unchecked Sendable {
       case .scanPause:
         planner.paused = true
         store?.push(.paused(true))
+      case .stopAllDrones:
+        // The authority rules hold the stop in this run; the store keeps it for the next.
+        planner.paused = true
+        dronesStoppedBy = AuthorityRules.droneStop(dronesStoppedBy, after: request.principal)
+        store?.push(.paused(true))
+        store?.push(.dronesStopped(by: dronesStoppedBy))
       case .scanResume:
         planner.paused = false
         store?.push(.paused(false))
+        if dronesStoppedBy != nil {
+          dronesStoppedBy = nil
+          store?.push(.dronesStopped(by: nil))
+        }
       case .scanSkip(let id):
         guard let t = planner.targetIndex(id) else { continue }
         let holder = planner.claimedBy[t]

@@ -19,6 +19,9 @@ public enum StoreRecord: Sendable, Hashable {
     travelS: Double, scanCountSeen: UInt64)
   /// The operator pause.
   case paused(Bool)
+  /// Who stopped the drones with `stop_all_drones` (nil: the stop ended with
+  /// `scan_resume`); a restart keeps the drones stopped by the same principal.
+  case dronesStopped(by: Principal?)
   /// The moment (controller clock, seconds since 1970) the station file's
   /// `last_inspected_h_ago` count back from: written once, by the first run on a database.
   case fileTime(Double)
@@ -56,6 +59,8 @@ public struct PersistedSchedule: Sendable, Hashable {
   public var targets: [TargetID: TargetState] = [:]
   public var drones: [DroneID: DroneState] = [:]
   public var paused = false
+  /// Who stopped the drones (`stop_all_drones`), nil when they are not stopped.
+  public var dronesStoppedBy: Principal?
   /// Each module's crew activity and when it ends (controller clock, s): kept out of
   /// drone plans after a restart until then (or `crew_activity_end`).
   public var crewActivity: [ModuleID: Double] = [:]
@@ -77,7 +82,7 @@ public struct ScheduleStoreError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 /// The scheduler's SQLite database (GRDB, write-ahead log): scans, each target's state,
-/// each drone's state, the operator pause, the crew activities, the boot epoch. Opened by the writer thread
+/// each drone's state, the operator pause, the drone stop, the crew activities, the boot epoch. Opened by the writer thread
 /// (writes) and at start-up (the restore); never touched from a real-time group.
 public final class ScheduleStore: @unchecked Sendable {
   public let path: String
@@ -107,6 +112,10 @@ public final class ScheduleStore: @unchecked Sendable {
       }
       migrator.registerMigration("v2-crew-activity") { db in
         try db.execute(sql: "CREATE TABLE crew_activity (module TEXT PRIMARY KEY, until_s REAL NOT NULL)")
+      }
+      migrator.registerMigration("v3-drone-stop") { db in
+        try db.execute(
+          sql: "CREATE TABLE drone_stop (id INTEGER PRIMARY KEY CHECK (id = 1), principal TEXT NOT NULL)")
       }
       try migrator.migrate(pool)
     } catch {
@@ -151,6 +160,12 @@ public final class ScheduleStore: @unchecked Sendable {
         ])
     case .paused(let paused):
       try db.execute(sql: "INSERT OR REPLACE INTO setting VALUES ('paused', ?)", arguments: [paused ? 1 : 0])
+    case .dronesStopped(let principal):
+      if let principal {
+        try db.execute(sql: "INSERT OR REPLACE INTO drone_stop VALUES (1, ?)", arguments: [principal.description])
+      } else {
+        try db.execute(sql: "DELETE FROM drone_stop")
+      }
     case .fileTime(let seconds):
       // Milliseconds: the setting table holds integers. Kept once: a restart keeps the first.
       try db.execute(
@@ -234,6 +249,12 @@ public final class ScheduleStore: @unchecked Sendable {
     }
     let paused = try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'paused'") ?? 0
     schedule.paused = paused != 0
+    if let name = try String.fetchOne(db, sql: "SELECT principal FROM drone_stop WHERE id = 1") {
+      // A name this build does not know (a newer build wrote it) is still a stop: the
+      // crew's, the one only the crew ends.
+      schedule.dronesStoppedBy = Principal.allCases.first { $0.description == name } ?? .crewConsole
+      schedule.paused = true
+    }
     if let ms = try Int64.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'file_time_ms'") {
       schedule.fileTimeS = Double(ms) / 1000
     }

@@ -206,7 +206,8 @@ struct ScheduleListing {
 
   func text(database: String) -> String {
     var lines = [
-      "schedule \(database): boot epoch \(schedule.bootEpoch), scans \(schedule.paused ? "PAUSED" : "running")",
+      "schedule \(database): boot epoch \(schedule.bootEpoch), scans \(schedule.paused ? "PAUSED" : "running")"
+        + (schedule.dronesStoppedBy.map { ", drones STOPPED by \($0) (stop_all_drones) until scan_resume" } ?? ""),
       "drones:",
     ]
     for (id, state) in drones {
@@ -279,7 +280,8 @@ struct ScheduleListing {
     let activityItems = schedule.crewActivity.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
       "{\"module\":\(quote($0.key.rawValue)),\"until\":\(time($0.value))}"
     }
-    return "{\"boot_epoch\":\(schedule.bootEpoch),\"paused\":\(schedule.paused),"
+    let stopper = schedule.dronesStoppedBy.map { quote($0.description) } ?? "null"
+    return "{\"boot_epoch\":\(schedule.bootEpoch),\"paused\":\(schedule.paused),\"drones_stopped_by\":\(stopper),"
       + "\"crew_activity\":[\(activityItems.joined(separator: ","))],"
       + "\"drones\":[\(droneItems.joined(separator: ","))],\"targets\":[\(targetItems.joined(separator: ","))],"
       + "\"scans_total\":\(schedule.scans.count),\"recent_scans\":[\(scanItems.joined(separator: ","))]}"

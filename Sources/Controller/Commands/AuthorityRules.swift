@@ -112,6 +112,20 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
     }
   }
 
+  /// Who holds the drone stop after `principal`'s accepted `stop_all_drones`, when
+  /// `current` held it: a crew stop is never replaced by another principal's (only the
+  /// crew ends it, with `scan_resume`). The scheduler persists the same answer.
+  public static func droneStop(_ current: Principal?, after principal: Principal) -> Principal {
+    if let current, current.isCrew { return current }
+    return principal
+  }
+
+  /// Restores a drone stop an earlier run persisted (at assembly, before the executive
+  /// runs): the drones stay stopped, by the same principal, until `scan_resume`.
+  public func restoreDroneStop(by principal: Principal) {
+    dronesStoppedBy = principal
+  }
+
   public func deny(_ request: CommandRequest, safeMode: Bool, now: MonotonicInstant) -> StaticString? {
     let command = request.command
     if case .scanResume = command, let stopper = dronesStoppedBy {
@@ -187,8 +201,7 @@ public final class AuthorityRules: AuthorityPolicy, @unchecked Sendable {
   public func accepted(_ request: CommandRequest, now: MonotonicInstant) {
     switch request.command {
     case .stopAllDrones:
-      // A crew stop is never replaced by another principal's (only the crew ends it).
-      if dronesStoppedBy?.isCrew != true { dronesStoppedBy = request.principal }
+      dronesStoppedBy = Self.droneStop(dronesStoppedBy, after: request.principal)
     case .scanResume:
       dronesStoppedBy = nil
     case .leaseTake(let seconds):

@@ -113,10 +113,15 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   private var lastBlink: MonotonicInstant?
   /// Commands refused with `busy` because the queue or the audit channel had no room.
   public private(set) var busyRefusals: UInt64 = 0
+  /// Accepted `stop_all_drones` the scheduler never heard of because ``scanCommands`` was
+  /// full (the stop itself took effect: drones disarmed, autonomy refused; only the
+  /// scheduler's pause and the stop's persistence were lost).
+  public private(set) var scanHandOffsLost: UInt64 = 0
   /// Most commands taken per cycle (bounds the cycle's work).
   public let commandsPerCycle: Int
-  /// Accepted scan commands (`scan_pause`, `scan_resume`, `scan_skip`, `scan_requeue`) and
-  /// crew activities (`crew_activity_start`, `crew_activity_end`), in order, for the
+  /// Accepted scan commands (`scan_pause`, `scan_resume`, `scan_skip`, `scan_requeue`),
+  /// `stop_all_drones` (the scheduler pauses and persists the stop) and crew activities
+  /// (`crew_activity_start`, `crew_activity_end`), in order, for the
   /// inspection scheduler to apply (drain from the planner group).
   public let scanCommands: BoundedQueue<CommandRequest>
   /// How often each drone link's telemetry is read.
@@ -361,8 +366,10 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
         armed[index] = false
       }
       // The scheduler pauses too (the authority rules refuse its flights until scan_resume),
-      // so it does not keep asking; a full queue only costs that courtesy.
-      _ = scanCommands.push(CommandRequest(id: request.id, principal: request.principal, command: .scanPause))
+      // so it does not keep asking, and persists the stop with its principal so that a
+      // restart keeps the drones stopped; a full queue (64 pending scan commands) costs
+      // both, counted in scanHandOffsLost.
+      if !scanCommands.push(request) { scanHandOffsLost &+= 1 }
     case .controlRequest, .controlGrab, .controlRelease, .leaseTake, .leaseEnd:
       break  // the policy's state: below
     case .droneOrder(_, let order):

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cloak_i2c_hot.h"
+#include "cloak_signals.h"
 
 int cloak_shims_version(void);
 
