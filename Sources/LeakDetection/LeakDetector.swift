@@ -662,9 +662,10 @@ struct DetectorCore {
     // Absolute floor: never masked.
     if !modules[m].lowActive && below >= required(healthy) {
       modules[m].lowActive = true
-      emit(rateEvent(.lowPressure, module: m, pctPerHour: .nan, at: t))
+      emit(floorEvent(.lowPressure, module: m, at: t))
     } else if modules[m].lowActive && above == healthy {
       modules[m].lowActive = false
+      emit(floorEvent(.lowPressureCleared, module: m, at: t))
     }
   }
 
@@ -677,6 +678,16 @@ struct DetectorCore {
   }
 
   /// An event of a module's segment with its rate in every unit.
+  /// A floor event (`low_pressure`, `low_pressure_cleared`): the floor is voted per
+  /// module, so the event names module `m` itself (not its segment's representative) and
+  /// carries its own pressure; no rate.
+  func floorEvent(_ kind: LeakEventKind, module m: Int, at t: Double) -> LeakEvent {
+    var event = rateEvent(kind, module: m, pctPerHour: .nan, at: t)
+    event.module = m
+    event.pressurePa = modules[m].pressure
+    return event
+  }
+
   func rateEvent(_ kind: LeakEventKind, module m: Int, pctPerHour: Double, at t: Double) -> LeakEvent {
     let label = modules[m].label
     var mass = 0.0

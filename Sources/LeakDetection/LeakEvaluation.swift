@@ -148,7 +148,7 @@ public enum LeakEvaluation {
         seed: seed, falseEvents: falseEvents, passed: falseEvents == 0,
         note: "\(trends) leak_trend (0.05 %/h is a trend)")
     case .trendSmall:
-      let falseEvents = events.filter { $0.kind != .lowPressure }.count
+      let falseEvents = events.filter { $0.kind != .lowPressure && $0.kind != .lowPressureCleared }.count
       return Outcome(seed: seed, falseEvents: falseEvents, passed: falseEvents == 0, note: "")
     case .trend:
       guard let leak = s.leaks.first else { return Outcome(seed: seed, falseEvents: 0, passed: false, note: "no leak") }

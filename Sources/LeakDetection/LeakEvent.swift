@@ -16,6 +16,9 @@ public enum LeakEventKind: String, Sendable, CaseIterable {
   case rapidDepress = "rapid_depress"
   /// The module's pressure is below the absolute floor (every healthy sensor agreeing).
   case lowPressure = "low_pressure"
+  /// A `low_pressure` ended: every healthy sensor of the module reads above the floor
+  /// plus its hysteresis (``LeakDetectorConfiguration/lowPressureHysteresisPa``).
+  case lowPressureCleared = "low_pressure_cleared"
   /// A sensor was found faulty and is excluded from now on.
   case sensorFault = "sensor_fault"
 }

@@ -101,6 +101,26 @@ struct LeakDetectorTests {
     #expect(loneEvents.contains { $0.kind == .sensorFault && $0.sensor == 0 })
   }
 
+  @Test("low_pressure clears once every sensor is above the floor plus the hysteresis, not within it")
+  func lowPressureClears() throws {
+    var configuration = LeakDetectorConfiguration()
+    configuration.lowPressurePa = 100_000  // hysteresis 500 Pa: cleared above 100 500 Pa
+    let detector = try makeDetector(modules: 1, configuration: configuration)
+    let events = try feed(detector, from: 0, to: 1000, modules: 1) { _, t in
+      switch t {
+      case ..<200: return 100_200  // above the floor, within the hysteresis
+      case ..<400: return 99_800  // below: low_pressure
+      case ..<600: return 100_300  // back within the hysteresis: still low
+      case ..<800: return 100_700  // both sensors above 100 500: cleared
+      default: return 99_800  // below again: a new low_pressure
+      }
+    }
+    let floor = events.filter { $0.kind == .lowPressure || $0.kind == .lowPressureCleared }
+    #expect(floor.map(\.kind) == [.lowPressure, .lowPressureCleared, .lowPressure])
+    #expect(floor.map(\.time) == [200, 600, 800])
+    #expect(floor.allSatisfy { $0.module == 0 })
+  }
+
   @Test("a dropped-out sensor is named; the other keeps watching and still alarms a leak")
   func dropoutThenLeak() throws {
     let detector = try makeDetector(modules: 1)

@@ -1,3 +1,4 @@
+import Boards
 import Composition
 import Controller
 import Foundation
@@ -76,6 +77,38 @@ import Testing
     let utc = try #require(module.acknowledgedUtc)
     #expect(record.contains("\"utc\":\"\(utc)\""))
     #expect(harness.api.currentState().view?.modules.first { $0.id == "lab" }?.acknowledgedBy == nil)
+  }
+
+  @Test("low_pressure ends when the module is back above the floor: an event, the state, the acknowledgement")
+  func lowPressureEnds() throws {
+    // The hab behind its closed hatches loses 40 %/h from 150 s (below the 96.5 kPa floor
+    // within about 10 minutes); the hole is sealed at 900 s and the crew open both hatches
+    // at 960 s: the station's air brings the hab back above the floor plus 500 Pa.
+    let open = { (hatch: String) in
+      ScenarioDescription.TimedAction(
+        atS: 960, action: .command(principal: "crew_console", name: "hatch_open", arguments: ["hatch": hatch]))
+    }
+    let harness = try Harness(
+      timeline: [
+        .init(atS: 150, action: .leak(Self.hab, .percentPerHour(40))), .init(atS: 900, action: .sealLeak(Self.hab)),
+        open("node2-hab"), open("node3-hab"),
+      ],
+      closedHatches: [HatchID(unchecked: "node2-hab"), HatchID(unchecked: "node3-hab")])
+    harness.advance(to: 890)
+    harness.api.publishState()
+    var module = try #require(harness.api.currentState().view?.modules.first { $0.id == "hab" })
+    #expect(module.lowPressure)
+    #expect(Self.records(harness, "low_pressure").count == 1)
+    #expect(Self.answer(harness, .alarmAcknowledge(Self.hab), by: .crewConsole, id: 1)?.result == .ok)
+    harness.advance(to: 1_500)
+    let cleared = Self.records(harness, "low_pressure_cleared")
+    #expect(cleared.count == 1)
+    #expect(cleared.first?.contains("\"module\":\"hab\"") == true, "\(cleared) \(Self.records(harness, "low_pressure"))")
+    #expect(Self.records(harness, "low_pressure").count == 1, "no second low_pressure")
+    harness.api.publishState()
+    module = try #require(harness.api.currentState().view?.modules.first { $0.id == "hab" })
+    #expect(!module.lowPressure)
+    #expect((module.pressurePa ?? 0) > 97_000)
   }
 
   @Test("the crew acknowledge whoever holds control, in safe mode too; nobody else ever")

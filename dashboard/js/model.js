@@ -50,6 +50,7 @@ export function moduleState(module, blind, hatches, positions) {
 
 const NOTABLE = new Set([
   'module_blind', 'module_watched', 'leak_alarm', 'leak_cleared', 'rapid_depress', 'low_pressure',
+  'low_pressure_cleared',
   'isolation_proposed', 'isolation_step', 'leak_located', 'scan_started', 'scan_done',
 ]);
 

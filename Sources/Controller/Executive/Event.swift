@@ -151,6 +151,9 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
   /// value: the alarm acknowledged (``ModuleAlarmStatus/alarmCode``: 1 trend, 2 alarm,
   /// 3 rapid_depress, 4 low_pressure). The alarm stays until the detector clears it.
   case alarmAcknowledged
+  /// A module's `low_pressure` ended: every healthy sensor reads above the floor plus
+  /// its hysteresis; value: the pressure, Pa.
+  case lowPressureCleared
 
   public var description: String {
     switch self {
@@ -203,6 +206,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .crewActivity: return "crew_activity"
     case .droneGrounded: return "drone_grounded"
     case .alarmAcknowledged: return "alarm_acknowledged"
+    case .lowPressureCleared: return "low_pressure_cleared"
     }
   }
 
@@ -214,7 +218,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
     case .scanStarted: return "s"
     case .crewActivity, .droneGrounded: return "s"
     case .leakAlarm, .leakCleared, .leakTrend, .rapidDepress: return "h"
-    case .lowPressure: return "Pa"
+    case .lowPressure, .lowPressureCleared: return "Pa"
     default: return nil
     }
   }
@@ -227,7 +231,7 @@ public enum EventCode: UInt16, Sendable, Hashable, CaseIterable, CustomStringCon
       .moduleBlind, .moduleWatched, .hatchFault, .shutdownRequested, .pingFatal, .auditEventsLost, .runStarted,
       .runStopped, .controlChanged, .leaseStarted, .crewOverride, .scanDone, .droneState:
       return true
-    case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .sensorFault:
+    case .leakAlarm, .leakCleared, .rapidDepress, .lowPressure, .lowPressureCleared, .sensorFault:
       return true
     case .isolationProposed, .isolationStep, .leakLocated, .crewActivity, .droneGrounded, .alarmAcknowledged:
       return true

@@ -231,9 +231,10 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     case .leakTrend: if status.tier == .none { status.tier = .trend }
     case .leakCleared: status.tier = .none
     case .lowPressure: status.lowPressure = true
+    case .lowPressureCleared: status.lowPressure = false
     case .sensorFault: return
     }
-    if event.kind != .lowPressure, event.ratePctPerHour.isFinite {
+    if event.kind != .lowPressure, event.kind != .lowPressureCleared, event.ratePctPerHour.isFinite {
       status.lossRatePctPerHour = event.ratePctPerHour
     }
     let worse = status.tier > before.tier || (status.lowPressure && !before.lowPressure)
@@ -302,6 +303,8 @@ public final class LeakWatch: RateGroupMember, @unchecked Sendable {
     case .rapidDepress: emitRate(.error, .rapidDepress, event, source)
     case .lowPressure:
       events.emit(.error, .lowPressure, source: source, measured: event.pressurePa)
+    case .lowPressureCleared:
+      events.emit(.info, .lowPressureCleared, source: source, measured: event.pressurePa)
     case .sensorFault:
       let named = sensorSources[event.module]
       let sensorSource = event.sensor >= 0 && event.sensor < named.count ? named[event.sensor] : source

@@ -32,8 +32,8 @@ public enum ModuleAlarmTier: UInt8, Sendable, Hashable, Comparable, CaseIterable
 public struct ModuleAlarmStatus: Sendable, Equatable {
   /// The leak tier (`leak_alarm`, `rapid_depress`, `leak_trend`, `leak_cleared`).
   public var tier: ModuleAlarmTier = .none
-  /// Whether a `low_pressure` event named the module (latched for the run: the detector
-  /// announces the floor, not its end).
+  /// Whether the module is below the floor pressure: set by `low_pressure`, cleared by
+  /// `low_pressure_cleared` (every healthy sensor above the floor plus its hysteresis).
   public var lowPressure = false
   /// The detector's running loss rate of the module's segment, %/h (NaN: not enough data
   /// yet, or blind): ``LeakDetector/lossRate(module:)``, refreshed once a
