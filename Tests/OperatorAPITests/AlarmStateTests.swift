@@ -103,7 +103,7 @@ import Testing
     harness.advance(to: 1_500)
     let cleared = Self.records(harness, "low_pressure_cleared")
     #expect(cleared.count == 1)
-    #expect(cleared.first?.contains("\"module\":\"hab\"") == true, "\(cleared) \(Self.records(harness, "low_pressure"))")
+    #expect(cleared.first?.contains("\"module\":\"hab\"") == true, "\(cleared)")
     #expect(Self.records(harness, "low_pressure").count == 1, "no second low_pressure")
     harness.api.publishState()
     module = try #require(harness.api.currentState().view?.modules.first { $0.id == "hab" })
