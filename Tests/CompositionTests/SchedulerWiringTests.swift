@@ -34,16 +34,22 @@ private final class InstantDrone: DroneLink {
   func telemetry() throws(DroneLinkError) -> DroneTelemetry { telemetryNow }
 }
 
+/// The test station with one seal in node2, due soon (90 h of a 100 h interval ago).
+private func oneSealStation() -> StationDescription {
+  var station = TestStation.make()
+  station.batches = [BatchID(unchecked: "b"): .init(supplier: "s", flags: [])]
+  station.targets = [
+    .init(
+      id: TargetID(unchecked: "seal-1"), kind: .seal, module: TestStation.node2, hatch: TestStation.hatch1,
+      intervalH: 100, batch: BatchID(unchecked: "b"), lastInspectedHAgo: 90, lastFinding: .none)
+  ]
+  return station
+}
+
 @Suite struct SchedulerWiringTests {
   @Test("the scheduler in the planner group flies a drone through the arbiter: commands from autonomy, scan events")
   func plannerGroupDrivesADrone() throws {
-    var station = TestStation.make()
-    station.batches = [BatchID(unchecked: "b"): .init(supplier: "s", flags: [])]
-    station.targets = [
-      .init(
-        id: TargetID(unchecked: "seal-1"), kind: .seal, module: TestStation.node2, hatch: TestStation.hatch1,
-        intervalH: 100, batch: BatchID(unchecked: "b"), lastInspectedHAgo: 90, lastFinding: .none)
-    ]
+    let station = oneSealStation()
     let board = try BoardLoader.load(path: SimBoardBringUpTests.boardsDirectory + "/sim.yaml")
     let backend = try SimBackend(board: board)
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
@@ -71,17 +77,6 @@ private final class InstantDrone: DroneLink {
 /// A crew `stop_all_drones` is persisted with the schedule: after a restart the drones
 /// stay stopped, by the crew, until the crew's `scan_resume`.
 @Suite struct DroneStopRestartTests {
-  private static func station() -> StationDescription {
-    var station = TestStation.make()
-    station.batches = [BatchID(unchecked: "b"): .init(supplier: "s", flags: [])]
-    station.targets = [
-      .init(
-        id: TargetID(unchecked: "seal-1"), kind: .seal, module: TestStation.node2, hatch: TestStation.hatch1,
-        intervalH: 100, batch: BatchID(unchecked: "b"), lastInspectedHAgo: 90, lastFinding: .none)
-    ]
-    return station
-  }
-
   /// One controller run on the database at `path`: a fresh board, the scheduler restored
   /// from the database, `commands` submitted first, then `seconds` on the virtual clock.
   private static func run(
@@ -92,7 +87,7 @@ private final class InstantDrone: DroneLink {
     let running = try RunningBoard(board: board, backend: backend, options: .init(sensorProfile: .loop))
     let drone = InstantDrone(drone: TestStation.d1, dock: TestStation.node1)
     let assembly = try ControllerAssembly(
-      board: running, station: station(), configuration: .standard(), consumer: EventRecorder(),
+      board: running, station: oneSealStation(), configuration: .standard(), consumer: EventRecorder(),
       droneLinks: [TestStation.d1: drone])
     let store = try ScheduleStore(path: path)
     let writer = ScheduleWriter(store: store)

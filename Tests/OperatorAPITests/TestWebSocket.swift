@@ -50,40 +50,36 @@ final class TestWebSocket {
     return out
   }
 
+  /// The next frame: its opcode and payload (server frames are not masked).
+  private func readFrame() throws -> (opcode: UInt8, payload: [UInt8]) {
+    let header = try readBytes(2)
+    var length = Int(header[1] & 0x7F)
+    if length == 126 {
+      let b = try readBytes(2)
+      length = Int(b[0]) << 8 | Int(b[1])
+    } else if length == 127 {
+      length = try readBytes(8).reduce(0) { $0 << 8 | Int($1) }
+    }
+    return (header[0] & 0x0F, try readBytes(length))
+  }
+
   /// The next text message (control frames skipped).
   func readText() throws -> String {
     while true {
-      let header = try readBytes(2)
-      var length = Int(header[1] & 0x7F)
-      if length == 126 {
-        let b = try readBytes(2)
-        length = Int(b[0]) << 8 | Int(b[1])
-      } else if length == 127 {
-        length = try readBytes(8).reduce(0) { $0 << 8 | Int($1) }
-      }
-      let payload = try readBytes(length)
-      if header[0] & 0x0F == 1 { return String(decoding: payload, as: UTF8.self) }
-      if header[0] & 0x0F == 8 { throw Failure(description: "closed by the server") }
+      let (opcode, payload) = try readFrame()
+      if opcode == 1 { return String(decoding: payload, as: UTF8.self) }
+      if opcode == 8 { throw Failure(description: "closed by the server") }
     }
   }
 
   /// Reads until the server's close frame and returns its status code (nil when the
-  /// frame carries none); throws when the connection ends without one.
+  /// frame carries none) and reason; throws when the connection ends without one.
   func readUntilClose() throws -> (code: UInt16?, reason: String) {
     while true {
-      let header = try readBytes(2)
-      var length = Int(header[1] & 0x7F)
-      if length == 126 {
-        let b = try readBytes(2)
-        length = Int(b[0]) << 8 | Int(b[1])
-      } else if length == 127 {
-        length = try readBytes(8).reduce(0) { $0 << 8 | Int($1) }
-      }
-      let payload = try readBytes(length)
-      if header[0] & 0x0F == 8 {
-        guard payload.count >= 2 else { return (nil, "") }
-        return (UInt16(payload[0]) << 8 | UInt16(payload[1]), String(decoding: payload[2...], as: UTF8.self))
-      }
+      let (opcode, payload) = try readFrame()
+      guard opcode == 8 else { continue }
+      guard payload.count >= 2 else { return (nil, "") }
+      return (UInt16(payload[0]) << 8 | UInt16(payload[1]), String(decoding: payload[2...], as: UTF8.self))
     }
   }
 
