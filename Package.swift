@@ -72,19 +72,19 @@ let package = Package(
       ]),
     .target(
       name: "Scheduler",
-      dependencies: ["Station", "Controller", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: ["HAL", "Station", "Controller", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
       name: "Simulation",
       dependencies: ["Composition", "Boards", "Controller", "Station", "HAL", "Emulators", "MockHAL", "Scheduler"]),
     // Tamper-evident audit log (RFC 9162 Merkle tree, C2SP signed checkpoints) and signed
     // ground command envelopes; docs/audit-log.md, docs/command-envelopes.md.
-    .target(name: "AuditLog", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "AuditLog", dependencies: ["HAL", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "GroundLink", dependencies: ["AuditLog", .product(name: "Crypto", package: "swift-crypto")]),
     // The command link: crew console (Unix socket) and ground (TCP) over SwiftNIO; docs/command-link.md.
     .target(
       name: "CommandLink",
       dependencies: [
-        "Controller", "GroundLink", .product(name: "NIOCore", package: "swift-nio"),
+        "HAL", "Controller", "GroundLink", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]),
     // The operator API (HTTP, WebSocket, /metrics) over Hummingbird; docs/operator-api.md.

@@ -1,4 +1,5 @@
 import Foundation
+import HAL
 
 /// When the writer fsyncs and publishes checkpoints (docs/audit-log.md, "Durability").
 public struct AuditPolicy: Sendable, Equatable {
@@ -115,14 +116,7 @@ public final class AuditWriter: @unchecked Sendable {
           durability: .safety))
       submitted += 1
     }
-    // Named from inside: on Linux a name set before start() is not applied (Controller's
-    // NamedThread says why; this module does not depend on Controller).
-    let thread = Thread { [self] in
-      Thread.current.name = "cloak-audit"
-      run()
-    }
-    self.thread = thread
-    thread.start()
+    self.thread = NamedThread.start("cloak-audit") { [self] in run() }
   }
 
   /// Queues an entry without blocking (validated first: one JSON object, no LF).

@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import HAL
 
 /// Submits link requests to the arbiter and routes its responses back by request id.
 ///

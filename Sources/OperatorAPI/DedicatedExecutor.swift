@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import HAL
 
 /// A task executor with one thread of its own: the operator API's tasks (the server, its
 /// connections and the live pump, with every child task they start) run there, so they

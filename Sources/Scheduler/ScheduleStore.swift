@@ -1,6 +1,7 @@
 import Controller
 import Foundation
 import GRDB
+import HAL
 import Station
 
 /// What the scheduler persists, one record per change, sent from the planner group to

@@ -1,6 +1,7 @@
 import Atomics
 import Dispatch
 import Foundation
+import HAL
 
 /// The ordinary (non-real-time) thread that drains the event sink to its consumer
 /// every `interval` while the loop runs.

@@ -1,5 +1,4 @@
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -28,13 +27,6 @@ int cloak_signals_install(int signo, int write_fd) {
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   return sigaction(signo, &action, NULL) == 0 ? 0 : errno;
-}
-
-int cloak_signals_name_thread(const char *name) {
-  char cut[16];
-  strncpy(cut, name, sizeof(cut) - 1);
-  cut[sizeof(cut) - 1] = 0;
-  return pthread_setname_np(pthread_self(), cut);
 }
 
 int cloak_signals_open_pipe(int *read_fd, int *write_fd) {

@@ -2,6 +2,7 @@
   import CLinuxShims
   import Foundation
   import Glibc
+  import HAL
 
   /// Turns SIGTERM and SIGINT into a call on an ordinary thread (never in signal
   /// context), so the handler may do anything, e.g. ask the executive to go to its safe
@@ -78,9 +79,7 @@
       readFD = readEnd
       writeFD = writeEnd
       let readFD = readEnd
-      let thread = Thread { SignalPipe.shared.readLoop(readFD) }
-      reader = thread
-      thread.start()
+      reader = NamedThread.start("cloak-signals") { SignalPipe.shared.readLoop(readFD) }
     }
 
     private func readLoop(_ fd: Int32) {
@@ -89,7 +88,6 @@
       var all = sigset_t()
       sigfillset(&all)
       pthread_sigmask(SIG_UNBLOCK, &all, nil)
-      _ = cloak_signals_name_thread("cloak-signals")
       var byte: UInt8 = 0
       while true {
         let count = read(fd, &byte, 1)

@@ -12,7 +12,4 @@ int cloak_signals_open_pipe(int *read_fd, int *write_fd);
 // reader is awake anyway). Every installed signal shares the last `write_fd` given.
 // Returns 0 or an errno value.
 int cloak_signals_install(int signo, int write_fd);
-// Names the calling thread in the kernel (at most 15 bytes; longer names are cut).
-// Returns 0 or an errno value.
-int cloak_signals_name_thread(const char *name);
 #endif

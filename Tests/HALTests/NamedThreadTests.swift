@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Controller
+@testable import HAL
 
 /// The controller's threads carry their names in the kernel (what `top -H` shows).
 @Suite struct NamedThreadTests {
