@@ -36,3 +36,16 @@
     public var isStopped: Bool { wait(.zero) }
   }
 #endif
+
+/// Stop signals caught from a command's start (decision 0429).
+public enum StopSignals {
+  /// SIGTERM and SIGINT stop caught from now on (Linux): one that comes while a run is
+  /// still starting, before it listens, is handed to the run as soon as it does, so the
+  /// run stops through its safe state instead of the process being killed half-set-up.
+  /// Call first thing in a command that runs until a signal.
+  public static func catchFromNow() {
+    #if canImport(LinuxHAL)
+      ShutdownSignals.catchFromNow()
+    #endif
+  }
+}

@@ -166,7 +166,6 @@ public final class OperatorAPI: @unchecked Sendable {
 
   /// Starts the server task; the box gets the bound port or the failure.
   private func launch() -> BoundBox {
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let bound = BoundBox()
     let hub = hub
     let application = Application(
@@ -179,17 +178,18 @@ public final class OperatorAPI: @unchecked Sendable {
       },
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cloak"),
       onServerRunning: { channel in bound.set(channel.localAddress?.port, error: nil) },
-      eventLoopGroupProvider: .shared(group), logger: Self.quietLogger())
+      eventLoopGroupProvider: .singleton, logger: Self.quietLogger())
     // The server, its connections and the pump run on a thread of their own, not on the
     // cooperative pool, which blocking work elsewhere in the process can hold (it held
     // the server from binding for 30 s in the full unit suite).
     let executor = DedicatedExecutor(name: "cloak-api")
-    // The event loop is shut down by the task that ran the server, once the server has
-    // ended: never under a server that still has work on it.
+    // The connections run on NIO's process-wide event loops, which are never shut down
+    // (decision 1415): shutting down a group of its own raced Hummingbird's cancellation,
+    // which still scheduled work on it (NIO's "leaking promise" trap, exit 132, when a
+    // stop signal came just after the start).
     let task = Task.detached(executorPreference: executor) {
       do { try await application.runService(gracefulShutdownSignals: []) } catch { bound.set(nil, error: "\(error)") }
       hub.closeAll()
-      try? await group.shutdownGracefully()
     }
     lock.withLock {
       serverTask = task
@@ -250,20 +250,26 @@ public final class OperatorAPI: @unchecked Sendable {
     }
   }
 
-  /// Stops serving: live clients closed, listener closed, the event loop thread, the
-  /// state pump and the API's own thread ended, so nothing of the API runs while the
-  /// program exits. Blocks up to 30 s for the server's graceful end (a server that takes
-  /// longer is left to the process's exit rather than shut down under it). Call from a
-  /// thread of the program's own; from Swift concurrency use the `async` overload.
-  public func stop() {
-    guard let server = cancel() else { return }
+  /// Stops serving: live clients told (1001) and closed, the listener closed, the state
+  /// pump and the API's own thread ended. Blocks at most ``stopGraceSeconds`` for the
+  /// server's graceful end: a connection that never sent a request holds Hummingbird's
+  /// graceful shutdown (it quiesces a connection only once its first request is read), so
+  /// a server that takes longer is left to the process's exit rather than waited for or
+  /// shut down under it. Returns whether it ended in time. Call from a thread of the
+  /// program's own; from Swift concurrency use the `async` overload.
+  @discardableResult
+  public func stop() -> Bool {
+    guard let server = cancel() else { return true }
     let done = DispatchSemaphore(value: 0)
     Task.detached {
       await server.value
       done.signal()
     }
-    _ = done.wait(timeout: .now() + 30)
+    return done.wait(timeout: .now() + Self.stopGraceSeconds) == .success
   }
+
+  /// How long ``stop()`` waits for the server's graceful end, seconds.
+  public static let stopGraceSeconds = 3.0
 
   /// Stops serving from Swift concurrency (waits for the server's graceful end and the
   /// API's thread).

@@ -225,10 +225,21 @@ final class OperatorServices {
     server.publish(groupReports: executive.report().groups)
   }
 
-  /// Stops the API, then the link, then the router.
+  /// Records why the run stopped in the API's event journal (before the run's last
+  /// event, `run_stopped`, is written).
+  func noteStopReason(_ reason: String) {
+    journal?.setStopReason(reason)
+  }
+
+  /// Stops the API, then the link, then the router. The API's graceful end is waited for
+  /// at most `OperatorAPI.stopGraceSeconds` (a client's idle connection can hold it).
   func stop(reason: String) {
     journal?.setStopReason(reason)
-    server?.stop()
+    if server?.stop() == false {
+      print(
+        "\(command): operator API: a connection held its graceful stop past "
+          + "\(Int(OperatorAPI.stopGraceSeconds)) s; left to the exit")
+    }
     linkServer?.stop()
     router?.stop()
     for cleanup in cleanups { cleanup() }

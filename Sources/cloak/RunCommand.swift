@@ -71,6 +71,7 @@ struct Run: ParsableCommand {
   var noWatchdog = false
 
   func run() throws {
+    StopSignals.catchFromNow()
     // The runtime configuration (`--config`) names the board, the station and the
     // real-time settings of an installed controller; options given here win.
     let runtime = try service.configuration()

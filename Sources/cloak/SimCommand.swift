@@ -42,6 +42,7 @@ struct SimCommand: ParsableCommand {
   @OptionGroup var schedule: ScheduleDatabaseOption
 
   func run() throws {
+    StopSignals.catchFromNow()
     let station = try stationOption.loadOrExit()
     let description: ScenarioDescription
     do { description = try ScenarioFiles.load(scenario, station: station) } catch {
@@ -108,15 +109,17 @@ struct SimCommand: ParsableCommand {
     if let services { session.afterSlice = { [run] in services.slice(run.assembly.executive) } }
     let (signalled, wall) = session.play()
     let reason = signalled ? "signal" : "completed"
-    services?.stop(reason: reason)
+    services?.noteStopReason(reason)
     printer.formatter.run.stopReason = reason
     writer?.formatter.run.stopReason = reason
     auditLog?.formatter.run.stopReason = reason
     let results = run.finish()
     // As on a real board: every output to its safe value (the PWM controllers' output
-    // enable included, which the executive's shutdown leaves to the driver), reported.
+    // enable included, which the executive's shutdown leaves to the driver), reported,
+    // before the operator services stop (a client can hold the API's stop for seconds).
     for failure in run.board.applySafeState() { printError("\(command): safe state: \(failure)") }
     ServiceRunOptions.reportSafeState(run.board)
+    services?.stop(reason: reason)
     return SimulationSession.summarise(
       run, results: results, signalled: signalled, wallSeconds: wall, writer: writer, judge: command == "cloak sim")
   }

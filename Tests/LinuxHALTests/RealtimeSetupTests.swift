@@ -95,6 +95,23 @@
       #expect(arrives(delivered))
     }
 
+    @Test("a signal caught before any handler listens goes to the next handler installed, once")
+    func earlySignalIsKept() {
+      // As `cloak run` does first thing: caught, no handler yet (its run is starting).
+      ShutdownSignals.catchFromNow(signals: [SIGUSR1])
+      kill(getpid(), SIGUSR1)
+      usleep(100_000)  // usually read by now, with nobody listening; either way it counts
+      let first = DispatchSemaphore(value: 0)
+      let a = ShutdownSignals(signals: [SIGUSR1]) { _ in first.signal() }
+      #expect(arrives(first))
+      a.cancel()
+      // Handed over once: the next handler does not get it again.
+      let second = DispatchSemaphore(value: 0)
+      let b = ShutdownSignals(signals: [SIGUSR1]) { _ in second.signal() }
+      defer { b.cancel() }
+      #expect(second.wait(timeout: .now() + .milliseconds(300)) == .timedOut)
+    }
+
     @Test("after cancel the handler is not called and the signal does not end the process")
     func cancelledHandlerIsQuiet() {
       let kept = DispatchSemaphore(value: 0)

@@ -19,13 +19,23 @@
     private let id: Int
 
     /// Installs `handler` for `signals` (default SIGTERM and SIGINT). From the first
-    /// installation on, those signals no longer end the process: with no handler left
-    /// installed they are read and dropped.
+    /// installation (or ``catchFromNow(signals:)``) on, those signals no longer end the
+    /// process. A signal that came while no handler listened for it is kept (once per
+    /// signal number) and handed to the next handler installed for it, at once.
     public init(signals: [Int32] = [SIGTERM, SIGINT], handler: @escaping @Sendable (Int32) -> Void) {
       id = SignalPipe.shared.add(signals: Set(signals), handler: handler)
     }
 
-    /// Stops listening (the signals stay caught and are dropped when no handler is left).
+    /// Catches `signals` from now on without a handler yet, so a stop asked while a
+    /// command is still starting (before its run installs its handler) is not the
+    /// signal's default action (the process killed, outputs never put to their safe
+    /// values) but the run's first event: its handler gets it when installed.
+    public static func catchFromNow(signals: [Int32] = [SIGTERM, SIGINT]) {
+      SignalPipe.shared.catchSignals(Set(signals))
+    }
+
+    /// Stops listening (the signals stay caught; one that comes with no handler left is
+    /// kept for the next).
     public func cancel() { SignalPipe.shared.remove(id) }
 
     deinit { cancel() }
@@ -47,21 +57,41 @@
     private var readFD: Int32 = -1
     private var writeFD: Int32 = -1
     private var reader: Thread?
+    /// Signals that came while no handler listened for them, for the next one.
+    private var unheard: Set<Int32> = []
 
     /// Adds a handler, installing the C handler for any signal not yet caught and
     /// starting the reader on first use. Returns the handler's id.
     func add(signals: Set<Int32>, handler: @escaping @Sendable (Int32) -> Void) -> Int {
       lock.lock()
       defer { lock.unlock() }
-      if reader == nil { startReader() }
-      if writeFD >= 0 {
-        for number in signals.subtracting(installed) where cloak_signals_install(number, writeFD) == 0 {
-          installed.insert(number)
-        }
-      }
+      install(signals)
       nextID += 1
       entries[nextID] = Entry(signals: signals, handler: handler)
+      let owed = unheard.intersection(signals)
+      unheard.subtract(owed)
+      if !owed.isEmpty {
+        // Called off the caller's thread and outside the lock, as for any signal.
+        Thread.detachNewThread { for number in owed.sorted() { handler(number) } }
+      }
       return nextID
+    }
+
+    /// Catches `signals` (handler or not).
+    func catchSignals(_ signals: Set<Int32>) {
+      lock.lock()
+      install(signals)
+      lock.unlock()
+    }
+
+    /// Called with the lock held: the reader started, the C handler installed for each
+    /// signal not yet caught.
+    private func install(_ signals: Set<Int32>) {
+      if reader == nil { startReader() }
+      guard writeFD >= 0 else { return }
+      for number in signals.subtracting(installed) where cloak_signals_install(number, writeFD) == 0 {
+        installed.insert(number)
+      }
     }
 
     func remove(_ id: Int) {
@@ -107,6 +137,7 @@
         guard let entry = entries[id], entry.signals.contains(number) else { return nil }
         return entry.handler
       }
+      if handlers.isEmpty { unheard.insert(number) }
       lock.unlock()
       for handler in handlers { handler(number) }
     }
