@@ -95,6 +95,26 @@ struct LinkArgumentTests {
           )))
   }
 
+  @Test("a no-such reason names the value the command gave; other reasons are the arbiter's")
+  func noSuchNamesTheValue() {
+    let hatch = Command.hatchOpen(HatchID(unchecked: "nowhere"))
+    #expect(LinkProtocol.reason("no such hatch", of: hatch) == "no such hatch 'nowhere'")
+    #expect(LinkProtocol.reason("no such hatch", of: nil) == "no such hatch")
+    #expect(
+      LinkProtocol.reason("no such drone", of: .droneArm(DroneID(unchecked: "d9"))) == "no such drone 'd9'")
+    #expect(
+      LinkProtocol.reason("no such target", of: .scanSkip(TargetID(unchecked: "seal-x")))
+        == "no such target 'seal-x'")
+    #expect(
+      LinkProtocol.reason("no such module", of: .crewActivityEnd(ModuleID(unchecked: "attic")))
+        == "no such module 'attic'")
+    #expect(
+      LinkProtocol.reason(
+        "no such PWM output", of: .actuatorPulse(BoardRole(unchecked: "drone.d9.motor1"), microseconds: 1500))
+        == "no such PWM output 'drone.d9.motor1'")
+    #expect(LinkProtocol.reason("pulse outside the output's limits", of: hatch) == "pulse outside the output's limits")
+  }
+
   @Test("an envelope rejection's reason names its code once")
   func rejectionReasons() {
     let replayed = LinkProtocol.refusal(
