@@ -27,11 +27,12 @@ public struct LinkReply: Sendable, Equatable {
       line: LinkProtocol.line(requestID: refusal.requestID, refusal: refusal), beforeArbiter: true)
   }
 
-  init(_ response: CommandResponse, requestID: UInt64) {
+  init(_ response: CommandResponse, requestID: UInt64, command: Command? = nil) {
     let rejection: RejectionCode?
     if case .rejected(let code, _) = response.result { rejection = code } else { rejection = nil }
     self.init(
-      requestID: requestID, rejection: rejection, line: LinkProtocol.line(response, requestID: requestID),
+      requestID: requestID, rejection: rejection,
+      line: LinkProtocol.line(response, requestID: requestID, command: command),
       beforeArbiter: false)
   }
 }
@@ -113,7 +114,7 @@ public struct CommandPath: Sendable {
         path.submit(next, by: principal, requestID: requestID, then: nil, completion: completion)
         return
       }
-      completion(LinkReply(response, requestID: requestID))
+      completion(LinkReply(response, requestID: requestID, command: command))
     }
   }
 }

@@ -45,11 +45,19 @@ public enum LinkProtocol {
     guard let members = value.members else {
       throw Refusal(requestID: nil, code: .format, reason: "a request is one JSON object")
     }
-    guard let id = value["request_id"]?.uint64 else {
+    guard let idValue = value["request_id"] else {
       throw Refusal(requestID: nil, code: .format, reason: "request_id (an unsigned integer) is missing")
     }
-    guard let name = value["command"]?.string else {
+    guard let id = idValue.uint64 else {
+      throw Refusal(
+        requestID: nil, code: .format,
+        reason: "request_id is invalid: it must be an unsigned integer in 0...\(UInt64.max)")
+    }
+    guard let nameValue = value["command"] else {
       throw Refusal(requestID: id, code: .format, reason: "command (a string) is missing")
+    }
+    guard let name = nameValue.string else {
+      throw Refusal(requestID: id, code: .format, reason: "command is invalid: it must be a string")
     }
     let arguments = try scalarArguments(members, skipping: ["request_id", "command"], id: id)
     do { return CrewRequest(requestID: id, command: try Command.parse(name: name, arguments: arguments)) } catch {
@@ -59,12 +67,19 @@ public enum LinkProtocol {
 
   /// The command object of an accepted envelope as a `Command` (`format` or `validation`).
   public static func envelopeCommand(_ accepted: AcceptedCommand) throws(Refusal) -> Command {
-    let id = accepted.envelope.sequence
-    guard let members = accepted.envelope.command.members else {
+    try command(of: accepted.envelope)
+  }
+
+  /// The command object of `envelope` (its members but `command` are the arguments) as a
+  /// `Command` (`format` or `validation`): what the ground link does with it once the
+  /// envelope is accepted, and what `cloak command sign` checks before signing.
+  public static func command(of envelope: CommandEnvelope) throws(Refusal) -> Command {
+    let id = envelope.sequence
+    guard let members = envelope.command.members else {
       throw Refusal(requestID: id, code: .format, reason: "the envelope's command is not an object")
     }
     let arguments = try scalarArguments(members, skipping: ["command"], id: id)
-    do { return try Command.parse(name: accepted.commandName, arguments: arguments) } catch {
+    do { return try Command.parse(name: envelope.commandName, arguments: arguments) } catch {
       throw Refusal(requestID: id, code: .validation, reason: error.message)
     }
   }
@@ -84,13 +99,36 @@ public enum LinkProtocol {
     return arguments
   }
 
-  /// The response line (no LF) for `response`.
-  public static func line(_ response: CommandResponse, requestID: UInt64) -> String {
+  /// The response line (no LF) for `response` to `command` (nil: not known).
+  public static func line(_ response: CommandResponse, requestID: UInt64, command: Command? = nil) -> String {
     switch response.result {
     case .ok: return line(requestID: requestID, refusal: nil)
     case .rejected(let code, let reason):
-      return line(requestID: requestID, refusal: Refusal(requestID: requestID, code: code, reason: "\(reason)"))
+      return line(
+        requestID: requestID,
+        refusal: Refusal(requestID: requestID, code: code, reason: Self.reason(reason, of: command)))
     }
+  }
+
+  /// The arbiter's reason for a reply, with the id `command` named when the reason is
+  /// "no such hatch", "no such drone", "no such target", "no such module" or "no such PWM
+  /// output" (`no such hatch 'nowhere'`). The arbiter's reasons are static strings: it
+  /// runs in the actuator group and formats nothing; the link, which knows the command,
+  /// adds the value.
+  public static func reason(_ reason: StaticString, of command: Command?) -> String {
+    let text = "\(reason)"
+    guard let command else { return text }
+    let value: String?
+    switch text {
+    case "no such hatch": value = command.hatch?.rawValue
+    case "no such drone": value = command.drone?.rawValue
+    case "no such target": value = command.target?.rawValue
+    case "no such module": value = command.module?.rawValue
+    case "no such PWM output":
+      if case .actuatorPulse(let role, _) = command { value = role.rawValue } else { value = nil }
+    default: value = nil
+    }
+    return value.map { "\(text) '\($0)'" } ?? text
   }
 
   /// The response line (no LF): `ok` without a refusal.
@@ -103,7 +141,8 @@ public enum LinkProtocol {
 
   /// The link's code for an envelope rejection: `format` for a malformed envelope,
   /// `busy` when the replay store could not be written, `authority` for the rest; the
-  /// reason starts with the rejection's own code (`replayed`, `stale`, ...).
+  /// reason is the rejection's own code (`replayed`, `stale`, ...), a colon and its
+  /// description (`replayed: sequence 5 of key ground-1 is not above ...`).
   public static func refusal(_ rejection: EnvelopeRejection, requestID: UInt64?) -> Refusal {
     let code: RejectionCode
     switch rejection {

@@ -3,7 +3,7 @@ import AuditLog
 /// A signed ground command (docs/command-envelopes.md). The envelope is one JSON object:
 ///
 ///     {"v":1,"key_id":"ground-1","seq":42,"time_ms":1795000000000,
-///      "lease_expires_ms":1795000600000,"command":{"command":"stop_all"},"sig":"BASE64"}
+///      "lease_expires_ms":1795000600000,"command":{"command":"stop_all_drones"},"sig":"BASE64"}
 ///
 /// `sig` is the Ed25519 signature (64 bytes, standard base64) over the signing input
 /// `SigningInput.bytes`: a fixed text header of the scalar fields and then the command

@@ -36,6 +36,8 @@ public enum EnvelopeRejection: Error, Sendable, Equatable, CustomStringConvertib
     }
   }
 
+  /// The values involved, without the `reason` code (a response or `cloak command verify`
+  /// prints `REASON: DESCRIPTION`).
   public var description: String {
     switch self {
     case .malformed(let why): "malformed envelope: \(why)"
@@ -43,9 +45,9 @@ public enum EnvelopeRejection: Error, Sendable, Equatable, CustomStringConvertib
     case .badSignature(let keyId): "bad signature for key \(keyId)"
     case .unknownKey(let keyId): "unknown key \(keyId)"
     case .replayed(let keyId, let sequence, let highest):
-      "replayed: sequence \(sequence) of key \(keyId) is not above the highest accepted, \(highest)"
+      "sequence \(sequence) of key \(keyId) is not above the highest accepted, \(highest)"
     case .stale(let timeMs, let nowMs, let windowMs):
-      "stale: timestamp \(timeMs) ms is \(nowMs - timeMs) ms from the controller's clock \(nowMs) ms (window ±\(windowMs) ms)"
+      "timestamp \(timeMs) ms is \(nowMs - timeMs) ms from the controller's clock \(nowMs) ms (window ±\(windowMs) ms)"
     case .notAllowed(let keyId, let command): "key \(keyId) is not allowed to send '\(command)'"
     case .leaseExpired(let lease, let nowMs): "lease expired at \(lease) ms (now \(nowMs) ms)"
     case .replayStoreFailed(let why): "replay guard could not store the sequence number: \(why)"

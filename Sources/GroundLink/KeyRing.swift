@@ -28,9 +28,12 @@ public struct KeyRing: Sendable, Equatable {
   }
 
   /// Parses a key ring file:
-  /// `{"keys":[{"key_id":"ground-1","public_key":"VKEY","allowed_commands":["stop_all"]}]}`,
-  /// where VKEY is the text of the `.pub` file `cloak keys generate` writes.
-  public init(json bytes: [UInt8], path: String) throws(KeyRingError) {
+  /// `{"keys":[{"key_id":"ground-1","public_key":"VKEY","allowed_commands":["stop_all_drones"]}]}`,
+  /// where VKEY is the text of the `.pub` file `cloak keys generate` writes. With
+  /// `commands` (the controller's command names), an allowed command that is not one of
+  /// them is an error naming it: a misspelt name would otherwise refuse that command
+  /// (`not_allowed`) without a word at start.
+  public init(json bytes: [UInt8], path: String, commands: Set<String>? = nil) throws(KeyRingError) {
     let root: JSONValue
     do { root = try JSONValue.parse(bytes) } catch { throw .invalid(path: path, entry: nil, detail: "\(error)") }
     guard case .array(let entries)? = root["keys"] else {
@@ -58,6 +61,12 @@ public struct KeyRing: Sendable, Equatable {
       for name in names {
         guard let text = name.string else {
           throw .invalid(path: path, entry: index, detail: "allowed_commands holds a non-string")
+        }
+        if let commands, !commands.contains(text) {
+          throw .invalid(
+            path: path, entry: index,
+            detail: "allowed_commands: '\(text)' is not a command (known: \(commands.sorted().joined(separator: ", ")))"
+          )
         }
         allowed.insert(text)
       }

@@ -53,10 +53,15 @@ public struct CrewCredential: Sendable {
     digest = Array(SHA256.hash(data: Data(text.utf8)))
   }
 
-  /// Whether an `Authorization` header value carries the secret (`Bearer SECRET`).
+  /// Whether an `Authorization` header value carries the secret (`Bearer SECRET`, the
+  /// scheme in any case).
   public func admits(authorization: String?) -> Bool {
-    guard let authorization, authorization.hasPrefix("Bearer ") else { return false }
-    let offered = Array(SHA256.hash(data: Data(authorization.dropFirst(7).utf8)))
+    // The scheme is case-insensitive and followed by one or more spaces (RFC 9110 11.1,
+    // 11.4): `bearer TOKEN` is the same credential as `Bearer TOKEN`.
+    guard let authorization, authorization.prefix(6).lowercased() == "bearer" else { return false }
+    let rest = authorization.dropFirst(6)
+    guard rest.first == " " else { return false }
+    let offered = Array(SHA256.hash(data: Data(rest.drop(while: { $0 == " " }).utf8)))
     var difference: UInt8 = 0
     for (a, b) in zip(offered, digest) { difference |= a ^ b }
     return difference == 0 && offered.count == digest.count

@@ -48,7 +48,8 @@ struct ActuatorSet: ParsableCommand {
   var arm = false
 
   @Option(
-    name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then return to safe (default: until Ctrl-C).")
+    name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then return to safe (default: until Ctrl-C).",
+    transform: DurationArgument.parse)
   var hold: DurationArgument?
   var holdSeconds: Double? { hold?.seconds }
 

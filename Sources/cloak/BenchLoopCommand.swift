@@ -24,7 +24,9 @@ struct BenchLoop: ParsableCommand {
       """)
 
   @Option(help: "Base tick rate in hertz.") var rateHz = 1000
-  @Option(name: [.customLong("for"), .customLong("seconds")], help: "How long to run (90s, 15m, or seconds).")
+  @Option(
+    name: [.customLong("for"), .customLong("seconds")], help: "How long to run (90s, 15m, or seconds; default: 10s).",
+    transform: DurationArgument.parse)
   var duration = DurationArgument(seconds: 10)
   @OptionGroup var stationOption: StationOption
   var seconds: Double { duration.seconds }

@@ -20,7 +20,8 @@ struct BenchPlan: ParsableCommand {
   @Option(help: "Modules.") var modules = 40
   @Option(help: "Timed allocation steps (the median is reported).") var steps = 200
   @Option(help: "Full-horizon plans (the median is reported).") var plans = 5
-  @Option(help: "Horizon of the full plan.") var horizon = DurationArgument(seconds: 86_400)
+  @Option(help: "Horizon of the full plan (default: 1d).", transform: DurationArgument.parse)
+  var horizon = DurationArgument(seconds: 86_400)
   @Flag(
     help:
       "Count heap allocations in the steady-state steps (needs the LD_PRELOAD counter of scripts/count-allocations).")
@@ -31,6 +32,7 @@ struct BenchPlan: ParsableCommand {
     guard targets > 0, drones > 0, modules >= 2, steps > 0, plans > 0 else {
       throw ValidationError("--targets, --drones, --steps and --plans must be positive, --modules at least 2")
     }
+    try horizon.requirePositive("--horizon")
   }
 
   func run() throws {

@@ -12,7 +12,7 @@ struct BenchSim: ParsableCommand {
     commandName: "sim",
     abstract: "Simulation speed: simulated seconds per wall second (demo station, full controller).")
 
-  @Option(name: .customLong("for"), help: "Simulated time per run.")
+  @Option(name: .customLong("for"), help: "Simulated time per run (default: 1h).", transform: DurationArgument.parse)
   var duration = DurationArgument(seconds: 3_600)
 
   @Option(help: "Runs (the median is reported).")

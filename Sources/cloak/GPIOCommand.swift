@@ -73,7 +73,9 @@ struct GPIOCommand: ParsableCommand {
     @OptionGroup var target: LineOptions
     @Option(help: "Drive: push-pull, open-drain or open-source (default: the role's, else push-pull).")
     var drive: String?
-    @Option(name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then release.")
+    @Option(
+      name: .customLong("for"), help: "Hold this long (90s, 15m, seconds), then release.",
+      transform: DurationArgument.parse)
     var hold: DurationArgument?
     var seconds: Double? { hold?.seconds }
 
@@ -113,7 +115,9 @@ struct GPIOCommand: ParsableCommand {
     @Option(help: "Bias: as-is, disabled, pull-up or pull-down (default: the role's, else as-is).") var bias: String?
     @Option(help: "Debounce period in milliseconds (default: the role's, else none).") var debounceMs: Double?
     @Option(help: "Stop after this many edges.") var count: Int?
-    @Option(name: .customLong("for"), help: "Stop after this long (90s, 15m, seconds).") var limit: DurationArgument?
+    @Option(
+      name: .customLong("for"), help: "Stop after this long (90s, 15m, seconds).", transform: DurationArgument.parse)
+    var limit: DurationArgument?
     var seconds: Double? { limit?.seconds }
 
     func run() throws {

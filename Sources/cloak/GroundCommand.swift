@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditLog
+import CommandLink
+import Controller
 import Foundation
 import GroundLink
 
@@ -7,7 +9,7 @@ import GroundLink
 struct GroundCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "command",
-    abstract: "Ground command envelopes: sign, verify.",
+    abstract: "Commands from outside: sign and verify ground envelopes, send over the command link.",
     subcommands: [CommandSign.self, CommandVerify.self, CommandSend.self]
   )
 }
@@ -31,7 +33,10 @@ struct CommandSign: ParsableCommand {
   @Option(help: "Timestamp, Unix milliseconds (default: now).")
   var timeMs: Int64?
 
-  @Argument(help: "The command: one JSON object with a \"command\" name, e.g. '{\"command\":\"stop_all\"}'.")
+  @Argument(
+    help:
+      "The command: one JSON object with a \"command\" name and its arguments, e.g. '{\"command\":\"stop_all_drones\"}' or '{\"command\":\"hatch_close\",\"hatch\":\"node2-hab\"}' (docs/commands.md)."
+  )
   var command: String
 
   func run() throws {
@@ -51,7 +56,16 @@ struct CommandSign: ParsableCommand {
     do {
       let envelope = try CommandEnvelope.sign(
         command: Array(command.utf8), sequence: seq, timeMs: time, leaseExpiresMs: lease, signer: signer)
+      // The controller's own parser: a command it would refuse is not signed.
+      do { _ = try LinkProtocol.command(of: try CommandEnvelope(parsing: envelope)) } catch let refusal
+        as LinkProtocol.Refusal
+      {
+        printError("cloak command sign: the controller would refuse this command: \(refusal.reason)")
+        throw ExitCode(1)
+      }
       print(String(decoding: envelope, as: UTF8.self))
+    } catch let exit as ExitCode {
+      throw exit
     } catch {
       printError("cloak command sign: \(error)")
       throw ExitCode(1)
@@ -86,7 +100,7 @@ struct CommandVerify: ParsableCommand {
     let command = "cloak command verify"
     let ring: KeyRing
     do {
-      ring = try KeyRing(json: Array(try readTextFile(keyring, for: command).utf8), path: keyring)
+      ring = try readKeyRing(keyring, for: command)
     } catch let error as KeyRingError {
       printError("\(command): \(error)")
       throw ExitCode(2)
@@ -107,4 +121,13 @@ struct CommandVerify: ParsableCommand {
       throw ExitCode(1)
     }
   }
+}
+
+/// Reads a key ring file (docs/command-envelopes.md) whose allowed commands must be the
+/// controller's command names (``CommandKind``): `cloak run --link-keyring` and
+/// `cloak command verify`. Throws `KeyRingError` naming the file and entry.
+func readKeyRing(_ path: String, for command: String) throws -> KeyRing {
+  try KeyRing(
+    json: Array(try readTextFile(path, for: command).utf8), path: path,
+    commands: Set(CommandKind.allCases.map(\.description)))
 }

@@ -54,7 +54,7 @@ struct LinkRunOptions: ParsableArguments {
       throw ExitCode(1)
     }
     do {
-      let ring = try KeyRing(json: Array(try readTextFile(keyring, for: command).utf8), path: keyring)
+      let ring = try readKeyRing(keyring, for: command)
       return CommandVerifier(keyRing: ring, replayGuard: try ReplayGuard(path: replayGuard), windowMs: windowMs)
     } catch let exit as ExitCode {
       throw exit

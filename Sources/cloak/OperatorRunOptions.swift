@@ -65,13 +65,36 @@ struct OperatorRunOptions: ParsableArguments {
   /// The dashboard directory: `--dashboard`, else the first `dashboard/` holding an
   /// `index.html` in the data-file search order (decision 1101: `$CLOAK_DASHBOARD_DIR`,
   /// the configuration directories, the installed share directory, `./dashboard`, the
-  /// checkout's), else nil.
-  func dashboardDirectory() -> String? {
-    if let dashboard { return dashboard }
+  /// checkout's), else nil. Throws a ``DashboardDirectoryError`` when `--dashboard`
+  /// names no directory or one without `index.html`: served, it would answer 404.
+  func dashboardDirectory() throws(DashboardDirectoryError) -> String? {
+    if let dashboard {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: dashboard, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw DashboardDirectoryError(directory: dashboard, missing: "the directory itself")
+      }
+      guard FileManager.default.fileExists(atPath: ConfigurationSearch.join(dashboard, "index.html")) else {
+        throw DashboardDirectoryError(directory: dashboard, missing: "index.html")
+      }
+      return dashboard
+    }
     let search = ConfigurationSearch()
     return search.directories(folder: "dashboard", overrideVariable: "CLOAK_DASHBOARD_DIR").first {
       FileManager.default.fileExists(atPath: ConfigurationSearch.join($0, "index.html"))
     }
+  }
+}
+
+/// A `--dashboard` directory that cannot serve the dashboard.
+struct DashboardDirectoryError: Error, CustomStringConvertible {
+  var directory: String
+  /// What is not there: `the directory itself` or `index.html`.
+  var missing: String
+
+  var description: String {
+    missing == "index.html"
+      ? "--dashboard \(directory): the directory has no index.html (give the dashboard/ directory of the checkout or package)"
+      : "--dashboard \(directory): no such directory"
   }
 }
 
@@ -83,6 +106,8 @@ final class OperatorServices {
   let link: LinkRunOptions
   let command: String
   let endpoint: (host: String, port: Int, fallback: Bool)?
+  /// The dashboard directory the API serves (nil: none found), resolved before the run starts.
+  let dashboard: String?
   private(set) var journal: EventJournal?
   private(set) var router: ResponseRouter?
   private(set) var linkServer: CommandLinkServer?
@@ -103,6 +128,10 @@ final class OperatorServices {
     self.link = link
     self.command = command
     endpoint = try api.endpoint(defaultOn: defaultOn, configuration: configuration)
+    do { dashboard = endpoint == nil ? nil : try api.dashboardDirectory() } catch {
+      printError("\(command): \(error)")
+      throw ExitCode(1)
+    }
   }
 
   /// The event consumers the run adds (the API's journal), given the run's formatter.
@@ -150,7 +179,6 @@ final class OperatorServices {
         printError("\(command): \(error)")
         throw ExitCode(1)
       }
-      let dashboard = api.dashboardDirectory()
       var configuration = OperatorAPIConfiguration(
         host: endpoint.host, port: endpoint.port, dashboardDirectory: dashboard)
       var server = OperatorAPI(

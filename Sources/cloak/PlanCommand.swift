@@ -18,10 +18,16 @@ struct PlanCommand: ParsableCommand {
   )
 
   @OptionGroup var stationOption: StationOption
-  @Option(help: "How far ahead to plan (90s, 15m, 36h, 30d; a plain number is seconds).")
+  @Option(
+    help: "How far ahead to plan (90s, 15m, 36h, 30d; a plain number is seconds; default: 1d).",
+    transform: DurationArgument.parse)
   var horizon = DurationArgument(seconds: 86_400)
   @Flag(help: "Print one JSON object (assignments, overdue).") var json = false
   @Option(help: "Explain one target's risk score, factor by factor.") var explain: String?
+
+  func validate() throws {
+    try horizon.requirePositive("--horizon")
+  }
 
   func run() throws {
     let station = try stationOption.loadOrExit()

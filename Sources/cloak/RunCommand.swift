@@ -20,7 +20,13 @@ struct Run: ParsableCommand {
     commandName: "run",
     abstract: "Run the controller on a board (default: the sim board, demo station and demo scenario).",
     discussion: """
-      Durations: 90s, 15m, 36h, 30d, or a plain number of seconds. On the sim board with no       --for: the demo scenario (examples/scenarios/demo.yaml) at \(Int(Run.demoSpeed))x with a       status view each second, until Ctrl-C. Injections (sim board only): --leak       MODULE:PCT_PER_HOUR@START lets a station module lose air from START on (e.g.       node1:0.5@2m); --fail-sensor ROLE@AT removes a pressure sensor from its bus at AT.       --events FILE.jsonl writes every event as one JSON object per line (docs/events.md).
+      Durations: 90s, 15m, 36h, 30d, or a plain number of seconds (at most 10 years). On \
+      the sim board with no --for: the demo scenario (examples/scenarios/demo.yaml) at \
+      \(Int(Run.demoSpeed))x with a status view each second, until Ctrl-C. Injections (sim \
+      board only): --leak MODULE:PCT_PER_HOUR@START lets a station module lose air from \
+      START on (e.g. node1:0.5@2m); --fail-sensor ROLE@AT removes a pressure sensor from \
+      its bus at AT. --events FILE.jsonl writes every event as one JSON object per line \
+      (docs/events.md).
       """)
 
   /// The pace of the open-ended demo on the sim board, simulated seconds per wall second:
@@ -38,7 +44,7 @@ struct Run: ParsableCommand {
 
   @Option(
     name: [.customLong("for"), .customLong("seconds")],
-    help: "How long to run (simulated time on sim; default: until SIGTERM/SIGINT).")
+    help: "How long to run (simulated time on sim; default: until SIGTERM/SIGINT).", transform: DurationArgument.parse)
   var duration: DurationArgument?
 
   @Option(help: "Scenario to play on the sim board (name in examples/scenarios/ or path).")
@@ -53,7 +59,9 @@ struct Run: ParsableCommand {
   @Option(help: "Seed of the simulation's random draws (sim board).")
   var seed: UInt64?
 
-  @Option(help: "With --for on sim: print a status line every this long (simulated time).")
+  @Option(
+    help: "With --for on sim: print a status line every this long (simulated time; default: 10s).",
+    transform: DurationArgument.parse)
   var statusEvery = DurationArgument(seconds: 10)
 
   @Option(help: "Write every event as a JSON line to this file.")
@@ -69,6 +77,10 @@ struct Run: ParsableCommand {
     name: .customLong("no-watchdog"),
     help: "Do not open the board file's watchdog (bench runs; by default the controller runs under it).")
   var noWatchdog = false
+
+  func validate() throws {
+    try statusEvery.requirePositive("--status-every")
+  }
 
   func run() throws {
     StopSignals.catchFromNow()

@@ -115,10 +115,14 @@ struct SimulationSession {
         target = run.time + 60
       }
       if let total { target = min(target, total) }
+      // At most one status line per slice, and the next one strictly later: a period the
+      // options did not refuse (0, or below the floating-point spacing at this time) must
+      // not spin here, where no stop signal is looked at.
       if let every = statusEvery {
-        while nextSimStatus <= run.time {
+        if every > 0, nextSimStatus <= run.time {
           print(statusLine())
-          nextSimStatus += every
+          let next = ((run.time / every).rounded(.down) + 1) * every
+          nextSimStatus = next > run.time ? next : run.time.nextUp
         }
         target = min(target, max(nextSimStatus, run.time + run.stepS))
       }

@@ -158,6 +158,18 @@ struct ShippedStationTests {
     try StationCatalog(directories: [StationFixtures.repositoryStations]).load(StationCatalog.defaultStationName)
   }
 
+  @Test("every station file shipped in stations/ validates (cloak stations list shows none INVALID)")
+  func everyShippedStationValidates() throws {
+    let catalog = StationCatalog(directories: [StationFixtures.repositoryStations])
+    let stations = catalog.stations()
+    #expect(stations.map(\.name).contains(StationCatalog.defaultStationName))
+    for (name, path) in stations {
+      do { _ = try StationLoader.load(path: path) } catch {
+        Issue.record("\(name) (\(path)) does not validate: \(error.errors.map(\.description))")
+      }
+    }
+  }
+
   @Test("stations/demo.yaml is a plausible station of the size the issue asks for")
   func demoShape() throws {
     let station = try Self.demo()

@@ -62,7 +62,7 @@ import Testing
         == "{\"request_id\":7,\"result\":\"ok\"}")
     #expect(
       try client.request(Array("{\"request_id\":8,\"command\":\"hatch_open\",\"hatch\":\"nowhere\"}".utf8))
-        .hasPrefix("{\"request_id\":8,\"result\":\"error\",\"error\":\"validation\""))
+        == "{\"request_id\":8,\"result\":\"error\",\"error\":\"validation\",\"reason\":\"no such hatch 'nowhere'\"}")
     #expect(
       try client.request(Array("{\"request_id\":9,\"command\":\"fly_to_the_moon\"}".utf8))
         .contains("\"error\":\"validation\""))

@@ -257,4 +257,20 @@ struct KeyRingTests {
       try KeyRing(json: Array(twice.utf8), path: "ring.json")
     }
   }
+
+  @Test("given the controller's command names, an allowed command that is not one is named")
+  func unknownAllowedCommand() throws {
+    let text =
+      #"{"keys":[{"key_id":"ground-1","public_key":"\#(EnvelopeVectors.vkey)","allowed_commands":["stop_all"]}]}"#
+    #expect(
+      throws: KeyRingError.invalid(
+        path: "ring.json", entry: 0,
+        detail: "allowed_commands: 'stop_all' is not a command (known: lease_take, stop_all_drones)")
+    ) {
+      try KeyRing(json: Array(text.utf8), path: "ring.json", commands: ["stop_all_drones", "lease_take"])
+    }
+    let fixed = text.replacingOccurrences(of: #""stop_all""#, with: #""stop_all_drones""#)
+    let ring = try KeyRing(json: Array(fixed.utf8), path: "ring.json", commands: ["stop_all_drones", "lease_take"])
+    #expect(ring.keys["ground-1"]?.allowedCommands == ["stop_all_drones"])
+  }
 }

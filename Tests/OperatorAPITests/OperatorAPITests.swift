@@ -111,6 +111,11 @@ import Testing
     #expect(credential.admits(authorization: "Bearer \(credential.secret)"))
     #expect(!credential.admits(authorization: "Bearer \(credential.secret)x"))
     #expect(!credential.admits(authorization: credential.secret))
+    // The auth scheme is case-insensitive, one or more spaces before the token (RFC 9110 11.1).
+    #expect(credential.admits(authorization: "bearer \(credential.secret)"))
+    #expect(credential.admits(authorization: "BEARER  \(credential.secret)"))
+    #expect(!credential.admits(authorization: "Bearer\(credential.secret)"))
+    #expect(!credential.admits(authorization: "Basic \(credential.secret)"))
     #expect(!credential.admits(authorization: nil))
     #expect(try CrewCredential(path: path).secret == credential.secret)
     try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)

@@ -85,6 +85,27 @@ import Testing
           #expect(response.status == .unprocessableContent)
           #expect(Self.json(response.body)["error"] as? String == "validation")
         }
+        // A misspelt argument is refused, naming it, not dropped for the 2 h default.
+        try await client.execute(
+          uri: "/api/v1/commands/crew", method: .post, headers: auth,
+          body: ByteBuffer(string: #"{"request_id":44,"command":"crew_activity_start","module":"hab","duraton":"30m"}"#)
+        ) { response in
+          #expect(response.status == .unprocessableContent)
+          let body = Self.json(response.body)
+          #expect(body["error"] as? String == "validation")
+          #expect(
+            body["reason"] as? String
+              == "unknown argument 'duraton' for crew_activity_start (takes: module, duration)")
+        }
+        try await client.execute(
+          uri: "/api/v1/commands/crew", method: .post, headers: [.authorization: "bearer \(secret)"],
+          body: ByteBuffer(string: #"{"request_id":45,"command":"scan_pause","extra":"x"}"#)
+        ) { response in
+          #expect(response.status == .unprocessableContent)
+          #expect(
+            Self.json(response.body)["reason"] as? String
+              == "unknown argument 'extra' for scan_pause (takes no arguments)")
+        }
         try await client.execute(
           uri: "/api/v1/commands/crew", method: .post, headers: auth, body: ByteBuffer(string: "{not json")
         ) { response in

@@ -21,6 +21,17 @@ import Testing
     }
   }
 
+  @Test("a refusal says why: the syntax, or the 10-year limit with its value")
+  func reasons() {
+    #expect(throws: DurationTextError.syntax("11y")) { try DurationText.parse("11y") }
+    #expect(throws: DurationTextError.tooLong("4000d")) { try DurationText.parse("4000d") }
+    #expect(
+      DurationTextError.tooLong("4000d").description
+        == "'4000d' is longer than the longest duration, 10 years (3650d)")
+    #expect(DurationText.format(DurationText.maximumSeconds) == "3650d")
+    #expect((try? DurationText.parse("3650d")) == DurationText.maximumSeconds)
+  }
+
   @Test func formatting() {
     #expect(DurationText.format(90) == "90s")
     #expect(DurationText.format(900) == "15m")

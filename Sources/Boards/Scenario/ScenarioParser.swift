@@ -530,10 +530,9 @@ extension Located {
   /// A duration in the one syntax (``DurationText``); `positive` refuses zero.
   func duration(_ diagnostics: Diagnostics, positive: Bool) -> Double? {
     guard let text = scalar(diagnostics, expecting: "a duration") else { return nil }
-    guard let seconds = DurationText.seconds(text) else {
-      diagnostics.report(
-        .badValue, line: valueLine, path: path,
-        "expected a duration such as 90s, 15m, 36h, 30d or a number of seconds, found '\(text)'")
+    let seconds: Double
+    do { seconds = try DurationText.parse(text) } catch {
+      diagnostics.report(.badValue, line: valueLine, path: path, error.description)
       return nil
     }
     if positive && seconds <= 0 {

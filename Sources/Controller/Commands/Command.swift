@@ -93,6 +93,24 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .alarmAcknowledge: return "alarm_acknowledge"
     }
   }
+
+  /// The arguments the command takes, as `Command.parse(name:arguments:)` reads them (a
+  /// drone order's depend on its `order`: ``Command/droneOrderArguments(order:)``).
+  public var argumentNames: [String] {
+    switch self {
+    case .hatchOpen, .hatchClose, .hatchStop, .hatchClearFault: return ["hatch"]
+    case .droneArm, .droneDisarm: return ["drone"]
+    case .actuatorPulse: return ["output", "pulse_us"]
+    case .leaseTake: return ["seconds"]
+    case .droneOrder: return ["drone", "order", "module", "target", "seconds"]
+    case .scanSkip, .scanRequeue: return ["target"]
+    case .crewActivityStart: return ["module", "duration"]
+    case .crewActivityEnd, .alarmAcknowledge: return ["module"]
+    case .enterSafeMode, .clearSafeMode, .stopAllDrones, .controlRequest, .controlGrab, .controlRelease, .leaseEnd,
+      .scanPause, .scanResume, .isolationApprove, .isolationAbort:
+      return []
+    }
+  }
 }
 
 /// A command to the controller. Every actuator command from any principal (crew,
@@ -251,13 +269,16 @@ public enum Command: Sendable, Hashable {
   /// Parses a command from its name and string arguments (`hatch`, `drone`, `output`,
   /// `pulse_us`, `target`; a drone order's `order`, `module`, `seconds`; a crew activity's or
   /// an alarm acknowledgement's `module`, a crew activity's optional `duration`), as every
-  /// link and file carries it: the one parser. Throws a
-  /// ``CommandParseError`` naming the missing or malformed argument.
+  /// link and file carries it: the one parser. `arguments` holds the command's arguments
+  /// only (each link strips its own fields: `request_id`, `command`, a scenario's
+  /// `principal` and `name`). Throws a ``CommandParseError`` naming the missing, malformed
+  /// or unknown argument (one the command does not take, ``CommandKind/argumentNames``).
   public static func parse(name: String, arguments: [String: String]) throws(CommandParseError) -> Command {
     guard let kind = CommandKind.allCases.first(where: { $0.description == name }) else {
       throw CommandParseError(
         "unknown command '\(name)' (known: \(CommandKind.allCases.map(\.description).joined(separator: ", ")))")
     }
+    try rejectUnknown(arguments, takes: kind.argumentNames, by: name)
     func id<ID: StationIdentifier>(_ key: String, _: ID.Type) throws(CommandParseError) -> ID {
       guard let text = arguments[key] else { throw CommandParseError("\(name) needs '\(key)'") }
       guard let id = ID(parsing: text) else { throw CommandParseError("'\(text)' is not a valid \(ID.kind) id") }
@@ -294,6 +315,9 @@ public enum Command: Sendable, Hashable {
     case .droneOrder:
       let drone = try id("drone", DroneID.self)
       guard let order = arguments["order"] else { throw CommandParseError("drone_order needs 'order'") }
+      if let takes = droneOrderArguments(order: order) {
+        try rejectUnknown(arguments, takes: takes, by: "drone_order \(order)")
+      }
       switch order {
       case "go_to": return .droneOrder(drone, .goTo(try id("module", ModuleID.self)))
       case "scan":
@@ -324,6 +348,26 @@ public enum Command: Sendable, Hashable {
     case .crewActivityEnd: return .crewActivityEnd(try id("module", ModuleID.self))
     case .alarmAcknowledge: return .alarmAcknowledge(try id("module", ModuleID.self))
     }
+  }
+
+  /// The arguments a `drone_order` with this `order` takes, or nil for an unknown order.
+  public static func droneOrderArguments(order: String) -> [String]? {
+    switch order {
+    case "go_to": return ["drone", "order", "module"]
+    case "scan": return ["drone", "order", "target", "seconds"]
+    case "return_to_dock", "hold": return ["drone", "order"]
+    default: return nil
+    }
+  }
+
+  /// Throws naming the first argument (in name order) that is not in `takes`: a misspelt
+  /// argument (`duraton`) must not be dropped silently for a default.
+  private static func rejectUnknown(_ arguments: [String: String], takes: [String], by command: String)
+    throws(CommandParseError)
+  {
+    guard let unknown = arguments.keys.sorted().first(where: { !takes.contains($0) }) else { return }
+    let known = takes.isEmpty ? "takes no arguments" : "takes: \(takes.joined(separator: ", "))"
+    throw CommandParseError("unknown argument '\(unknown)' for \(command) (\(known))")
   }
 
   /// The command's arguments as `parse(name:arguments:)` reads them.
