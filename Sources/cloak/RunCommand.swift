@@ -112,7 +112,7 @@ struct Run: ParsableCommand {
       // shutdown already did on a normal end; repeating it is harmless) and the watchdog
       // disarmed: a clean exit must not reset the board.
       for failure in board.applySafeState() { printError("cloak run: safe state: \(failure)") }
-      ServiceRunOptions.reportSafeState(board)
+      ServiceRunOptions.reportSafeState(board, command: "cloak run")
       Self.disarm(board.watchdog)
       board.release()
     }

@@ -92,12 +92,12 @@ struct ServiceRunOptions: ParsableArguments {
   /// Prints whether the run left every output at its safe value: read at the end of
   /// `cloak run`'s exit path (the executive's shutdown, then the board's safe state),
   /// from the output handles.
-  static func reportSafeState(_ board: RunningBoard) {
+  static func reportSafeState(_ board: RunningBoard, command: String) {
     let away = board.outputsAwayFromSafe()
     if away.isEmpty {
-      print("cloak run: stopped with every output at its safe value (\(board.outputCount) outputs)")
+      print("\(command): stopped with every output at its safe value (\(board.outputCount) outputs)")
     } else {
-      print("cloak run: stopped with outputs away from safe: " + away.joined(separator: "; "))
+      print("\(command): stopped with outputs away from safe: " + away.joined(separator: "; "))
     }
   }
 }

@@ -29,7 +29,9 @@ struct SimCommand: ParsableCommand {
   @Option(help: "Seed of every random draw (default: the scenario's).")
   var seed: UInt64?
 
-  @Option(name: .customLong("for"), help: "How long to simulate (default: the scenario's duration).")
+  @Option(
+    name: .customLong("for"), help: "How long to simulate (default: the scenario's duration).",
+    transform: DurationArgument.parse)
   var duration: DurationArgument?
 
   @Option(help: "Write every event as a JSON line to this file.")
@@ -118,7 +120,7 @@ struct SimCommand: ParsableCommand {
     // enable included, which the executive's shutdown leaves to the driver), reported,
     // before the operator services stop (a client can hold the API's stop for seconds).
     for failure in run.board.applySafeState() { printError("\(command): safe state: \(failure)") }
-    ServiceRunOptions.reportSafeState(run.board)
+    ServiceRunOptions.reportSafeState(run.board, command: command)
     services?.stop(reason: reason)
     return SimulationSession.summarise(
       run, results: results, signalled: signalled, wallSeconds: wall, writer: writer, judge: command == "cloak sim")
