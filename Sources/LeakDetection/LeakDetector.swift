@@ -677,7 +677,6 @@ struct DetectorCore {
     return false
   }
 
-  /// An event of a module's segment with its rate in every unit.
   /// A floor event (`low_pressure`, `low_pressure_cleared`): the floor is voted per
   /// module, so the event names module `m` itself (not its segment's representative) and
   /// carries its own pressure; no rate.
@@ -688,6 +687,7 @@ struct DetectorCore {
     return event
   }
 
+  /// An event of a module's segment with its rate in every unit.
   func rateEvent(_ kind: LeakEventKind, module m: Int, pctPerHour: Double, at t: Double) -> LeakEvent {
     let label = modules[m].label
     var mass = 0.0

@@ -253,7 +253,7 @@ public final class ScheduleStore: @unchecked Sendable {
     if let name = try String.fetchOne(db, sql: "SELECT principal FROM drone_stop WHERE id = 1") {
       // A name this build does not know (a newer build wrote it) is still a stop: the
       // crew's, the one only the crew ends.
-      schedule.dronesStoppedBy = Principal.allCases.first { $0.description == name } ?? .crewConsole
+      schedule.dronesStoppedBy = Principal(name: name) ?? .crewConsole
       schedule.paused = true
     }
     if let ms = try Int64.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'file_time_ms'") {

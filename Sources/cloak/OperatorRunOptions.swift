@@ -71,10 +71,10 @@ struct OperatorRunOptions: ParsableArguments {
     if let dashboard {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: dashboard, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw DashboardDirectoryError(directory: dashboard, missing: "the directory itself")
+        throw .noDirectory(dashboard)
       }
       guard FileManager.default.fileExists(atPath: ConfigurationSearch.join(dashboard, "index.html")) else {
-        throw DashboardDirectoryError(directory: dashboard, missing: "index.html")
+        throw .noIndex(dashboard)
       }
       return dashboard
     }
@@ -86,15 +86,18 @@ struct OperatorRunOptions: ParsableArguments {
 }
 
 /// A `--dashboard` directory that cannot serve the dashboard.
-struct DashboardDirectoryError: Error, CustomStringConvertible {
-  var directory: String
-  /// What is not there: `the directory itself` or `index.html`.
-  var missing: String
+enum DashboardDirectoryError: Error, CustomStringConvertible {
+  /// The path is not a directory.
+  case noDirectory(String)
+  /// The directory has no `index.html`.
+  case noIndex(String)
 
   var description: String {
-    missing == "index.html"
-      ? "--dashboard \(directory): the directory has no index.html (give the dashboard/ directory of the checkout or package)"
-      : "--dashboard \(directory): no such directory"
+    switch self {
+    case .noDirectory(let directory): "--dashboard \(directory): no such directory"
+    case .noIndex(let directory):
+      "--dashboard \(directory): the directory has no index.html (give the dashboard/ directory of the checkout or package)"
+    }
   }
 }
 

@@ -54,7 +54,6 @@
     private var entries: [Int: Entry] = [:]
     private var nextID = 0
     private var installed: Set<Int32> = []
-    private var readFD: Int32 = -1
     private var writeFD: Int32 = -1
     private var reader: Thread?
     /// Signals that came while no handler listened for them, for the next one.
@@ -106,7 +105,6 @@
       var readEnd: Int32 = -1
       var writeEnd: Int32 = -1
       guard cloak_signals_open_pipe(&readEnd, &writeEnd) == 0 else { return }
-      readFD = readEnd
       writeFD = writeEnd
       let readFD = readEnd
       reader = NamedThread.start("cloak-signals") { SignalPipe.shared.readLoop(readFD) }
