@@ -103,32 +103,23 @@ public enum LinkProtocol {
   public static func line(_ response: CommandResponse, requestID: UInt64, command: Command? = nil) -> String {
     switch response.result {
     case .ok: return line(requestID: requestID, refusal: nil)
-    case .rejected(let code, let reason):
+    case .rejected(let code, _):
       return line(
         requestID: requestID,
-        refusal: Refusal(requestID: requestID, code: code, reason: Self.reason(reason, of: command)))
+        refusal: Refusal(requestID: requestID, code: code, reason: Self.reason(response, of: command)))
     }
   }
 
-  /// The arbiter's reason for a reply, with the id `command` named when the reason is
-  /// "no such hatch", "no such drone", "no such target", "no such module" or "no such PWM
-  /// output" (`no such hatch 'nowhere'`). The arbiter's reasons are static strings: it
-  /// runs in the actuator group and formats nothing; the link, which knows the command,
-  /// adds the value.
-  public static func reason(_ reason: StaticString, of command: Command?) -> String {
+  /// The reason of a rejected `response` for a reply, with the value named when the
+  /// arbiter rejected an id that does not exist (``CommandResponse/unknownID``):
+  /// `no such hatch 'nowhere'`. The arbiter's reasons are static strings: it runs in the
+  /// actuator group and formats nothing; the link, which knows the command, adds the
+  /// value. Empty for `ok`.
+  public static func reason(_ response: CommandResponse, of command: Command?) -> String {
+    guard case .rejected(_, let reason) = response.result else { return "" }
     let text = "\(reason)"
-    guard let command else { return text }
-    let value: String?
-    switch text {
-    case "no such hatch": value = command.hatch?.rawValue
-    case "no such drone": value = command.drone?.rawValue
-    case "no such target": value = command.target?.rawValue
-    case "no such module": value = command.module?.rawValue
-    case "no such PWM output":
-      if case .actuatorPulse(let role, _) = command { value = role.rawValue } else { value = nil }
-    default: value = nil
-    }
-    return value.map { "\(text) '\($0)'" } ?? text
+    guard let command, let kind = response.unknownID, let value = kind.value(in: command) else { return text }
+    return "\(text) '\(value)'"
   }
 
   /// The response line (no LF): `ok` without a refusal.

@@ -116,16 +116,23 @@ private final class NoGround: AuthorityPolicy {
     assembly.send(.hatchOpen(HatchID(unchecked: "nowhere")), id: 1)
     assembly.send(.actuatorPulse(TestStation.role("drone.d1.motor1"), microseconds: 2500), id: 2)
     assembly.send(.actuatorPulse(TestStation.role("drone.d9.motor1"), microseconds: 1500), id: 3)
-    assembly.send(.droneArm(TestStation.d1), by: .ground, id: 4)
+    assembly.send(.droneArm(DroneID(unchecked: "d9")), id: 4)
+    assembly.send(.droneArm(TestStation.d1), by: .ground, id: 5)
     assembly.executive.run(until: clock.now().advanced(by: .milliseconds(100)))
-    let codes = responses(assembly).map { ($0.requestID, $0.rejection) }
-    #expect(codes.map(\.0) == [1, 2, 3, 4])
-    #expect(codes.map(\.1) == [.validation, .validation, .validation, .authority])
+    let all = responses(assembly)
+    let codes = all.map { ($0.requestID, $0.rejection) }
+    #expect(codes.map(\.0) == [1, 2, 3, 4, 5])
+    #expect(codes.map(\.1) == [.validation, .validation, .validation, .validation, .authority])
+    // An id the station has not got is said as such (a link names the value by it).
+    #expect(all.map(\.unknownID) == [.hatch, nil, .pwmOutput, .drone, nil])
     #expect(level(backend, assembly, "hatch.node1.open") == false)
     #expect(level(backend, assembly, "drone.d1.arm") == false)
     #expect(pca.pulseWidth(channel: 0) == .zero)
     assembly.executive.events.flush()
-    #expect(recorder.events(.commandRejected).map(\.rejection) == [.validation, .validation, .validation, .authority])
+    #expect(
+      recorder.events(.commandRejected).map(\.rejection) == [
+        .validation, .validation, .validation, .validation, .authority,
+      ])
     #expect(recorder.events(.commandAccepted).isEmpty)
   }
 

@@ -95,24 +95,34 @@ struct LinkArgumentTests {
           )))
   }
 
-  @Test("a no-such reason names the value the command gave; other reasons are the arbiter's")
+  @Test("an unknown-id rejection names the value the command gave; other reasons are the arbiter's")
   func noSuchNamesTheValue() {
+    func rejected(_ kind: UnknownID?, _ reason: StaticString) -> CommandResponse {
+      CommandResponse(requestID: 1, result: .rejected(.validation, reason: reason), unknownID: kind)
+    }
     let hatch = Command.hatchOpen(HatchID(unchecked: "nowhere"))
-    #expect(LinkProtocol.reason("no such hatch", of: hatch) == "no such hatch 'nowhere'")
-    #expect(LinkProtocol.reason("no such hatch", of: nil) == "no such hatch")
+    let named: [(UnknownID, Command, String)] = [
+      (.hatch, hatch, "no such hatch 'nowhere'"),
+      (.drone, .droneArm(DroneID(unchecked: "d9")), "no such drone 'd9'"),
+      (.target, .scanSkip(TargetID(unchecked: "seal-x")), "no such target 'seal-x'"),
+      (.module, .crewActivityEnd(ModuleID(unchecked: "attic")), "no such module 'attic'"),
+      (
+        .pwmOutput, .actuatorPulse(BoardRole(unchecked: "drone.d9.motor1"), microseconds: 1500),
+        "no such PWM output 'drone.d9.motor1'"
+      ),
+    ]
+    #expect(Set(named.map(\.0)) == Set(UnknownID.allCases))
+    for (kind, command, text) in named {
+      #expect(LinkProtocol.reason(rejected(kind, kind.reason), of: command) == text)
+      // Without the command (not known to the link) the reason alone.
+      #expect(LinkProtocol.reason(rejected(kind, kind.reason), of: nil) == "\(kind.reason)")
+    }
+    // The value is named by the rejection's kind, never by its words.
+    #expect(LinkProtocol.reason(rejected(nil, "no such hatch"), of: hatch) == "no such hatch")
     #expect(
-      LinkProtocol.reason("no such drone", of: .droneArm(DroneID(unchecked: "d9"))) == "no such drone 'd9'")
-    #expect(
-      LinkProtocol.reason("no such target", of: .scanSkip(TargetID(unchecked: "seal-x")))
-        == "no such target 'seal-x'")
-    #expect(
-      LinkProtocol.reason("no such module", of: .crewActivityEnd(ModuleID(unchecked: "attic")))
-        == "no such module 'attic'")
-    #expect(
-      LinkProtocol.reason(
-        "no such PWM output", of: .actuatorPulse(BoardRole(unchecked: "drone.d9.motor1"), microseconds: 1500))
-        == "no such PWM output 'drone.d9.motor1'")
-    #expect(LinkProtocol.reason("pulse outside the output's limits", of: hatch) == "pulse outside the output's limits")
+      LinkProtocol.reason(rejected(nil, "pulse outside the output's limits"), of: hatch)
+        == "pulse outside the output's limits")
+    #expect(LinkProtocol.reason(CommandResponse(requestID: 1, result: .ok), of: hatch) == "")
   }
 
   @Test("an envelope rejection's reason names its code once")

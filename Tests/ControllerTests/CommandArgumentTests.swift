@@ -56,6 +56,18 @@ struct CommandArgumentTests {
     }
   }
 
+  @Test("drone_order takes every order's arguments and no other; every listed order parses")
+  func droneOrderArgumentsAreTheOrders() {
+    #expect(CommandKind.droneOrder.argumentNames == ["drone", "order", "module", "target", "seconds"])
+    for order in Command.droneOrderNames {
+      #expect(Command.droneOrderArguments(order: order) != nil, "\(order)")
+    }
+    #expect(Command.droneOrderArguments(order: "loop") == nil)
+    #expect(
+      Self.message("drone_order", ["drone": "d1", "order": "loop"])
+        == "unknown drone order 'loop' (known: go_to, scan, return_to_dock, hold)")
+  }
+
   /// A valid value for each argument name the commands take (ids are checked for syntax
   /// here; the arbiter checks that they exist).
   static let sampleValues: [String: String] = [

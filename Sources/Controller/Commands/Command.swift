@@ -102,7 +102,13 @@ public enum CommandKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case .droneArm, .droneDisarm: return ["drone"]
     case .actuatorPulse: return ["output", "pulse_us"]
     case .leaseTake: return ["seconds"]
-    case .droneOrder: return ["drone", "order", "module", "target", "seconds"]
+    case .droneOrder:
+      // Every order's arguments, each once, in the order the orders list them.
+      var names: [String] = []
+      for order in Command.droneOrderNames {
+        for name in Command.droneOrderArguments(order: order) ?? [] where !names.contains(name) { names.append(name) }
+      }
+      return names
     case .scanSkip, .scanRequeue: return ["target"]
     case .crewActivityStart: return ["module", "duration"]
     case .crewActivityEnd, .alarmAcknowledge: return ["module"]
@@ -330,7 +336,8 @@ public enum Command: Sendable, Hashable {
       case "return_to_dock": return .droneOrder(drone, .returnToDock)
       case "hold": return .droneOrder(drone, .hold)
       default:
-        throw CommandParseError("unknown drone order '\(order)' (known: go_to, scan, return_to_dock, hold)")
+        throw CommandParseError(
+          "unknown drone order '\(order)' (known: \(droneOrderNames.joined(separator: ", ")))")
       }
     case .scanPause: return .scanPause
     case .scanResume: return .scanResume
@@ -349,6 +356,9 @@ public enum Command: Sendable, Hashable {
     case .alarmAcknowledge: return .alarmAcknowledge(try id("module", ModuleID.self))
     }
   }
+
+  /// The orders a `drone_order` carries (its `order` argument), in the order docs list them.
+  public static let droneOrderNames = ["go_to", "scan", "return_to_dock", "hold"]
 
   /// The arguments a `drone_order` with this `order` takes, or nil for an unknown order.
   public static func droneOrderArguments(order: String) -> [String]? {
@@ -444,6 +454,38 @@ public enum RejectionCode: UInt8, Sendable, Hashable, CaseIterable, CustomString
   }
 }
 
+/// What a `validation` rejection found missing: the kind of id the command named that
+/// this station (or board) does not have. The arbiter gives it with the rejection so
+/// that a link, which knows the command, can name the value (`no such hatch 'nowhere'`)
+/// without reading the reason's text.
+public enum UnknownID: Sendable, Hashable, CaseIterable {
+  case hatch, drone, target, module, pwmOutput
+
+  /// The rejection's reason: `no such hatch` and so on.
+  public var reason: StaticString {
+    switch self {
+    case .hatch: return "no such hatch"
+    case .drone: return "no such drone"
+    case .target: return "no such target"
+    case .module: return "no such module"
+    case .pwmOutput: return "no such PWM output"
+    }
+  }
+
+  /// The value of this kind that `command` names (nil: it names none).
+  public func value(in command: Command) -> String? {
+    switch self {
+    case .hatch: return command.hatch?.rawValue
+    case .drone: return command.drone?.rawValue
+    case .target: return command.target?.rawValue
+    case .module: return command.module?.rawValue
+    case .pwmOutput:
+      if case .actuatorPulse(let role, _) = command { return role.rawValue }
+      return nil
+    }
+  }
+}
+
 /// The response to every command: `ok`, or rejected with a code and a reason.
 public struct CommandResponse: Sendable, Hashable, CustomStringConvertible {
   public enum Result: Sendable, Hashable {
@@ -467,10 +509,14 @@ public struct CommandResponse: Sendable, Hashable, CustomStringConvertible {
 
   public var requestID: UInt64
   public var result: Result
+  /// For a rejection because the command named an id that does not exist: which kind
+  /// (its reason is `unknownID.reason`); nil otherwise.
+  public var unknownID: UnknownID?
 
-  public init(requestID: UInt64, result: Result) {
+  public init(requestID: UInt64, result: Result, unknownID: UnknownID? = nil) {
     self.requestID = requestID
     self.result = result
+    self.unknownID = unknownID
   }
 
   /// The rejection code, or nil for `ok`.

@@ -251,32 +251,32 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     var subject = source
     if let id = command.hatch {
       guard let index = hatches.firstIndex(where: { $0.id == id }) else {
-        return reject(request, .validation, "no such hatch", subject: source)
+        return rejectUnknown(request, .hatch)
       }
       hatchIndex = index
       subject = hatchSources[index]
     }
     if let id = command.drone {
       guard let index = drones.firstIndex(where: { $0.id == id }) else {
-        return reject(request, .validation, "no such drone", subject: source)
+        return rejectUnknown(request, .drone)
       }
       droneIndex = index
       subject = droneSources[index]
     }
     if let id = command.target, command.isScanCommand, !targets.contains(id) {
-      return reject(request, .validation, "no such target", subject: source)
+      return rejectUnknown(request, .target)
     }
     if let id = command.target, command.isScanCommand, let target = targetSources[id] { subject = target }
     if let id = command.module, command.isCrewActivityCommand {
       guard let module = moduleSources[id] else {
-        return reject(request, .validation, "no such module", subject: source)
+        return rejectUnknown(request, .module)
       }
       subject = module
     }
     var moduleIndex: Int?
     if case .alarmAcknowledge(let id) = command {
       guard let alarms, let index = alarms.index(of: id), let module = moduleSources[id] else {
-        return reject(request, .validation, "no such module", subject: source)
+        return rejectUnknown(request, .module)
       }
       moduleIndex = index
       subject = module
@@ -286,7 +286,7 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
     }
     if case .actuatorPulse(let role, let microseconds) = command {
       guard let index = outputs.firstIndex(where: { $0.role == role }) else {
-        return reject(request, .validation, "no such PWM output", subject: source)
+        return rejectUnknown(request, .pwmOutput)
       }
       outputIndex = index
       subject = outputSources[index]
@@ -451,6 +451,13 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   ) -> CommandResponse {
     events.emitCommand(.commandRejected, source: subject, request: request, rejection: code)
     return CommandResponse(requestID: request.id, result: .rejected(code, reason: reason))
+  }
+
+  /// A `validation` rejection of a command that names an id this station has not got.
+  private func rejectUnknown(_ request: CommandRequest, _ kind: UnknownID) -> CommandResponse {
+    var response = reject(request, .validation, kind.reason, subject: source)
+    response.unknownID = kind
+    return response
   }
 
   /// Actuator power: on while any hatch has a move ordered or running, or any drone is
