@@ -6,6 +6,7 @@ import Foundation
 import HAL
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -30,10 +31,14 @@ public struct OperatorAPIConfiguration: Sendable {
   public var maxPageEvents: Int
   /// The largest request body accepted, bytes (the command link's frame limit).
   public var maxBodyBytes: Int
+  /// How long a new connection has to send a whole request head before it is closed,
+  /// seconds (decision 1416; 30 s, like a web server's request-read timeout).
+  public var firstRequestTimeoutS: Double
 
   public init(
     host: String = "127.0.0.1", port: Int = 8080, dashboardDirectory: String? = nil, statePeriodS: Double = 1,
-    liveQueueCapacity: Int = 64, maxPageEvents: Int = 1_000, maxBodyBytes: Int = LinkProtocol.maxFrameBytes
+    liveQueueCapacity: Int = 64, maxPageEvents: Int = 1_000, maxBodyBytes: Int = LinkProtocol.maxFrameBytes,
+    firstRequestTimeoutS: Double = 30
   ) {
     self.host = host
     self.port = port
@@ -42,6 +47,7 @@ public struct OperatorAPIConfiguration: Sendable {
     self.liveQueueCapacity = liveQueueCapacity
     self.maxPageEvents = maxPageEvents
     self.maxBodyBytes = maxBodyBytes
+    self.firstRequestTimeoutS = firstRequestTimeoutS
   }
 }
 
@@ -168,14 +174,21 @@ public final class OperatorAPI: @unchecked Sendable {
   private func launch() -> BoundBox {
     let bound = BoundBox()
     let hub = hub
+    let firstRequestDeadline = TimeAmount.nanoseconds(Int64(configuration.firstRequestTimeoutS * 1e9))
+    let server = HTTPServerBuilder { responder in
+      GuardedUpgradeChannel(
+        inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init()) {
+          [weak self] request, channel, _ in
+          guard let self, request.path?.split(separator: "?").first == "/api/v1/live" else { return .dontUpgrade }
+          return .upgrade([:]) { inbound, outbound, _ in
+            await self.serveLive(inbound: inbound, outbound: outbound, channel: channel)
+          }
+        },
+        firstRequestDeadline: firstRequestDeadline)
+    }
     let application = Application(
       router: makeRouter(),
-      server: .http1WebSocketUpgrade { [weak self] request, channel, _ in
-        guard let self, request.path?.split(separator: "?").first == "/api/v1/live" else { return .dontUpgrade }
-        return .upgrade([:]) { inbound, outbound, _ in
-          await self.serveLive(inbound: inbound, outbound: outbound, channel: channel)
-        }
-      },
+      server: server,
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cloak"),
       onServerRunning: { channel in bound.set(channel.localAddress?.port, error: nil) },
       eventLoopGroupProvider: .singleton, logger: Self.quietLogger())

@@ -25,7 +25,7 @@ final class Harness: @unchecked Sendable {
 
   init(
     scenario name: String? = nil, timeline: [ScenarioDescription.TimedAction] = [], closedHatches: [HatchID] = [],
-    history: String? = nil, audit: AuditWriter? = nil
+    history: String? = nil, audit: AuditWriter? = nil, firstRequestTimeoutS: Double = 30
   ) throws {
     let station = try StationCatalog.standard().load("demo")
     let board = try BoardCatalog.standard().load("sim")
@@ -46,7 +46,8 @@ final class Harness: @unchecked Sendable {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     crew = try CrewCredential(path: directory.appendingPathComponent("crew.secret").path)
     api = OperatorAPI(
-      configuration: .init(port: 0, liveQueueCapacity: 8), station: station, handOff: handOff, journal: journal,
+      configuration: .init(port: 0, liveQueueCapacity: 8, firstRequestTimeoutS: firstRequestTimeoutS), station: station,
+      handOff: handOff, journal: journal,
       history: try HistoryStore(path: history), path: CommandPath(router: router, verifier: nil), crew: crew,
       status: run.assembly.executive.status, origin: .zero, alarmThreshold: 0.3,
       plannerConfiguration: run.fleet.planner.configuration, audit: audit)
