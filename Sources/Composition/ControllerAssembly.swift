@@ -218,6 +218,7 @@ public final class ControllerAssembly {
     let procedure = IsolationProcedure(
       station: station, plan: interlock.plan, detector: leakWatch.detector, positions: hatchPositions.positions,
       crew: crewLocation, submit: { arbiter.submit($0) }, commands: arbiter.isolationCommands,
+      readiness: arbiter.isolationReadiness,
       crewOverride: { arbiter.crewOverrideActive },
       blindModules: { [staleDataMonitor] in staleDataMonitor.blindModules },
       latch: executive.safety, events: events,

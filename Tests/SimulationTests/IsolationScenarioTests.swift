@@ -145,8 +145,8 @@ import Testing
     for hatch in run.station.hatches { #expect(run.simulation.hatch(hatch.id)?.endStop == .open, "\(hatch.id)") }
   }
 
-  @Test("isolation_approve with no standing alarm is ignored")
-  func approveWithoutAlarmIsIgnored() throws {
+  @Test("isolation_approve and isolation_abort with nothing to act on are refused (execution), not answered ok")
+  func approveWithoutAlarmIsRefused() throws {
     var scenario = ScenarioDescription(name: "quiet", file: "<test>")
     scenario.timeline = []
     let recorder = EventRecorder()
@@ -155,9 +155,16 @@ import Testing
       consumers: [recorder])
     Self.advance(run, limit: 30) { false }
     Self.send(run, .isolationApprove)
+    Self.advance(run, limit: 45) { false }
+    Self.send(run, .isolationAbort)
     Self.advance(run, limit: 60) { false }
     run.finish()
-    #expect(Self.steps(recorder) == [.ignored])
+    let refused = recorder.records(.commandRejected).filter {
+      $0.event.command == .isolationApprove || $0.event.command == .isolationAbort
+    }
+    #expect(refused.map(\.event.command) == [.isolationApprove, .isolationAbort])
+    #expect(refused.allSatisfy { $0.event.rejection == .execution })
+    #expect(Self.steps(recorder).isEmpty)
     #expect(run.assembly.isolation.phase == .idle)
     #expect(recorder.records(.commandAccepted).filter { $0.event.command == .hatchClose }.isEmpty)
   }

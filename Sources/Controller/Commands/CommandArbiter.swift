@@ -27,7 +27,8 @@ import Station
 /// hatches confirmed open (``CrewInterlock``, decision 0920), whatever planned it. The
 /// crew's location (``CrewLocation``) is read every cycle and each change handed to the
 /// policy. Accepted `isolation_approve` and `isolation_abort` go on to the isolation
-/// procedure through ``isolationCommands``; an `alarm_acknowledge` for a module with an
+/// procedure through ``isolationCommands`` (either with nothing to act on, as
+/// ``isolationReadiness`` says, is refused `execution`); an `alarm_acknowledge` for a module with an
 /// alarm goes on to the leak watch through ``ModuleAlarms/acknowledgements`` (one with
 /// none is refused `execution`).
 ///
@@ -129,6 +130,9 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
   /// Accepted isolation commands (`isolation_approve`, `isolation_abort`), in order, for
   /// the leak isolation procedure (drain from the leak group).
   public let isolationCommands: BoundedQueue<CommandRequest>
+  /// What those commands can act on, as the isolation procedure publishes it: one with
+  /// nothing to act on is refused (`execution`).
+  public let isolationReadiness = IsolationReadiness()
   /// The crew interlock every autonomy `hatch_close` must pass (nil: none, bench rigs).
   public let interlock: CrewInterlock?
   /// The modules' alarms: `alarm_acknowledge` is checked against them and queued there
@@ -392,6 +396,13 @@ public final class CommandArbiter: RateGroupMember, @unchecked Sendable {
         return reject(request, .busy, "alarm queue full: retry later", subject: subject)
       }
     case .isolationApprove, .isolationAbort:
+      if case .isolationApprove = command, !isolationReadiness.canApprove {
+        return reject(
+          request, .execution, "no leak isolation to approve (none proposed, no leak alarm standing)", subject: subject)
+      }
+      if case .isolationAbort = command, !isolationReadiness.canAbort {
+        return reject(request, .execution, "no leak isolation to abort (none proposed or running)", subject: subject)
+      }
       guard isolationCommands.push(request) else {
         busyRefusals &+= 1
         return reject(request, .busy, "isolation queue full: retry later", subject: subject)

@@ -213,6 +213,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   private let crew: CrewLocation
   private let submit: (CommandRequest) -> CommandResponse?
   private let commands: BoundedQueue<CommandRequest>
+  private let readiness: IsolationReadiness
   private let crewOverride: () -> Bool
   private let blindModules: () -> UInt64
   private let latch: SafetyLatch
@@ -254,6 +255,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   ///   - crew: where the crew are.
   ///   - submit: the arbiter's queue (``CommandArbiter/submit(_:)``).
   ///   - commands: accepted `isolation_approve` / `isolation_abort` (``CommandArbiter/isolationCommands``).
+  ///   - readiness: where the procedure publishes what those commands can act on, each
+  ///     cycle (``CommandArbiter/isolationReadiness``).
   ///   - crewOverride: whether the crew override switch is active (``CommandArbiter/crewOverrideActive``).
   ///   - blindModules: the modules with no fresh pressure sensor now, a bit mask in station
   ///     order (``StaleDataMonitor/blindModules``; read every cycle, any thread).
@@ -261,7 +264,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
   public init(
     station: StationDescription, plan: IsolationPlan, detector: LeakDetector, positions: Snapshot<HatchPositions>,
     crew: CrewLocation, submit: @escaping (CommandRequest) -> CommandResponse?,
-    commands: BoundedQueue<CommandRequest>, crewOverride: @escaping () -> Bool,
+    commands: BoundedQueue<CommandRequest>, readiness: IsolationReadiness, crewOverride: @escaping () -> Bool,
     blindModules: @escaping () -> UInt64, latch: SafetyLatch,
     events: EventSink, moveTimeouts: [Double], configuration: IsolationConfiguration = IsolationConfiguration()
   ) {
@@ -272,6 +275,7 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     self.crew = crew
     self.submit = submit
     self.commands = commands
+    self.readiness = readiness
     self.crewOverride = crewOverride
     self.blindModules = blindModules
     self.latch = latch
@@ -334,6 +338,8 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     case .settling:
       if now >= deadline { startSplit(now: now) }
     }
+    readiness.publish(
+      canApprove: phase == .proposed || (phase == .idle && !standingAlarms.isEmpty), canAbort: phase != .idle)
   }
 
   // MARK: commands and faults
