@@ -174,7 +174,10 @@ public final class OperatorAPI: @unchecked Sendable {
   private func launch() -> BoundBox {
     let bound = BoundBox()
     let hub = hub
-    let firstRequestDeadline = TimeAmount.nanoseconds(Int64(configuration.firstRequestTimeoutS * 1e9))
+    // A timeout that is not a finite positive number of seconds up to a day takes the default.
+    let timeoutS = configuration.firstRequestTimeoutS
+    let firstRequestDeadline = TimeAmount.nanoseconds(
+      Int64((timeoutS.isFinite && timeoutS > 0 && timeoutS <= 86_400 ? timeoutS : 30) * 1e9))
     let server = HTTPServerBuilder { responder in
       GuardedUpgradeChannel(
         inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init()) {
