@@ -349,6 +349,12 @@ struct AuthorityInvariantTests {
       #expect(rig.answer(.isolationApprove, by: principal)?.rejection == .authority)
       #expect(rig.answer(.isolationAbort, by: principal)?.rejection == .authority)
     }
+    // Nothing to act on (no procedure has published anything): the crew are told so.
+    #expect(rig.answer(.isolationApprove, by: .crewConsole)?.rejection == .execution)
+    #expect(rig.answer(.isolationAbort, by: .crewConsole)?.rejection == .execution)
+    #expect(rig.arbiter.isolationCommands.pop() == nil)
+    // An isolation proposed: from here on both have something to act on.
+    rig.arbiter.isolationReadiness.publish(canApprove: true, canAbort: true)
     #expect(rig.answer(.isolationApprove, by: .crewConsole)?.result == .ok)
     #expect(rig.arbiter.isolationCommands.pop()?.command == .isolationApprove)
     // Ground holds control: the crew may still abort, not approve.
