@@ -338,25 +338,36 @@ public final class IsolationProcedure: RateGroupMember, @unchecked Sendable {
     case .settling:
       if now >= deadline { startSplit(now: now) }
     }
-    readiness.publish(
-      canApprove: phase == .proposed || (phase == .idle && !standingAlarms.isEmpty), canAbort: phase != .idle)
+    readiness.publish(canApprove: approvable, canAbort: abortable)
   }
+
+  /// Whether an `isolation_approve` has something to act on: an isolation proposed, or
+  /// none running (and none about to be proposed) while a leak alarm stands, when the
+  /// approval proposes one again. The rule ``handle(_:now:)`` applies and the arbiter
+  /// checks (through ``IsolationReadiness``).
+  private var approvable: Bool {
+    phase == .proposed || (phase == .idle && pendingAlarm == nil && !standingAlarms.isEmpty)
+  }
+
+  /// Whether an `isolation_abort` has something to act on: an isolation proposed or
+  /// running (``handle(_:now:)`` ignores one while idle).
+  private var abortable: Bool { phase != .idle }
 
   // MARK: commands and faults
 
   private func handle(_ request: CommandRequest, now: Double) {
     switch request.command {
     case .isolationApprove:
-      if phase == .idle, pendingAlarm == nil, let event = standingAlarm() {
+      guard approvable else {
+        step(.ignored, source: source, principal: request.principal)
+        return
+      }
+      if phase == .idle, let event = standingAlarm() {
         // The crew ask again while an alarm stands (after an abort, or to localise once
         // more): a fresh proposal, approved by this command. Nothing to split (one
         // module, or every split would cut the crew off) locates at once, as a proposal does.
         propose(event, now: now)
         guard phase == .proposed else { return }
-      }
-      guard phase == .proposed else {
-        step(.ignored, source: source, principal: request.principal)
-        return
       }
       step(.approved, source: source, principal: request.principal)
       crewAtStart = crew.bits
