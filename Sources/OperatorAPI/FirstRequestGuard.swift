@@ -73,12 +73,11 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
   }
 
-  /// The first request is read or upgraded: stop guarding and leave the pipeline.
+  /// The first request is read or upgraded: stop guarding and leave the pipeline (the
+  /// timer is cancelled as the handler is removed).
   private func stand(down context: ChannelHandlerContext) {
     guard !done else { return }
     done = true
-    timer?.cancel()
-    timer = nil
     context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
   }
 }

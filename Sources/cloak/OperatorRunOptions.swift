@@ -265,7 +265,7 @@ final class OperatorServices {
   /// Stops the API, then the link, then the router. The API's graceful end is waited for
   /// at most `OperatorAPI.stopGraceSeconds` (a client's idle connection can hold it).
   func stop(reason: String) {
-    journal?.setStopReason(reason)
+    noteStopReason(reason)
     if server?.stop() == false {
       print(
         "\(command): operator API: a connection held its graceful stop past "
