@@ -9,25 +9,10 @@ import Testing
 
 /// A plain TCP connection to the API for requests no HTTP client library would send.
 final class RawConnection {
-  struct Failure: Error, CustomStringConvertible { var description: String }
+  typealias Failure = TestSocketFailure
   private let fd: Int32
 
-  init(port: Int, receiveTimeoutS: Int = 10) throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw Failure(description: "socket") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: receiveTimeoutS, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { throw Failure(description: "connect to \(port)") }
-  }
+  init(port: Int) throws { fd = try connectLoopback(port: port) }
 
   /// Sends all of `bytes` (false: the server closed the connection first).
   @discardableResult
@@ -90,9 +75,7 @@ final class RawConnection {
   @Test("a header over the decoder's limit gets 431 and a close; a malformed head gets 400 and a close")
   func malformedHeadsAreAnswered() async throws {
     let harness = try Harness()
-    harness.advance(to: 1)
-    harness.api.publishState()
-    let (_, port) = try await harness.api.start()
+    let port = try await harness.startAPI()
     let (big, huge, garbage, upgrade) = try await onThread { () throws -> (String, Bool, String, String) in
       func exchange(_ bytes: [UInt8]) throws -> (String, Bool) {
         let connection = try RawConnection(port: port)
@@ -125,9 +108,7 @@ final class RawConnection {
   @Test("a connection that sends no whole request head in time is closed; one that did is kept")
   func silentConnectionsAreClosedAtTheDeadline() async throws {
     let harness = try Harness(firstRequestTimeoutS: 0.5)
-    harness.advance(to: 1)
-    harness.api.publishState()
-    let (_, port) = try await harness.api.start()
+    let port = try await harness.startAPI()
     let (silentClosed, partialClosed, first, second) = try await onThread {
       () throws -> (Bool, Bool, String, String) in
       let silent = try RawConnection(port: port)
@@ -158,25 +139,10 @@ final class RawConnection {
   @Test("a live client outlives the deadline: upgraded, it is no longer the guard's")
   func liveClientsOutliveTheDeadline() async throws {
     let harness = try Harness(firstRequestTimeoutS: 0.5)
-    harness.advance(to: 1)
-    harness.api.publishState()
-    let (_, port) = try await harness.api.start()
-    let greeted = DispatchSemaphore(value: 0)
-    let client = Task {
-      try await onThread { () throws -> (String, UInt16?) in
-        let socket = try TestWebSocket(port: port, path: "/api/v1/live")
-        defer { socket.close() }
-        let hello = try socket.readText()
-        greeted.signal()
-        return (hello, try socket.readUntilClose().code)
-      }
-    }
-    _ = try await onThread { greeted.wait(timeout: .now() + 30) }
+    let port = try await harness.startAPI()
     // Three deadlines long, then the stop: the client gets the stop's close frame (a
     // connection closed by the guard would end without one and throw).
-    try await Task.sleep(for: .milliseconds(1_500))
-    await harness.api.stop()
-    let (hello, code) = try await client.value
+    let (hello, code, _) = try await harness.liveClientThroughStop(port: port, pause: .milliseconds(1_500))
     #expect(hello.hasPrefix("{\"type\":\"hello\""))
     #expect(code == 1001)
   }

@@ -66,6 +66,38 @@ final class Harness: @unchecked Sendable {
     lock.unlock()
   }
 
+  /// The simulation advanced to 1 s and its state published, then the API started:
+  /// returns the port it bound.
+  func startAPI() async throws -> Int {
+    advance(to: 1)
+    api.publishState()
+    return try await api.start().port
+  }
+
+  /// A live client (`/api/v1/live`) on a thread of its own: it reads the greeting, then
+  /// reads until the server's close frame while this waits `pause` after the greeting
+  /// and stops the API. Returns the greeting and the close frame's code and reason
+  /// (throws when the connection ends without one).
+  func liveClientThroughStop(port: Int, pause: Duration = .zero) async throws -> (
+    hello: String, code: UInt16?, reason: String
+  ) {
+    let greeted = DispatchSemaphore(value: 0)
+    let client = Task {
+      try await onThread { () throws -> (hello: String, code: UInt16?, reason: String) in
+        let socket = try TestWebSocket(port: port, path: "/api/v1/live")
+        defer { socket.close() }
+        let hello = try socket.readText()
+        greeted.signal()
+        let (code, reason) = try socket.readUntilClose()
+        return (hello, code, reason)
+      }
+    }
+    _ = try await onThread { greeted.wait(timeout: .now() + 30) }
+    try await Task.sleep(for: pause)
+    await api.stop()
+    return try await client.value
+  }
+
   /// Runs `body` while a thread steps the simulation 0.1 s at a time (every 1 ms of wall
   /// time), as `cloak run` does, so commands get their responses; returns its result.
   func whileRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {

@@ -213,25 +213,10 @@ import Testing
 @Suite(.serialized) struct OperatorServerStopTests {
   @Test func aLiveClientIsToldTheControllerStops() async throws {
     let harness = try Harness()
-    harness.advance(to: 1)
-    harness.api.publishState()
-    let (_, port) = try await harness.api.start()
-    // The client runs on a thread of its own: it reads the greeting, says so, and then
-    // reads until the server's close frame while the test stops the server.
-    let greeted = DispatchSemaphore(value: 0)
-    let client = Task {
-      try await onThread { () throws -> (hello: String, code: UInt16?, reason: String) in
-        let socket = try TestWebSocket(port: port, path: "/api/v1/live")
-        defer { socket.close() }
-        let hello = try socket.readText()
-        greeted.signal()
-        let (code, reason) = try socket.readUntilClose()
-        return (hello, code, reason)
-      }
-    }
-    _ = try await onThread { greeted.wait(timeout: .now() + 30) }
-    await harness.api.stop()
-    let (hello, code, reason) = try await client.value
+    let port = try await harness.startAPI()
+    // The client reads the greeting, then until the server's close frame while the
+    // server is stopped.
+    let (hello, code, reason) = try await harness.liveClientThroughStop(port: port)
     #expect(hello.hasPrefix("{\"type\":\"hello\""))
     #expect(code == 1001)
     #expect(reason == "controller stopping")

@@ -4,28 +4,41 @@ import Foundation
   import Glibc
 #endif
 
+/// A test socket that failed or ended early.
+struct TestSocketFailure: Error, CustomStringConvertible { var description: String }
+
+/// A blocking TCP socket connected to `127.0.0.1:port`, whose receives time out after
+/// `receiveTimeoutS` seconds (the tests' clients).
+func connectLoopback(port: Int, receiveTimeoutS: Int = 10) throws -> Int32 {
+  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  guard fd >= 0 else { throw TestSocketFailure(description: "socket") }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_port = in_port_t(UInt16(port).bigEndian)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  var timeout = timeval(tv_sec: receiveTimeoutS, tv_usec: 0)
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+  let connected = withUnsafePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
+  }
+  guard connected == 0 else {
+    Glibc.close(fd)
+    throw TestSocketFailure(description: "connect to \(port)")
+  }
+  return fd
+}
+
 /// A minimal blocking WebSocket client for the tests (RFC 6455 handshake, unmasked
 /// server text frames), so the tests need no TLS-capable client library.
 final class TestWebSocket {
-  struct Failure: Error, CustomStringConvertible { var description: String }
+  typealias Failure = TestSocketFailure
   private let fd: Int32
   private var buffer: [UInt8] = []
 
   init(port: Int, path: String) throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw Failure(description: "socket") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { throw Failure(description: "connect to \(port)") }
+    fd = try connectLoopback(port: port)
     let request =
       "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
       + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
